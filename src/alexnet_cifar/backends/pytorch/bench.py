@@ -1,0 +1,112 @@
+"""`alexnet-cifar bench --framework pytorch`: compute-only, on-device pipeline, naive pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from ...bench import images_per_second
+from ...config import TrainConfig
+from ...experiment import spec_for
+from ...preprocess import get_augmentation, get_normalization
+from ...runs import environment
+from .model import build
+from .pipeline import DeviceData
+from .train import hardware, resolve_device, software
+
+
+def _naive_loader(images: np.ndarray, labels: np.ndarray, size: int, batch_size: int):
+    """The earlier studies' pipeline: PIL images, Resize, ToTensor, Normalize, DataLoader."""
+    from PIL import Image
+    from torch.utils.data import DataLoader, Dataset
+    from torchvision import transforms
+
+    norm = get_normalization("cifar")
+    tf = transforms.Compose([transforms.Resize(size), transforms.RandomHorizontalFlip(),
+                             transforms.ToTensor(), transforms.Normalize(norm.mean, norm.std)])
+
+    class Arrays(Dataset):
+        def __len__(self):
+            return len(images)
+
+        def __getitem__(self, i):
+            return tf(Image.fromarray(images[i])), int(labels[i])
+
+    return DataLoader(Arrays(), batch_size=batch_size, shuffle=True, num_workers=2,
+                      drop_last=True, persistent_workers=True)
+
+
+def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int,
+          naive: bool = True) -> dict:
+    device = resolve_device(config.device)
+    cuda = device.type == "cuda"
+    spec = spec_for(config)
+    torch.manual_seed(0)
+    model = build(spec).to(device)
+    if cuda:
+        model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    autocast = lambda: torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda)  # noqa: E731
+
+    def train_step(x, y):
+        with autocast():
+            loss = loss_fn(model(x).float(), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    n = min(len(data.x_train), batch_size * (steps + warmup) * 2)
+    pipe = DeviceData(data.x_train[:n], data.y_train[:n], device, spec.input_size,
+                      get_normalization("cifar"), get_augmentation("standard"), cuda)
+    gen = torch.Generator().manual_seed(0)
+
+    def batches():
+        while True:
+            yield from pipe.batches(batch_size, train=True, generator=gen, drop_last=True)
+
+    stream = batches()
+    x0, y0 = next(stream)
+    model.train()
+    r = {"framework": "pytorch", "model": spec.name, "input_size": spec.input_size,
+         "batch_size": batch_size, "steps": steps, "warmup": warmup}
+    r["compute_train"] = images_per_second(lambda: train_step(x0, y0), batch_size, steps,
+                                           warmup, sync)
+    r["pipeline_train"] = images_per_second(lambda: train_step(*next(stream)), batch_size,
+                                            steps, warmup, sync)
+    r["pipeline_only"] = images_per_second(lambda: next(stream), batch_size, steps * 4,
+                                           warmup, sync)
+    model.eval()
+
+    @torch.no_grad()
+    def infer(x):
+        with autocast():
+            model(x)
+
+    eval_pipe = DeviceData(data.x_test[:batch_size], data.y_test[:batch_size], device,
+                           spec.input_size, get_normalization("cifar"), get_augmentation("none"),
+                           cuda)
+    r["compute_inference"] = images_per_second(lambda: infer(x0), batch_size, steps, warmup, sync)
+    r["pipeline_inference"] = images_per_second(
+        lambda: infer(eval_pipe.transform(eval_pipe.x)), batch_size, steps, warmup, sync)
+    if naive:
+        model.train()
+        loader = _naive_loader(data.x_train[:n], data.y_train[:n], spec.input_size, batch_size)
+
+        def naive_batches():
+            while True:
+                for x, y in loader:
+                    yield x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+
+        naive_stream = naive_batches()
+        r["naive_train"] = images_per_second(lambda: train_step(*next(naive_stream)), batch_size,
+                                             steps, warmup, sync)
+        r["naive_pipeline_only"] = images_per_second(lambda: next(naive_stream), batch_size,
+                                                     steps * 4, warmup, sync)
+        r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
+    r["pipeline_over_compute"] = r["pipeline_train"] / r["compute_train"]
+    r["software"] = software()
+    r["hardware"] = environment(hardware(device))
+    return r

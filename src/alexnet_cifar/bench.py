@@ -1,0 +1,39 @@
+"""Timing helpers and the printed form of `alexnet-cifar bench` results (framework-neutral)."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+
+def images_per_second(step: Callable[[], None], batch_size: int, steps: int, warmup: int,
+                      sync: Callable[[], None] = lambda: None) -> float:
+    """Run ``step`` warmup + steps times; images/s over the timed steps only."""
+    for _ in range(warmup):
+        step()
+    sync()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    sync()
+    return batch_size * steps / (time.perf_counter() - start)
+
+
+def format_bench(r: dict) -> str:
+    lines = [f"{r['framework']} {r['model']} at {r['input_size']} px, batch {r['batch_size']}, "
+             f"{r['steps']} timed steps on {r['hardware'].get('gpu') or r['hardware']['cpu']}",
+             f"{'measurement':<44} {'images/s':>10}"]
+    for key, label in (("compute_train", "train, compute only (batch on device)"),
+                       ("pipeline_train", "train, through the input pipeline"),
+                       ("naive_train", "train, through the naive PIL DataLoader"),
+                       ("compute_inference", "inference, compute only"),
+                       ("pipeline_inference", "inference, through the pipeline"),
+                       ("pipeline_only", "input pipeline alone"),
+                       ("naive_pipeline_only", "input pipeline alone (naive PIL)")):
+        if r.get(key) is not None:
+            lines.append(f"{label:<44} {r[key]:>10.1f}")
+    for key, label in (("pipeline_over_compute", "pipeline / compute (train)"),
+                       ("pipeline_over_naive", "pipeline / naive (train)")):
+        if r.get(key) is not None:
+            lines.append(f"{label:<44} {r[key]:>10.3f}")
+    return "\n".join(lines)

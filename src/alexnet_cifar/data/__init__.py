@@ -1,0 +1,9 @@
+"""CIFAR-10 data: find, verify, decode, cache and split (NumPy only)."""
+
+from .classes import CLASS_NAMES, translate
+from .dataset import Cifar10, load_cifar10
+from .split import stratified_subset, train_val_split
+from .stats import describe
+
+__all__ = ["CLASS_NAMES", "Cifar10", "load_cifar10", "translate", "stratified_subset",
+           "train_val_split", "describe"]

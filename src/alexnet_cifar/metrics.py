@@ -1,0 +1,47 @@
+"""Accuracy, per-class accuracy and confusion matrix from predictions (scikit-learn)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def classification_report(y_true, y_pred, class_names: list[str]) -> dict:
+    from sklearn.metrics import accuracy_score, confusion_matrix
+
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    labels = list(range(len(class_names)))
+    cm = confusion_matrix(y_true, y_pred, labels=labels)
+    support = cm.sum(axis=1)
+    per_class = np.divide(np.diag(cm), support, out=np.full(len(labels), np.nan),
+                          where=support > 0)
+    return {
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "per_class_accuracy": {n: float(a) for n, a in zip(class_names, per_class)},
+        "confusion_matrix": cm.tolist(),
+        "num_images": int(len(y_true)),
+    }
+
+
+def bootstrap_ci(correct, level: float = 0.95, n_boot: int = 2000, seed: int = 0):
+    """Percentile bootstrap interval of the accuracy (mean of a 0/1 array)."""
+    correct = np.asarray(correct, dtype=np.float64)
+    if len(correct) == 0:
+        return (float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    means = rng.choice(correct, size=(n_boot, len(correct)), replace=True).mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(means, [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
+def mcnemar_exact(a_correct, b_correct) -> dict:
+    """McNemar's exact test on paired predictions of the same test images: only the images
+    exactly one model gets right count; under H0 each way is equally likely (binomial 1/2)."""
+    from scipy.stats import binomtest
+    a, b = np.asarray(a_correct, bool), np.asarray(b_correct, bool)
+    if a.shape != b.shape:
+        raise ValueError("McNemar needs predictions on the same test images")
+    only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
+    n = only_a + only_b
+    p = 1.0 if n == 0 else float(binomtest(min(only_a, only_b), n, 0.5).pvalue)
+    return {"only_a": only_a, "only_b": only_b, "p_value": p}

@@ -1,0 +1,76 @@
+"""`alexnet-cifar predict`: top classes for image files, from a run or from ImageNet weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from .config import TrainConfig
+from .errors import ConfigError, DataError
+from .experiment import spec_for
+from .preprocess import get_normalization
+
+
+def read_images(paths: list[str], size: int) -> np.ndarray:
+    """RGB uint8 NHWC at ``size`` px (32 for a CIFAR run: the resize to the model's input
+    then happens in the pipeline, as in training)."""
+    out = []
+    for p in paths:
+        try:
+            with Image.open(p) as img:
+                out.append(np.asarray(img.convert("RGB").resize((size, size), Image.BILINEAR)))
+        except (FileNotFoundError, UnidentifiedImageError, OSError) as exc:
+            raise DataError(f"{p}: cannot read the image ({exc})") from exc
+    return np.stack(out)
+
+
+def imagenet_class_names() -> list[str]:
+    try:
+        from torchvision.models._meta import _IMAGENET_CATEGORIES
+        return list(_IMAGENET_CATEGORIES)
+    except ImportError:
+        return [f"imagenet_{i}" for i in range(1000)]
+
+
+def load_predictor(run_dir: str | None = None, config: TrainConfig | None = None):
+    """(backend, model, class names, image size to read at) for a run or an ImageNet config."""
+    from .backends import get_backend
+    from .runs import RunDir
+    if run_dir is not None:
+        run = RunDir.open(run_dir)
+        config = run.config()
+        backend = get_backend(config.framework)
+        checkpoint = run.checkpoint(backend.CHECKPOINT)
+        if not checkpoint.exists():
+            raise ConfigError(f"{run_dir}: no checkpoint yet; train first")
+        spec = spec_for(config)
+        model = backend.build(spec)
+        backend.import_weights(model, backend.load_file(checkpoint, spec))
+        names = run.results()["class_names"] if run.results_file.exists() else None
+        from .data import CLASS_NAMES
+        return backend, model, config, names or list(CLASS_NAMES["en"]), 32
+    from .weights.pretrained import imagenet_weights
+    config.validate()
+    spec = spec_for(config)
+    backend = get_backend(config.framework)
+    model = backend.build(spec)
+    if config.pretrained_source == "keras-vgg16":
+        raise ConfigError("predict with vgg16 needs a fine-tuned run (--run): its ImageNet "
+                          "classifier is not part of the model")
+    backend.import_weights(model, imagenet_weights(config, spec))
+    return backend, model, config, imagenet_class_names(), spec.input_size
+
+
+def predict(paths: list[str], run_dir: str | None = None, config: TrainConfig | None = None,
+            top: int = 3) -> list[dict]:
+    backend, model, config, names, size = load_predictor(run_dir, config)
+    probs = backend.predict_proba(model, read_images(paths, size),
+                                  get_normalization(config.normalization_name))
+    out = []
+    for path, p in zip(paths, probs):
+        order = np.argsort(-p)[:top]
+        out.append({"image": str(Path(path)), "top": [(names[i], float(p[i])) for i in order],
+                    "probabilities": {n: float(v) for n, v in zip(names, p)}})
+    return out

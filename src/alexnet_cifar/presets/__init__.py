@@ -1,0 +1,1 @@
+"""Built-in study presets (YAML)."""

@@ -1,0 +1,73 @@
+"""The on-device input pipeline: sizes, normalization, augmentation determinism."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+from alexnet_cifar.backends.pytorch.pipeline import DeviceData  # noqa: E402
+from alexnet_cifar.preprocess import get_augmentation, get_normalization  # noqa: E402
+
+
+def data(aug="none", norm="cifar", size=32, n=8):
+    x = np.random.default_rng(0).integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
+    return DeviceData(x, np.arange(n) % 10, torch.device("cpu"), size, get_normalization(norm),
+                      get_augmentation(aug)), x
+
+
+def test_normalization_uses_the_named_statistics():
+    d, x = data()
+    out = d.transform(d.x)
+    norm = get_normalization("cifar")
+    expected = (x.transpose(0, 3, 1, 2) / 255.0 - np.reshape(norm.mean, (1, 3, 1, 1))) \
+        / np.reshape(norm.std, (1, 3, 1, 1))
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_caffe_normalization_is_bgr_0_255_mean_subtracted():
+    d, x = data(norm="caffe")
+    out = d.transform(d.x).numpy()
+    np.testing.assert_allclose(out[:, 0], x[..., 2] - 103.939, atol=1e-3)  # B first
+    np.testing.assert_allclose(out[:, 2], x[..., 0] - 123.68, atol=1e-3)
+
+
+def test_resize_to_model_input_is_bilinear():
+    d, x = data(size=224)
+    out = d.transform(d.x)
+    assert out.shape == (8, 3, 224, 224)
+    ref = F.interpolate(torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255, size=224,
+                        mode="bilinear", align_corners=False)
+    norm = get_normalization("cifar")
+    mean = torch.tensor(norm.mean).view(1, 3, 1, 1)
+    std = torch.tensor(norm.std).view(1, 3, 1, 1)
+    torch.testing.assert_close(out, (ref - mean) / std)
+
+
+def test_flip_augmentation_flips_some_images_exactly():
+    d, _ = data(aug="flip")
+    plain = d.transform(d.x)
+    flipped = d.transform(d.x, train=True, generator=torch.Generator().manual_seed(0))
+    same = [torch.allclose(flipped[i], plain[i], atol=1e-5) for i in range(8)]
+    mirrored = [torch.allclose(flipped[i], plain[i].flip(-1), atol=1e-5) for i in range(8)]
+    assert all(s or m for s, m in zip(same, mirrored)) and any(mirrored) and any(same)
+
+
+def test_standard_augmentation_is_seeded_and_varies_per_image():
+    d, _ = data(aug="standard", size=64)
+    a = d.transform(d.x, True, torch.Generator().manual_seed(5))
+    b = d.transform(d.x, True, torch.Generator().manual_seed(5))
+    c = d.transform(d.x, True, torch.Generator().manual_seed(6))
+    assert a.shape == (8, 3, 64, 64)
+    torch.testing.assert_close(a, b)
+    assert not torch.allclose(a, c)
+
+
+def test_batches_cover_the_data_once_per_epoch():
+    d, _ = data(n=10)
+    labels = torch.cat([y for _, y in d.batches(3, train=True,
+                                                generator=torch.Generator().manual_seed(0))])
+    assert sorted(labels.tolist()) == list(range(10))
+    kept = sum(len(y) for _, y in d.batches(3, train=True, drop_last=True,
+                                            generator=torch.Generator().manual_seed(0)))
+    assert kept == 9
