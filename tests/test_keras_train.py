@@ -12,13 +12,11 @@ from alexnet_cifar import TrainConfig, train  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
 from alexnet_cifar.errors import ConfigError  # noqa: E402
 from alexnet_cifar.experiment import lr_factor, make_splits  # noqa: E402
+from train_fixtures import small_config  # noqa: E402
 
 
 def small(tmp_path, **kw):
-    base = dict(framework="keras", model="alexnet-cifar", batchnorm=True, epochs=2,
-                batch_size=32, optimizer="sgd", lr=0.05, augment="flip", limit_train=300,
-                limit_test=100, val_fraction=0.2, device="cpu", out=str(tmp_path / "run"))
-    return TrainConfig(**{**base, **kw})
+    return small_config(tmp_path, "keras", **kw)
 
 
 def test_same_subset_split_and_seed_give_the_same_validation_images(tmp_path, cifar_real):

@@ -7,16 +7,13 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from alexnet_cifar import TrainConfig, evaluate, train  # noqa: E402
-from alexnet_cifar.errors import TrainingDiverged  # noqa: E402
-from alexnet_cifar.errors import ConfigError  # noqa: E402
+from alexnet_cifar import evaluate, train  # noqa: E402
+from alexnet_cifar.errors import ConfigError, TrainingDiverged  # noqa: E402
+from train_fixtures import small_config  # noqa: E402
 
 
 def small(tmp_path, **kw):
-    base = dict(framework="pytorch", model="alexnet-cifar", batchnorm=True, epochs=2,
-                batch_size=32, optimizer="sgd", lr=0.05, augment="flip", limit_train=300,
-                limit_test=100, val_fraction=0.2, device="cpu", out=str(tmp_path / "run"))
-    return TrainConfig(**{**base, **kw})
+    return small_config(tmp_path, "pytorch", **kw)
 
 
 @pytest.mark.slow
