@@ -16,7 +16,7 @@ from train_fixtures import small_config  # noqa: E402
 
 
 def small(tmp_path, **kw):
-    return small_config(tmp_path, "keras", **kw)
+    return small_config(tmp_path, **{"framework": "keras", **kw})
 
 
 def test_same_subset_split_and_seed_give_the_same_validation_images(tmp_path, cifar_real):

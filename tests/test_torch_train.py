@@ -13,7 +13,7 @@ from train_fixtures import small_config  # noqa: E402
 
 
 def small(tmp_path, **kw):
-    return small_config(tmp_path, "pytorch", **kw)
+    return small_config(tmp_path, **{"framework": "pytorch", **kw})
 
 
 @pytest.mark.slow
