@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
 import shutil
 import tarfile
@@ -13,10 +14,18 @@ import numpy as np
 from PIL import Image
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_CIFAR = REPO_ROOT.parent / "shared" / "data" / "cifar10"
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
            "dog", "frog", "horse", "ship", "truck")
 BATCHES = ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5",
            "test_batch")
+
+
+def real_cifar_dir() -> Path | None:
+    """The real CIFAR-10 copy: $ALEXNET_CIFAR_DATA, else ../shared/data/cifar10 beside the
+    repository; None where neither exists."""
+    path = Path(os.environ.get("ALEXNET_CIFAR_DATA") or SHARED_CIFAR)
+    return path if path.exists() else None
 
 
 def random_images(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,9 +1,13 @@
 """Shared fixtures. torch/torchvision are imported before anything can import tensorflow:
-the two bundled LLVMs collide (segfault) when tensorflow comes first (design.md §7)."""
+the two bundled LLVMs collide (segfault) when tensorflow comes first.
+
+Tests live in folders by what they need: core/ (neither framework), pytorch/, keras/, both/;
+each test gets that folder's marker, so ``-m "not keras"`` runs what a PyTorch-only install
+can run."""
 
 from __future__ import annotations
 
-import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,14 +18,17 @@ try:  # import-order guard, see module docstring
 except ImportError:
     pass
 
-from cifar_fixtures import REPO_ROOT  # noqa: E402
+from cifar_fixtures import real_cifar_dir  # noqa: E402
+from weight_fixtures import write_caffe_npy, write_torchvision_pth  # noqa: E402
 
-SHARED_CIFAR = REPO_ROOT.parent / "shared" / "data" / "cifar10"
+FOLDER_MARKERS = {"pytorch": ("pytorch",), "keras": ("keras",), "both": ("pytorch", "keras")}
 
 
-def real_cifar_dir() -> Path | None:
-    path = Path(os.environ.get("ALEXNET_CIFAR_DATA") or SHARED_CIFAR)
-    return path if path.exists() else None
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        for marker in FOLDER_MARKERS.get(folder, ()):
+            item.add_marker(marker)
 
 
 @pytest.fixture(autouse=True)
@@ -45,16 +52,33 @@ def cifar_real(real_cache_dir):
     return load_cifar10(path, cache_dir=real_cache_dir, download_missing=False, progress=False)
 
 
+@pytest.fixture(scope="session")
+def pth(tmp_path_factory) -> Path:
+    """alexnet-owt-7be5be79.pth in torchvision's format, random values; written once."""
+    return write_torchvision_pth(tmp_path_factory.mktemp("w") / "alexnet-owt-7be5be79.pth")
+
+
+@pytest.fixture(scope="session")
+def npy(tmp_path_factory) -> Path:
+    """bvlc_alexnet.npy in its real format, random values; written once."""
+    return write_caffe_npy(tmp_path_factory.mktemp("w") / "bvlc_alexnet.npy")
+
+
+class NetworkBlocked(OSError):
+    """What every connection attempt raises under the ``offline`` fixture."""
+
+
 @pytest.fixture
 def offline(monkeypatch, tmp_path):
-    """No network, and empty torch.hub / Keras caches: every download fails at once."""
-    import urllib.error
-    import urllib.request
+    """No network at all, and empty torch.hub / Keras caches. Blocked at the socket, below
+    every downloader the product uses (urllib, torch.hub's own urlopen, keras' get_file), so
+    a test cannot download real weights even on a machine with internet."""
+    def refuse(*args, **kwargs):
+        raise NetworkBlocked("network blocked in tests")
 
-    def no_network(*args, **kwargs):
-        raise urllib.error.URLError("no network in tests")
-
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    monkeypatch.setattr(urllib.request, "urlretrieve", no_network)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))

@@ -3,23 +3,42 @@
 from __future__ import annotations
 
 import math
+import os
+from typing import Any
 
+from .arch import spec_for
 from .backends import get_backend
 from .config import TrainConfig
+from .data import Cifar10
+from .engine import rerun_evaluation, run_training
 from .errors import ConfigError
-from .experiment import spec_for
+from .imagenet import imagenet_weights
+from .runs import RunDir
+from .training.trainer import EpochCallback
+from .weights.port import convert_weights
+from .weights.registry import new_names
 
 
 def build_model(framework: str, model: str, *, num_classes: int = 10, batchnorm: bool = False,
                 input_size: int | None = None, init: str = "scratch",
-                weights: str | None = None):
-    """A plain ``torch.nn.Module`` (NCHW) or ``keras.Model`` (NHWC) taking a preprocessed
-    float batch at the model's input size and returning logits.
+                weights: str | None = None) -> Any:
+    """A model built from the variant's spec, at its fresh initialisation or ImageNet weights.
 
-    ``init="imagenet"`` loads ImageNet weights (``weights``: a local file, else download or
-    cache); with ``num_classes=1000`` the ImageNet classifier is kept, otherwise the last
-    layer (for vgg16 the whole head) is new. Preprocess inputs with the weights' convention:
-    ``alexnet_cifar.preprocess.get_normalization(TrainConfig(...).normalization_name)``."""
+    Args:
+        framework: ``pytorch`` or ``keras``.
+        model: ``alexnet``, ``alexnet-caffe``, ``alexnet-cifar`` or ``vgg16``.
+        num_classes: outputs; with ``init="imagenet"`` and 1000 the ImageNet classifier is
+            kept, otherwise the last layer (for vgg16 the whole head) is new.
+        batchnorm: BatchNorm after every convolution (not with ImageNet weights).
+        input_size: input side in px (default: the variant's own).
+        init: ``scratch`` or ``imagenet``.
+        weights: a local ImageNet weights file (default: download or cache).
+
+    Returns:
+        A ``torch.nn.Module`` (NCHW) or ``keras.Model`` (NHWC) that takes a preprocessed float
+        batch at the model's input size and returns logits; it carries its ``spec``. Preprocess
+        with the weights' convention: ``preprocess.get_normalization(config.normalization_name)``.
+    """
     config = TrainConfig(framework=framework, model=model, num_classes=num_classes,
                          batchnorm=batchnorm, input_size=input_size, init=init,
                          weights=weights).validate()
@@ -27,67 +46,71 @@ def build_model(framework: str, model: str, *, num_classes: int = 10, batchnorm:
     spec = spec_for(config)
     net = backend.build(spec)
     if init == "imagenet":
-        if config.pretrained_source == "keras-vgg16":
-            loaded = backend.vgg16_imagenet(spec, weights)
-        else:
-            from .weights.pretrained import imagenet_weights
-            loaded = imagenet_weights(config, spec)
-        backend.import_weights(net, loaded, allow_missing=True)
+        backend.import_weights(net, imagenet_weights(framework, spec, weights),
+                               new_names(config.pretrained, spec, framework))
     return net
 
 
-def count_parameters(model) -> int:
-    if hasattr(model, "trainable_weights"):  # keras.Model; BN statistics are not parameters
+def count_parameters(model: Any) -> int:
+    """Trainable parameters as the framework counts them (BatchNorm statistics excluded)."""
+    if hasattr(model, "trainable_weights"):  # keras.Model
         return int(sum(math.prod(w.shape) for w in model.trainable_weights))
     return int(sum(p.numel() for p in model.parameters()))
 
 
-def preflight(config: TrainConfig, resume: bool = False):
-    """Every check that needs no data: values, framework installed, device, run directory.
-    Returns the backend module."""
-    from .runs import RunDir
-    config.validate()
-    if not config.out:
-        raise ConfigError("no run directory: pass --out RUN_DIR")
-    backend = get_backend(config.framework)
-    backend.resolve_device(config.device)
-    if resume:
-        RunDir.open(config.out)
-    elif RunDir(config.out).config_file.exists():
-        raise ConfigError(f"{config.out} already holds a run; continue it with "
-                          f"--resume {config.out}, or choose another --out")
-    return backend
+def train(config: TrainConfig | dict, *, data: Cifar10 | None = None, resume: bool = False,
+          progress: bool = True, callbacks: tuple[EpochCallback, ...] = ()) -> dict:
+    """Train one model, validating every epoch, and evaluate it on the test set.
 
+    Args:
+        config: a TrainConfig or a dict of its fields; ``out`` names the run directory.
+        data: CIFAR-10 already loaded (default: load it from ``config.data_dir``).
+        resume: continue the run in ``config.out`` from its last checkpoint.
+        progress: show progress bars.
+        callbacks: called as ``cb(epoch, record, model)`` after every epoch.
 
-def train(config: TrainConfig | dict, *, data=None, resume: bool = False, progress: bool = True,
-          callbacks=()) -> dict:
-    """Train ``config`` (a TrainConfig or dict; ``out`` names the run directory) and return
-    the results record written to ``results.json``."""
+    Returns:
+        The results record, as written to ``RUN_DIR/results.json``.
+    """
     if isinstance(config, dict):
         config = TrainConfig.from_dict(config)
     if not isinstance(config, TrainConfig):
         raise ConfigError(f"train() takes a TrainConfig or a dict, not {type(config).__name__}")
-    backend = preflight(config, resume)
-    return backend.train(config, data, resume=resume, progress=progress, callbacks=callbacks)
+    return run_training(config, data, resume=resume, progress=progress, callbacks=callbacks)
 
 
-def evaluate(run_dir, *, data=None, data_dir: str | None = None, progress: bool = True) -> dict:
-    """Re-evaluate a finished or interrupted run from its checkpoint; returns results.json."""
-    from .runs import RunDir
-    config = RunDir.open(run_dir).config()
+def evaluate(run_dir: str | os.PathLike, *, data: Cifar10 | None = None,
+             data_dir: str | None = None, progress: bool = True) -> dict:
+    """Re-evaluate a finished or interrupted run from its checkpoint.
+
+    Args:
+        run_dir: the run directory of an earlier ``train``.
+        data: CIFAR-10 already loaded (default: load it from the run's data folder).
+        data_dir: a CIFAR-10 source to use from now on (saved in the run's config).
+        progress: show progress bars.
+
+    Returns:
+        The results record, rewritten to ``RUN_DIR/results.json``.
+    """
+    run = RunDir.open(run_dir)
     if data_dir is not None:
+        config = run.config()
         config.data_dir = data_dir
-        RunDir(run_dir).save_config(config)
-    return get_backend(config.framework).evaluate(run_dir, data, progress=progress)
+        run.save_config(config)
+    return rerun_evaluation(run_dir, data, progress)
 
 
-def _framework_of(model) -> str:
+def _framework_of(model: Any) -> str:
     return "keras" if hasattr(model, "trainable_weights") else "pytorch"
 
 
-def port_weights(src, dst) -> None:
-    """Copy the weights of ``src`` into ``dst``: two models of the same spec built by
-    build_model, PyTorch and Keras in either direction (or the same framework twice)."""
+def port_weights(src: Any, dst: Any) -> None:
+    """Copy the weights of ``src`` into ``dst``.
+
+    Args:
+        src: a model made by build_model.
+        dst: a model of the same spec made by build_model, in either framework.
+    """
     spec_src, spec_dst = getattr(src, "spec", None), getattr(dst, "spec", None)
     if spec_src is None or spec_dst is None:
         raise ConfigError("port_weights needs models made by build_model (they carry their spec)")
@@ -97,13 +120,4 @@ def port_weights(src, dst) -> None:
                           f"({spec_dst.num_classes} classes, batchnorm={spec_dst.batchnorm})")
     fw_src, fw_dst = _framework_of(src), _framework_of(dst)
     weights = get_backend(fw_src).export_weights(src)
-    weights = convert_weights(spec_src, weights, fw_src, fw_dst)
-    get_backend(fw_dst).import_weights(dst, weights)
-
-
-def convert_weights(spec, weights: dict, src: str, dst: str) -> dict:
-    """Weights exported by backend ``src`` -> the layout backend ``dst`` imports."""
-    from .weights.port import keras_to_torch, torch_to_keras
-    if src == dst:
-        return weights
-    return torch_to_keras(spec, weights) if src == "pytorch" else keras_to_torch(spec, weights)
+    get_backend(fw_dst).import_weights(dst, convert_weights(spec_src, weights, fw_src, fw_dst))

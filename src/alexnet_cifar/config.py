@@ -1,4 +1,8 @@
-"""The typed run configuration; every value is checked before any work starts."""
+"""The typed run configuration; every value is checked before any work starts.
+
+Each field carries its command-line help, group and choices as metadata, so the ``train``
+flags are generated from this one declaration (cli/options.py) and cannot drift from it.
+"""
 
 from __future__ import annotations
 
@@ -8,94 +12,93 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .arch import VARIANTS
+from .arch import VARIANTS, spec_for
 from .errors import ConfigError
 from .preprocess import AUGMENTATIONS, NORMALIZATIONS
+from .weights.registry import PretrainedSource, new_layers, pretrained_rows, source_for
 
 FRAMEWORKS = ("pytorch", "keras")
 INITS = ("scratch", "imagenet")
 FINETUNES = ("head", "full", "discriminative")
 MODELS = tuple(VARIANTS)
-# Which ImageNet weights each pretrained (framework, model) starts from.
-PRETRAINED = {
-    ("pytorch", "alexnet"): "torchvision",
-    ("keras", "alexnet"): "torchvision",  # ported: separates framework from weights
-    ("pytorch", "alexnet-caffe"): "caffe-npy",  # ported
-    ("keras", "alexnet-caffe"): "caffe-npy",
-    ("keras", "vgg16"): "keras-vgg16",
-}
-# The input convention the weights were trained with (design.md §3).
-PRETRAINED_NORMALIZATION = {"torchvision": "imagenet", "caffe-npy": "caffe",
-                            "keras-vgg16": "caffe"}
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
-PLATEAU_FACTOR, PLATEAU_PATIENCE = 0.1, 2  # x0.1 after 2 epochs without a lower val loss
 DEVICES = ("auto", "cpu", "cuda")
+
+
+def option(default: Any, help: str, group: str, choices: tuple | None = None,
+           metavar: str | None = None, cli: bool = True) -> Any:
+    """A config field with what its command-line flag needs; ``cli=False``: no generated flag."""
+    meta = {"help": help, "group": group, "choices": choices, "metavar": metavar, "cli": cli}
+    return dataclasses.field(default=default, metadata=meta)
 
 
 @dataclass
 class TrainConfig:
-    framework: str = "pytorch"
-    model: str = "alexnet"
-    init: str = "scratch"
-    weights: str | None = None  # a local ImageNet weights file (default: download / cache)
-    finetune: str = "discriminative"  # pretrained only: head | full | discriminative
-    backbone_lr_factor: float = 0.1  # discriminative: backbone lr = lr * this
-    batchnorm: bool = False
-    num_classes: int = 10
-    input_size: int | None = None  # None: the model's own (224, 227 or 32)
-    epochs: int = 20
-    batch_size: int = 128
-    optimizer: str = "sgd"
-    lr: float = 0.01
-    momentum: float = 0.9
-    weight_decay: float = 5e-4
-    schedule: str = "cosine"
-    step_size: int = 10  # epochs per step of the "step" schedule (x0.1)
-    early_stopping: int | None = None  # stop after N epochs without a better val accuracy
-    label_smoothing: float = 0.0
-    augment: str = "standard"
-    normalization: str | None = None  # None: "cifar" from scratch
-    limit_train: int | None = None  # stratified pool before the validation split
-    limit_test: int | None = None
-    val_fraction: float = 0.1
-    seed: int = 0
-    device: str = "auto"
-    compile: bool = False
-    amp: bool = True  # bf16 autocast where the device supports it (CUDA)
-    data_dir: str | None = None
-    out: str | None = None
+    framework: str = option("pytorch", "which backend trains it", "model", FRAMEWORKS)
+    model: str = option("alexnet", "architecture variant (alexnet is 224 px)", "model", MODELS)
+    batchnorm: bool = option(False, "BatchNorm after every convolution", "model")
+    num_classes: int = option(10, "outputs", "model")
+    input_size: int | None = option(
+        None, "input side in px (default: the model's own: 224, 227 or 32)", "model", metavar="PX")
+    init: str = option(
+        "scratch", "scratch, or imagenet: torchvision weights (alexnet), bvlc_alexnet.npy "
+        "(alexnet-caffe), keras.applications (vgg16, keras)", "pretrained", INITS)
+    weights: str | None = option(
+        None, "local ImageNet weights: alexnet-owt-7be5be79.pth, bvlc_alexnet.npy or "
+        "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 (default: download or cache)",
+        "pretrained", metavar="FILE")
+    finetune: str = option(
+        "discriminative", "pretrained only: train the new head alone, everything at --lr, or "
+        "the backbone at --lr x --backbone-lr-factor", "pretrained", FINETUNES)
+    backbone_lr_factor: float = option(
+        0.1, "discriminative: backbone learning rate = --lr x this", "pretrained")
+    epochs: int = option(20, "training epochs", "optimization")
+    batch_size: int = option(128, "images per step", "optimization")
+    optimizer: str = option("sgd", "optimizer", "optimization", OPTIMIZERS)
+    lr: float = option(0.01, "base learning rate", "optimization")
+    momentum: float = option(0.9, "SGD momentum", "optimization")
+    weight_decay: float = option(5e-4, "L2 weight decay (coupled, as PyTorch's SGD)",
+                                 "optimization")
+    label_smoothing: float = option(0.0, "label smoothing of the cross-entropy", "optimization")
+    schedule: str = option(
+        "cosine", "learning-rate schedule, stepped per batch; plateau = x0.1 after 2 epochs "
+        "without a lower validation loss", "schedule", SCHEDULES)
+    step_size: int = option(10, "epochs between x0.1 steps of --schedule step", "schedule")
+    early_stopping: int | None = option(
+        None, "stop after N epochs without a better validation accuracy", "schedule", metavar="N")
+    augment: str = option(
+        "standard", "none | flip | standard = flip + 4 px shift + 10 deg rotation + 10%% zoom",
+        "input", tuple(AUGMENTATIONS))
+    normalization: str | None = option(
+        None, "input normalization (default: cifar mean/std from scratch, the weights' own "
+        "when pretrained)", "input", tuple(NORMALIZATIONS))
+    limit_train: int | None = option(
+        None, "use a stratified subset of N training images (before the validation split)",
+        "data split", metavar="N")
+    limit_test: int | None = option(None, "evaluate on a stratified N test images",
+                                    "data split", metavar="N")
+    val_fraction: float = option(0.1, "share of the training images held out for validation",
+                                 "data split")
+    seed: int = option(0, "seed of the split, initialisation, order and augmentation",
+                       "data split")
+    device: str = option("auto", "where to train", "runtime", DEVICES)
+    compile: bool = option(False, "torch.compile / XLA-compile the model", "runtime")
+    amp: bool = option(True, "bf16 autocast where the device supports it (CUDA)", "runtime")
+    data_dir: str | None = option(None, "CIFAR-10 source", "data", cli=False)
+    out: str | None = option(None, "run directory", "run", cli=False)
 
-    def validate(self) -> "TrainConfig":
-        def choice(name, options):
+    def validate(self) -> TrainConfig:
+        """Check every value; returns self. Raises ConfigError naming the flag and the fix."""
+        def choice(name: str, options: tuple) -> None:
             value = getattr(self, name)
             if value not in options:
                 raise ConfigError(f"--{name.replace('_', '-')} {value!r} is not known; choose "
                                   f"one of: {', '.join(options)}")
 
-        choice("framework", FRAMEWORKS)
-        choice("model", MODELS)
-        choice("init", INITS)
-        choice("finetune", FINETUNES)
-        choice("optimizer", OPTIMIZERS)
-        choice("schedule", SCHEDULES)
-        choice("augment", tuple(AUGMENTATIONS))
-        choice("device", DEVICES)
-        if self.init == "imagenet":
-            if (self.framework, self.model) not in PRETRAINED:
-                rows = ", ".join(f"{f} {m}" for f, m in PRETRAINED)
-                raise ConfigError(f"no ImageNet weights for {self.framework} {self.model}; "
-                                  f"--init imagenet works for: {rows}")
-            if self.batchnorm:
-                raise ConfigError("--batchnorm with --init imagenet: the ImageNet weights have "
-                                  "no BatchNorm layers; drop --batchnorm")
-        elif self.weights is not None:
-            raise ConfigError("--weights is for --init imagenet")
-        if not 0 < self.backbone_lr_factor <= 1:
-            raise ConfigError(f"--backbone-lr-factor must be in (0, 1], got "
-                              f"{self.backbone_lr_factor!r}")
-        if self.normalization is not None:
-            choice("normalization", tuple(NORMALIZATIONS))
+        for f in fields(self):
+            if f.metadata["choices"] and not (f.default is None and getattr(self, f.name) is None):
+                choice(f.name, f.metadata["choices"])
         positive = {"epochs": self.epochs, "batch_size": self.batch_size,
                     "num_classes": self.num_classes, "step_size": self.step_size}
         for opt in ("limit_train", "limit_test", "input_size", "early_stopping"):
@@ -105,6 +108,10 @@ class TrainConfig:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} must be a positive integer, "
                                   f"got {value!r}")
+        if not 0 < self.backbone_lr_factor <= 1:
+            raise ConfigError(f"--backbone-lr-factor must be in (0, 1], got "
+                              f"{self.backbone_lr_factor!r}")
+        self._validate_pretrained()
         if not self.lr > 0:
             raise ConfigError(f"--lr must be positive, got {self.lr!r}")
         for name in ("momentum", "label_smoothing"):
@@ -118,28 +125,45 @@ class TrainConfig:
         if self.val_fraction == 0 and (self.schedule == "plateau" or self.early_stopping):
             raise ConfigError("--schedule plateau and --early-stopping watch the validation "
                               "set; set --val-fraction above 0")
-        if self.limit_train is not None and self.batch_size > self.limit_train * (1 - self.val_fraction):
+        if (self.limit_train is not None
+                and self.batch_size > self.limit_train * (1 - self.val_fraction)):
             raise ConfigError(f"--batch-size {self.batch_size} is larger than the "
                               f"{int(self.limit_train * (1 - self.val_fraction))} training images "
                               "left after the validation split; lower it or raise --limit-train")
         return self
 
+    def _validate_pretrained(self) -> None:
+        if self.init != "imagenet":
+            if self.weights is not None:
+                raise ConfigError("--weights is for --init imagenet")
+            return
+        if self.pretrained is None:
+            rows = ", ".join(f"{f} {m}" for f, m in pretrained_rows())
+            raise ConfigError(f"no ImageNet weights for {self.framework} {self.model}; "
+                              f"--init imagenet works for: {rows}")
+        if self.batchnorm:
+            raise ConfigError("--batchnorm with --init imagenet: the ImageNet weights have "
+                              "no BatchNorm layers; drop --batchnorm")
+        if self.finetune == "head" and not new_layers(self.pretrained, spec_for(self)):
+            raise ConfigError("--finetune head with the ImageNet classifier kept (1000 classes) "
+                              "leaves nothing to train; use --finetune full or discriminative")
+
     @property
-    def pretrained_source(self) -> str | None:
-        return PRETRAINED.get((self.framework, self.model)) if self.init == "imagenet" else None
+    def pretrained(self) -> PretrainedSource | None:
+        """The ImageNet source this run starts from (None when trained from scratch)."""
+        return source_for(self.framework, self.model) if self.init == "imagenet" else None
 
     @property
     def normalization_name(self) -> str:
         if self.normalization:
             return self.normalization
-        source = self.pretrained_source
-        return PRETRAINED_NORMALIZATION[source] if source else "cifar"
+        return self.pretrained.normalization if self.pretrained else "cifar"
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -147,7 +171,7 @@ class TrainConfig:
         return cls(**d)
 
     @classmethod
-    def load(cls, path: str | Path) -> "TrainConfig":
+    def load(cls, path: str | Path) -> TrainConfig:
         try:
             return cls.from_dict(json.loads(Path(path).read_text()))
         except (OSError, json.JSONDecodeError) as exc:

@@ -1,8 +1,21 @@
-"""Accuracy, per-class accuracy and confusion matrix from predictions (scikit-learn)."""
+"""Loss, accuracy, per-class accuracy, confusion matrix and significance from logits and
+predictions (scikit-learn, SciPy): computed here once for both frameworks."""
 
 from __future__ import annotations
 
 import numpy as np
+
+
+def cross_entropy(logits: np.ndarray, labels: np.ndarray, label_smoothing: float = 0.0) -> float:
+    """Mean softmax cross-entropy of ``logits`` (N, K) against integer ``labels``, with the
+    targets smoothed towards uniform as PyTorch and Keras both define it."""
+    from scipy.special import log_softmax
+
+    if len(labels) == 0:
+        return float("nan")
+    logp = log_softmax(np.asarray(logits, dtype=np.float64), axis=1)
+    nll = -logp[np.arange(len(labels)), np.asarray(labels)]
+    return float(np.mean((1 - label_smoothing) * nll - label_smoothing * logp.mean(axis=1)))
 
 
 def classification_report(y_true, y_pred, class_names: list[str]) -> dict:

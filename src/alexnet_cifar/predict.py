@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from .arch import spec_for
+from .backends import Backend, get_backend
 from .config import TrainConfig
+from .data import CLASS_NAMES
 from .errors import ConfigError, DataError
-from .experiment import spec_for
+from .imagenet import imagenet_weights
 from .preprocess import get_normalization
+from .runs import RunDir
 
 
 def read_images(paths: list[str], size: int) -> np.ndarray:
@@ -34,10 +39,10 @@ def imagenet_class_names() -> list[str]:
         return [f"imagenet_{i}" for i in range(1000)]
 
 
-def load_predictor(run_dir: str | None = None, config: TrainConfig | None = None):
-    """(backend, model, class names, image size to read at) for a run or an ImageNet config."""
-    from .backends import get_backend
-    from .runs import RunDir
+def load_predictor(run_dir: str | None = None, config: TrainConfig | None = None
+                   ) -> tuple[Backend, Any, TrainConfig, list[str], int]:
+    """(backend, model, config, class names, image size to read at) for a run or an ImageNet
+    config."""
     if run_dir is not None:
         run = RunDir.open(run_dir)
         config = run.config()
@@ -49,22 +54,21 @@ def load_predictor(run_dir: str | None = None, config: TrainConfig | None = None
         model = backend.build(spec)
         backend.import_weights(model, backend.load_file(checkpoint, spec))
         names = run.results()["class_names"] if run.results_file.exists() else None
-        from .data import CLASS_NAMES
         return backend, model, config, names or list(CLASS_NAMES["en"]), 32
-    from .weights.pretrained import imagenet_weights
     config.validate()
+    if not config.pretrained.has_classifier:
+        raise ConfigError(f"predict with {config.model} needs a fine-tuned run (--run): its "
+                          "ImageNet weights hold no classifier")
     spec = spec_for(config)
     backend = get_backend(config.framework)
     model = backend.build(spec)
-    if config.pretrained_source == "keras-vgg16":
-        raise ConfigError("predict with vgg16 needs a fine-tuned run (--run): its ImageNet "
-                          "classifier is not part of the model")
-    backend.import_weights(model, imagenet_weights(config, spec))
+    backend.import_weights(model, imagenet_weights(config.framework, spec, config.weights))
     return backend, model, config, imagenet_class_names(), spec.input_size
 
 
 def predict(paths: list[str], run_dir: str | None = None, config: TrainConfig | None = None,
             top: int = 3) -> list[dict]:
+    """The ``top`` classes and all probabilities of each image, from a run or ImageNet."""
     backend, model, config, names, size = load_predictor(run_dir, config)
     probs = backend.predict_proba(model, read_images(paths, size),
                                   get_normalization(config.normalization_name))

@@ -72,9 +72,6 @@ class RunDir:
     def set_state(self, status: str, **extra: Any) -> None:
         atomic.write_json(self.state_file, {"status": status, **extra})
 
-    def state(self) -> dict:
-        return json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
-
     @contextmanager
     def guard(self):
         """Around the epochs: a Ctrl-C or a diverged loss is recorded in state.json, and the

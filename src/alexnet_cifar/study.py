@@ -18,12 +18,6 @@ import yaml
 from . import atomic
 from .config import TrainConfig
 from .errors import AlexNetCifarError, ConfigError, WeightsError
-from .weights import sources
-
-ROWS = ("scratch-pytorch", "scratch-keras", "imagenet-pytorch", "caffe-keras", "vgg16-keras",
-        "torchvision-keras", "caffe-pytorch")
-WEIGHT_FILES = {"torchvision": sources.TORCHVISION_FILE, "caffe-npy": sources.CAFFE_FILE,
-                "keras-vgg16": sources.VGG16_FILE}
 
 
 def preset_names() -> list[str]:
@@ -72,9 +66,9 @@ def row_configs(preset: dict, out: Path, only: list[str] | None = None,
         except TypeError as exc:
             raise ConfigError(f"preset {preset['name']}, row {name}: {exc}") from exc
         config = replace(config, out=str(out / "runs" / name), data_dir=data_dir)
-        source = config.pretrained_source
+        source = config.pretrained
         if source and weights_dir and config.weights is None:
-            candidate = Path(weights_dir) / WEIGHT_FILES[source]
+            candidate = Path(weights_dir) / source.file_name
             if candidate.is_file():
                 config.weights = str(candidate)
         try:

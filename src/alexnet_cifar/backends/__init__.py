@@ -1,8 +1,14 @@
-"""Framework backends, imported only when asked for, so one framework is enough."""
+"""Framework backends, imported only when asked for, so one framework is enough.
+
+Both backends are packages of the same shape (model.py, pipeline.py, train.py, bench.py) and
+export what ``Backend`` lists; the training loop itself is training/trainer.py's.
+"""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import Any, Protocol, cast
 
 from ..errors import ConfigError
 
@@ -10,14 +16,34 @@ _MODULES = {"pytorch": ("alexnet_cifar.backends.pytorch", "torch", "pytorch"),
             "keras": ("alexnet_cifar.backends.keras", "tensorflow", "keras")}
 
 
-def get_backend(framework: str):
+class Backend(Protocol):
+    """What ``get_backend`` returns: a backend package's public names."""
+
+    CHECKPOINT: str  # the run checkpoint's suffix
+    IMAGENET_READERS: dict[str, Callable[..., dict]]  # registry source name -> reader
+    Trainer: Any  # a training.trainer.Trainer subclass
+
+    def build(self, spec: Any) -> Any: ...
+    def export_weights(self, model: Any) -> dict: ...
+    def import_weights(self, model: Any, weights: dict, fresh: Any = ...) -> None: ...
+    def load_file(self, path: Any, spec: Any) -> dict: ...
+    def save_file(self, model: Any, path: Any) -> None: ...
+    def predict_proba(self, model: Any, images: Any, normalization: Any) -> Any: ...
+    def resolve_device(self, name: str) -> Any: ...
+    def bench(self, config: Any, data: Any, *, batch_size: int, steps: int, warmup: int,
+              naive: bool = True) -> dict: ...
+
+
+def get_backend(framework: str) -> Backend:
+    """The backend package of ``framework`` (pytorch | keras), imported now; a missing
+    framework is a ConfigError that names the extra to install."""
     if framework not in _MODULES:
         raise ConfigError(f"unknown framework {framework!r}; choose one of {', '.join(_MODULES)}")
     module, package, extra = _MODULES[framework]
     if framework == "keras":
         _import_torch_first()
     try:
-        return importlib.import_module(module)
+        return cast(Backend, importlib.import_module(module))
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.split(".")[0] in (package, "torchvision", "keras"):
             raise ConfigError(f"--framework {framework} needs {package}, which is not installed; "
@@ -26,7 +52,8 @@ def get_backend(framework: str):
 
 
 def _import_torch_first() -> None:
-    """TensorFlow imported before torch's triton segfaults the process (design.md §7)."""
+    """TensorFlow imported before torch and torchvision (triton) segfaults the process: their
+    two bundled LLVMs collide. Where torch is installed, it goes first."""
     try:
         import torch  # noqa: F401
         import torchvision  # noqa: F401

@@ -47,3 +47,6 @@ TEXT = {
         "epoch": "época", "true": "real", "predicted": "predicha",
     },
 }
+
+
+LANGUAGES = tuple(TEXT)

@@ -1,1 +1,2 @@
-"""Weight files and conversions between frameworks (NumPy only here; the backends do I/O)."""
+"""Weight files and conversions between frameworks, in NumPy: the registry of ImageNet
+sources, the Caffe npy reader, and the PyTorch <-> Keras layout port. No backend is imported."""

@@ -11,10 +11,10 @@ import numpy as np
 from ..arch import Spec
 from ..errors import DataError, WeightsError
 from ..safe_pickle import safe_load
+from .registry import PretrainedSource, local_file
 
 FILE_NAME = "bvlc_alexnet.npy"
-CONVS = ("conv1", "conv2", "conv3", "conv4", "conv5")
-DENSES = ("fc6", "fc7", "fc8")
+LAYERS = ("conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8")
 
 
 def read_npy_dict(path: str | Path) -> dict[str, list[np.ndarray]]:
@@ -44,29 +44,15 @@ def read_npy_dict(path: str | Path) -> dict[str, list[np.ndarray]]:
     return obj
 
 
-def to_keras_layout(spec: Spec, npy: dict, path: str = FILE_NAME,
-                    include_head: bool = True) -> dict[str, list[np.ndarray]]:
-    """Map conv1..5, fc6..8 onto the spec's Keras layer names, checking every shape. The file's
-    layout is the Keras one (kernels (kh, kw, in/groups, out), fc6 rows in H,W,C order)."""
-    from .port import param_layers
-
+def to_keras_layout(spec: Spec, npy: dict, path: str = FILE_NAME) -> dict[str, list[np.ndarray]]:
+    """Map conv1..5, fc6..8 onto the Keras layer names of ``spec`` (alexnet-caffe with 1000
+    classes), checking every shape. The file's layout is the Keras one (kernels
+    (kh, kw, in/groups, out), fc6 rows in H,W,C order)."""
     if spec.name != "alexnet-caffe" or spec.batchnorm:
         raise WeightsError("bvlc_alexnet.npy fits only alexnet-caffe without BatchNorm")
-    layers = [(name, layer) for _, name, layer in param_layers(spec)]
-    names = CONVS + DENSES
     out = {}
-    units = spec.feature_shape()[0] * spec.feature_shape()[1] * spec.feature_shape()[2]
-    cin = 3
-    for npy_name, (keras_name, layer) in zip(names, layers):
-        if layer.kind == "conv":
-            expected = [(layer.kernel, layer.kernel, cin // layer.groups, layer.out), (layer.out,)]
-            cin = layer.out
-        else:
-            out_units = 1000 if npy_name == "fc8" else layer.out
-            expected = [(units, out_units), (out_units,)]
-            units = layer.out
-        if npy_name == "fc8" and not include_head:
-            continue
+    for npy_name, info in zip(LAYERS, spec.param_layers(), strict=True):
+        expected = info.param_shapes()
         if npy_name not in npy:
             raise WeightsError(f"{path}: layer {npy_name!r} is missing (expected W {expected[0]} "
                                f"and b {expected[1]}); found layers {sorted(npy)}")
@@ -78,10 +64,13 @@ def to_keras_layout(spec: Spec, npy: dict, path: str = FILE_NAME,
             if a.shape != shape:
                 raise WeightsError(f"{path}: layer {npy_name!r} {what}: expected shape {shape}, "
                                    f"found {a.shape}")
-        out[keras_name] = arrays
+        out[info.keras_name] = arrays
     return out
 
 
-def write_npy_dict(path: str | Path, layers: dict[str, list[np.ndarray]]) -> None:
-    """Write a dict in the bvlc_alexnet.npy format (used to make test files)."""
-    np.save(path, np.array(layers, dtype=object), allow_pickle=True)
+def read_imagenet(source: PretrainedSource, spec: Spec, path: str | None = None,
+                  progress: bool = True) -> dict[str, list[np.ndarray]]:
+    """The registry's reader for ``caffe-npy``: the file (``--weights`` or the cache folder)
+    in the Keras layout of ``spec``."""
+    found = local_file(path, source)
+    return to_keras_layout(spec, read_npy_dict(found), str(found))

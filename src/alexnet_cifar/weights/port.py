@@ -4,31 +4,21 @@ PyTorch: a state_dict, ``features.N.weight`` (O, I/g, kh, kw), ``classifier.N.we
 BatchNorm ``weight/bias/running_mean/running_var``; its flatten is C,H,W.
 Keras: per layer ``features_N`` / ``classifier_N`` a list ``[kernel, bias]`` with conv kernels
 (kh, kw, I/g, O) and dense kernels (in, out), BatchNorm ``[gamma, beta, mean, var]``; its
-flatten is H,W,C, so the first dense layer's rows are re-ordered (design.md §3).
+flatten is H,W,C, so the first dense layer's rows are re-ordered.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..arch import Spec
+from ..arch import LayerKind, Spec
 from ..errors import WeightsError
 
 BN_TORCH = ("weight", "bias", "running_mean", "running_var")
 
 
-def param_layers(spec: Spec) -> list[tuple[str, str, object]]:
-    """(torch prefix, keras layer name, layer) for every layer that holds weights."""
-    out = []
-    for section, layers in (("features", spec.features), ("classifier", spec.classifier)):
-        for i, layer in enumerate(layers):
-            if layer.kind in ("conv", "batchnorm", "linear"):
-                out.append((f"{section}.{i}", f"{section}_{i}", layer))
-    return out
-
-
 def _first_linear(spec: Spec) -> str:
-    return next(t for t, _, l in param_layers(spec) if l.kind == "linear")
+    return next(r.name for r in spec.param_layers() if r.layer.kind is LayerKind.LINEAR)
 
 
 def chw_to_hwc_rows(w: np.ndarray, chw: tuple[int, int, int]) -> np.ndarray:
@@ -56,12 +46,13 @@ def torch_to_keras(spec: Spec, sd: dict[str, np.ndarray]) -> dict[str, list[np.n
     fc1 = _first_linear(spec)
     chw = spec.feature_shape()
     out = {}
-    for prefix, name, layer in param_layers(spec):
-        if layer.kind == "batchnorm":
+    for info in spec.param_layers():
+        prefix, name, kind = info.name, info.keras_name, info.layer.kind
+        if kind is LayerKind.BATCHNORM:
             out[name] = [_need(sd, f"{prefix}.{k}") for k in BN_TORCH]
             continue
         w, b = _need(sd, f"{prefix}.weight"), _need(sd, f"{prefix}.bias")
-        if layer.kind == "conv":
+        if kind is LayerKind.CONV:
             out[name] = [w.transpose(2, 3, 1, 0), b]
         elif prefix == fc1:
             out[name] = [chw_to_hwc_rows(w, chw), b]
@@ -74,15 +65,16 @@ def keras_to_torch(spec: Spec, weights: dict[str, list[np.ndarray]]) -> dict[str
     fc1 = _first_linear(spec)
     chw = spec.feature_shape()
     sd = {}
-    for prefix, name, layer in param_layers(spec):
+    for info in spec.param_layers():
+        prefix, name, kind = info.name, info.keras_name, info.layer.kind
         if name not in weights:
             raise WeightsError(f"weights lack layer {name!r}; they are not of this model")
         arrays = [np.asarray(a, dtype=np.float32) for a in weights[name]]
-        if layer.kind == "batchnorm":
+        if kind is LayerKind.BATCHNORM:
             sd.update({f"{prefix}.{k}": a for k, a in zip(BN_TORCH, arrays)})
             continue
         k, b = arrays
-        if layer.kind == "conv":
+        if kind is LayerKind.CONV:
             sd[f"{prefix}.weight"] = k.transpose(3, 2, 0, 1)
         elif prefix == fc1:
             sd[f"{prefix}.weight"] = hwc_to_chw_rows(k, chw)
@@ -90,3 +82,10 @@ def keras_to_torch(spec: Spec, weights: dict[str, list[np.ndarray]]) -> dict[str
             sd[f"{prefix}.weight"] = k.T
         sd[f"{prefix}.bias"] = b
     return sd
+
+
+def convert_weights(spec: Spec, weights: dict, src: str, dst: str) -> dict:
+    """Weights in framework ``src``'s layout -> framework ``dst``'s (pytorch | keras)."""
+    if src == dst:
+        return weights
+    return torch_to_keras(spec, weights) if src == "pytorch" else keras_to_torch(spec, weights)

@@ -7,10 +7,18 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from .bench import bench  # noqa: E402
-from .model import (build, export_weights, import_weights, load_file, predict_proba,  # noqa: E402
-                    save_file, vgg16_imagenet)
-from .train import CHECKPOINT, evaluate, resolve_device, train  # noqa: E402
+from .model import (  # noqa: E402
+    IMAGENET_READERS,
+    build,
+    export_weights,
+    import_weights,
+    load_file,
+    predict_proba,
+    save_file,
+)
+from .train import Trainer, resolve_device  # noqa: E402
 
-__all__ = ["CHECKPOINT", "bench", "build", "evaluate", "export_weights", "import_weights",
-           "load_file", "predict_proba", "resolve_device", "save_file", "train",
-           "vgg16_imagenet"]
+CHECKPOINT = Trainer.checkpoint_suffix
+
+__all__ = ["CHECKPOINT", "IMAGENET_READERS", "Trainer", "bench", "build", "export_weights",
+           "import_weights", "load_file", "predict_proba", "resolve_device", "save_file"]

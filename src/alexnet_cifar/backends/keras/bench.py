@@ -6,12 +6,12 @@ import keras
 
 from ...bench import images_per_second
 from ...config import TrainConfig
-from ...experiment import spec_for
+from ...arch import spec_for
 from ...preprocess import get_augmentation, get_normalization
 from ...runs import environment
 from .model import build
 from .pipeline import TFData
-from .train import _device_scope, hardware, resolve_device, software
+from .train import device_scope, hardware, resolve_device, software
 
 
 def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int,
@@ -19,7 +19,7 @@ def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int
     device = resolve_device(config.device)
     spec = spec_for(config)
     keras.utils.set_random_seed(0)
-    with _device_scope(config):
+    with device_scope(config):
         model = build(spec)
         model.compile(optimizer=keras.optimizers.SGD(1e-3, momentum=0.9),
                       loss=keras.losses.CategoricalCrossentropy(from_logits=True),
@@ -27,9 +27,7 @@ def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int
         n = min(len(data.x_train), batch_size * (steps + warmup) * 2)
         pipe = TFData(data.x_train[:n], data.y_train[:n], spec.input_size,
                       get_normalization("cifar"), get_augmentation("standard"), spec.num_classes)
-        per_epoch = n // batch_size
-        epochs = (steps * 4 + warmup) * 3 // per_epoch + 2
-        stream = iter(pipe.training(batch_size, 0, 0, epochs, per_epoch).repeat())
+        stream = iter(pipe.epoch(batch_size, 0, 0, n // batch_size).repeat())
         x0, y0 = next(stream)
         r = {"framework": "keras", "model": spec.name, "input_size": spec.input_size,
              "batch_size": batch_size, "steps": steps, "warmup": warmup}

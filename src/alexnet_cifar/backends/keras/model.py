@@ -10,13 +10,21 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from ...arch import INIT_LINEAR_STD, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Spec
-from ...errors import ConfigError
+from ... import atomic
+from ...arch import (BN_EPS, BN_MOMENTUM, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Init, LayerKind,
+                     Spec)
+from ...errors import ConfigError, WeightsError
+from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
 
-def _conv_init():
-    # He-normal on fan-out, as the PyTorch backend (Keras computes fan-out as kh*kw*out too).
-    return keras.initializers.VarianceScaling(2.0, "fan_out", "untruncated_normal")
+def _initializer(init: Init | None):
+    if init is None:
+        return "glorot_uniform"
+    if init.kind == "he-normal":  # Keras computes fan-out as kh*kw*out, as PyTorch does
+        return keras.initializers.VarianceScaling(2.0, "fan_out", "untruncated_normal")
+    if init.kind == "normal":
+        return keras.initializers.RandomNormal(0.0, init.std)
+    raise ValueError(f"no Keras initializer for {init.kind!r}")
 
 
 @keras.saving.register_keras_serializable("alexnet_cifar")
@@ -28,16 +36,18 @@ class GroupedConv2D(layers.Layer):
     faster than Conv2D(groups=2) on the CPU, which Keras can only run through XLA there.
     """
 
-    def __init__(self, filters, kernel_size, strides=1, groups=2, **kwargs):
+    def __init__(self, filters, kernel_size, strides=1, groups=2, kernel_initializer=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.filters, self.kernel_size, self.strides, self.groups = \
             filters, kernel_size, strides, groups
+        self.kernel_initializer = keras.initializers.get(kernel_initializer or "glorot_uniform")
 
     def build(self, input_shape):
         cin = input_shape[-1]
         self.kernel = self.add_weight(
             name="kernel", shape=(self.kernel_size, self.kernel_size, cin // self.groups,
-                                  self.filters), initializer=_conv_init())
+                                  self.filters), initializer=self.kernel_initializer)
         self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer="zeros")
 
     def call(self, x):
@@ -49,13 +59,14 @@ class GroupedConv2D(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
-                "kernel_size": self.kernel_size, "strides": self.strides, "groups": self.groups}
+                "kernel_size": self.kernel_size, "strides": self.strides, "groups": self.groups,
+                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}
 
 
 @keras.saving.register_keras_serializable("alexnet_cifar")
 class LocalResponseNorm(layers.Layer):
     """Caffe's across-channel LRN. TensorFlow does not divide alpha by the window size, so
-    alpha / size is passed (design.md §2)."""
+    alpha / size is passed."""
 
     def call(self, x):
         import tensorflow as tf
@@ -63,15 +74,14 @@ class LocalResponseNorm(layers.Layer):
             x, depth_radius=LRN_SIZE // 2, alpha=LRN_ALPHA / LRN_SIZE, beta=LRN_BETA, bias=LRN_K)
 
 
-def _adaptive_pool(spec: Spec, h: int):
-    if spec.pool_to is None or h == spec.pool_to:
-        return None  # at the native input size the map is already pool_to x pool_to
-    if h % spec.pool_to:
+def _adaptive_pool(spec: Spec, h: int, side: int):
+    if h == side:
+        return None  # at the native input size the map is already side x side
+    if h % side:
         raise ConfigError(f"{spec.name} at {spec.input_size} px ends in a {h}x{h} map; Keras has "
-                          f"no adaptive pooling to {spec.pool_to}x{spec.pool_to} unless {h} is a "
-                          f"multiple of {spec.pool_to}. Use the native input size.")
-    k = h // spec.pool_to
-    return layers.AveragePooling2D(k, k, name="avgpool")
+                          f"no adaptive pooling to {side}x{side} unless {h} is a multiple of "
+                          f"{side}. Use the native input size.")
+    return layers.AveragePooling2D(h // side, h // side, name="avgpool")
 
 
 def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
@@ -81,40 +91,40 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
     inputs = keras.Input((spec.input_size, spec.input_size, 3), name="image")
     x = inputs
     for info in spec.layers():
-        layer, name = info.layer, info.name.replace(".", "_")
-        if info.section == "avgpool":
-            pool = _adaptive_pool(spec, x.shape[1])
+        layer, kind, name = info.layer, info.layer.kind, info.keras_name
+        if kind is LayerKind.AVGPOOL:
+            pool = _adaptive_pool(spec, x.shape[1], layer.out)
             x = pool(x) if pool else x
             continue
         if info.section == "classifier" and info.index == 0:
             x = layers.Flatten(name="flatten")(x)  # H,W,C order; see weights/port.py
-        if layer.kind == "conv":
+        init = _initializer(layer.init)
+        if kind is LayerKind.CONV:
             if layer.padding:
                 x = layers.ZeroPadding2D(layer.padding, name=f"{name}_pad")(x)
             if layer.groups > 1:
                 x = GroupedConv2D(layer.out, layer.kernel, layer.stride, layer.groups,
-                                  name=name)(x)
+                                  kernel_initializer=init, name=name)(x)
             else:
                 x = layers.Conv2D(layer.out, layer.kernel, layer.stride, name=name,
-                                  kernel_initializer=_conv_init(), kernel_regularizer=reg,
+                                  kernel_initializer=init, kernel_regularizer=reg,
                                   bias_regularizer=reg)(x)
-        elif layer.kind == "relu":
+        elif kind is LayerKind.RELU:
             x = layers.ReLU(name=name)(x)
-        elif layer.kind == "lrn":
+        elif kind is LayerKind.LRN:
             x = LocalResponseNorm(name=name)(x)
-        elif layer.kind == "maxpool":
+        elif kind is LayerKind.MAXPOOL:
             x = layers.MaxPooling2D(layer.kernel, layer.stride, name=name)(x)
-        elif layer.kind == "batchnorm":
-            # PyTorch's defaults: eps 1e-5, running stats updated with momentum 0.1.
-            x = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)(x)
-        elif layer.kind == "dropout":
+        elif kind is LayerKind.BATCHNORM:
+            # Keras' momentum is the share of the old statistic: 1 - PyTorch's
+            x = layers.BatchNormalization(momentum=1 - BN_MOMENTUM, epsilon=BN_EPS, name=name)(x)
+        elif kind is LayerKind.DROPOUT:
             x = layers.Dropout(layer.p, name=name)(x)
-        elif layer.kind == "linear":
-            x = layers.Dense(layer.out, name=name,
-                             kernel_initializer=keras.initializers.RandomNormal(0.0, INIT_LINEAR_STD),
+        elif kind is LayerKind.LINEAR:
+            x = layers.Dense(layer.out, name=name, kernel_initializer=init,
                              kernel_regularizer=reg, bias_regularizer=reg)(x)
         else:
-            raise ValueError(f"no Keras layer for {layer.kind!r}")
+            raise ValueError(f"no Keras layer for {kind.value!r}")
     # Logits in float32 even under a mixed-precision policy.
     outputs = layers.Activation("linear", dtype="float32", name="logits")(x)
     model = keras.Model(inputs, outputs, name=spec.name.replace("-", "_"))
@@ -122,21 +132,20 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
     return model
 
 
-# -- weight I/O, the same four functions in both backends ---------------------------------
+# -- weight I/O, the same functions in both backends ----------------------------------------
 def export_weights(model: keras.Model) -> dict:
     """Layer name -> list of arrays, for every layer that holds weights."""
     return {layer.name: [np.asarray(w) for w in layer.get_weights()]
             for layer in model.layers if layer.weights}
 
 
-def import_weights(model: keras.Model, weights: dict, allow_missing: bool = False) -> set[str]:
-    """Copy ``weights`` in; with ``allow_missing`` (a new head) layers the weights lack keep
-    their fresh initialisation. Returns those layer names."""
-    from ...errors import WeightsError
+def import_weights(model: keras.Model, weights: dict, fresh: set[str] | frozenset = frozenset()
+                   ) -> None:
+    """Copy ``weights`` (layer name -> arrays) in, every shape checked; only the layers in
+    ``fresh`` (a new head) may be missing, and keep their initialisation."""
     own = {layer.name: layer for layer in model.layers if layer.weights}
-    fresh = {name for name in own if name not in weights} if allow_missing else set()
     for name, layer in own.items():
-        if name in fresh:
+        if name in fresh and name not in weights:
             continue
         if name not in weights:
             raise WeightsError(f"weights lack layer {name!r}")
@@ -147,10 +156,8 @@ def import_weights(model: keras.Model, weights: dict, allow_missing: bool = Fals
     extra = sorted(set(weights) - set(own))
     if extra:
         raise WeightsError(f"weights hold layers {', '.join(extra[:5])}, which this model lacks")
-    for name, layer in own.items():
-        if name not in fresh:
-            layer.set_weights(weights[name])
-    return fresh
+    for name, arrays in weights.items():
+        own[name].set_weights(arrays)
 
 
 def _h5_variables(path) -> dict[str, tuple]:
@@ -170,7 +177,6 @@ def load_file(path, spec: Spec) -> dict:
     any difference is an error, not a partial load."""
     import tempfile
 
-    from ...errors import WeightsError
     model = build(spec)
     path = str(path)
     try:
@@ -202,28 +208,26 @@ def load_file(path, spec: Spec) -> dict:
     return export_weights(model)
 
 
-def vgg16_imagenet(spec: Spec, path: str | None = None) -> dict:
-    """The ImageNet convolutions of keras.applications.VGG16 (include_top=False), by our layer
-    names: the 13 convolutions in order, kernels unchanged."""
-    from ...errors import WeightsError
-    from ...weights import sources
-    source = str(sources.explicit_file(path, sources.VGG16_FILE)) if path else "imagenet"
+def read_vgg16(source: PretrainedSource, spec: Spec, path: str | None = None,
+               progress: bool = True) -> dict:
+    """The registry's reader for ``keras-vgg16``: the ImageNet convolutions of
+    keras.applications.VGG16 (include_top=False) by our layer names, kernels unchanged."""
+    local = explicit_file(path, source)
     try:
-        vgg = keras.applications.VGG16(include_top=False, weights=source,
+        vgg = keras.applications.VGG16(include_top=False,
+                                       weights=str(local) if local else "imagenet",
                                        input_shape=(spec.input_size, spec.input_size, 3))
-    except WeightsError:
-        raise
     except Exception as exc:  # get_file raises a bare Exception when the download fails
-        raise WeightsError(sources.offline_message(
-            "Keras VGG16 ImageNet weights", "keras.applications", sources.keras_models_dir(),
-            sources.VGG16_FILE, str(exc))) from exc
+        raise download_failed(source, str(exc)) from exc
     convs = [layer for layer in vgg.layers if isinstance(layer, layers.Conv2D)]
-    ours = [f"features_{i}" for i, l in enumerate(spec.features) if l.kind == "conv"]
+    ours = [r.keras_name for r in spec.param_layers() if r.layer.kind is LayerKind.CONV]
     return {name: conv.get_weights() for name, conv in zip(ours, convs, strict=True)}
 
 
+IMAGENET_READERS = {"keras-vgg16": read_vgg16}
+
+
 def save_file(model: keras.Model, path) -> None:
-    from ... import atomic
     with atomic.atomic_path(path, suffix=".weights.h5") as tmp:
         model.save_weights(str(tmp))
 

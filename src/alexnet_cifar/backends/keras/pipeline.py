@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from ...experiment import epoch_seed
+from ...training.schedule import epoch_seed
 from ...preprocess import Augmentation, Normalization
 
 
@@ -64,14 +64,11 @@ class TFData:
                 .map(gather, num_parallel_calls=tf.data.AUTOTUNE)
                 .prefetch(tf.data.AUTOTUNE))
 
-    def training(self, batch_size: int, seed: int, first_epoch: int, epochs: int,
-                 steps: int) -> tf.data.Dataset:
-        """Every remaining epoch's batches in one stream; epoch e's order comes from its own
-        seed, so a resumed run sees the order an uninterrupted one would have seen."""
-        orders = [np.random.default_rng(epoch_seed(seed, e)).permutation(self.n)[:steps * batch_size]
-                  for e in range(first_epoch, epochs)]
-        order = np.concatenate(orders) if orders else np.array([], dtype=np.int64)
-        return self._from_order(order, batch_size, train=True)
+    def epoch(self, batch_size: int, seed: int, epoch: int, steps: int) -> tf.data.Dataset:
+        """Epoch ``epoch``'s ``steps`` batches; the order comes from the epoch's own seed, so a
+        resumed run sees the order an uninterrupted one would have seen."""
+        order = np.random.default_rng(epoch_seed(seed, epoch)).permutation(self.n)
+        return self._from_order(order[:steps * batch_size], batch_size, train=True)
 
     def evaluation(self, batch_size: int) -> tf.data.Dataset:
         return self._from_order(np.arange(self.n), batch_size, train=False)

@@ -8,7 +8,7 @@ from torch import nn
 
 from ...bench import images_per_second
 from ...config import TrainConfig
-from ...experiment import spec_for
+from ...arch import spec_for
 from ...preprocess import get_augmentation, get_normalization
 from ...runs import environment
 from .model import build

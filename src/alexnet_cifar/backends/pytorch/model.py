@@ -10,23 +10,45 @@ import numpy as np
 import torch
 from torch import nn
 
-from ...arch import INIT_LINEAR_STD, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Layer, Spec
+from ... import atomic
+
+from ...arch import (BN_EPS, BN_MOMENTUM, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Init, LayerInfo,
+                     LayerKind, Spec)
+from ...errors import WeightsError
+from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
 
-def _feature_layer(layer: Layer, in_channels: int) -> nn.Module:
-    if layer.kind == "conv":
-        return nn.Conv2d(in_channels, layer.out, layer.kernel, layer.stride, layer.padding,
+def _layer(info: LayerInfo) -> nn.Module:
+    layer, kind = info.layer, info.layer.kind
+    if kind is LayerKind.CONV:
+        return nn.Conv2d(info.in_shape[0], layer.out, layer.kernel, layer.stride, layer.padding,
                          groups=layer.groups)
-    if layer.kind == "relu":
+    if kind is LayerKind.LINEAR:
+        return nn.Linear(info.in_shape[0], layer.out)
+    if kind is LayerKind.RELU:
         return nn.ReLU(inplace=True)
-    if layer.kind == "lrn":
+    if kind is LayerKind.LRN:
         # PyTorch divides alpha by the window size itself, as Caffe does.
         return nn.LocalResponseNorm(LRN_SIZE, alpha=LRN_ALPHA, beta=LRN_BETA, k=LRN_K)
-    if layer.kind == "maxpool":
+    if kind is LayerKind.MAXPOOL:
         return nn.MaxPool2d(layer.kernel, layer.stride)
-    if layer.kind == "batchnorm":
-        return nn.BatchNorm2d(in_channels)
-    raise ValueError(f"no PyTorch layer for {layer.kind!r} in features")
+    if kind is LayerKind.BATCHNORM:
+        return nn.BatchNorm2d(info.in_shape[0], eps=BN_EPS, momentum=BN_MOMENTUM)
+    if kind is LayerKind.DROPOUT:
+        return nn.Dropout(layer.p)
+    if kind is LayerKind.AVGPOOL:
+        return nn.AdaptiveAvgPool2d(layer.out)
+    raise ValueError(f"no PyTorch layer for {kind.value!r}")
+
+
+def _initialise(module: nn.Module, init: Init) -> None:
+    if init.kind == "he-normal":
+        nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+    elif init.kind == "normal":
+        nn.init.normal_(module.weight, 0.0, init.std)
+    else:
+        raise ValueError(f"no PyTorch initialiser for {init.kind!r}")
+    nn.init.zeros_(module.bias)
 
 
 class AlexNet(nn.Module):
@@ -35,36 +57,17 @@ class AlexNet(nn.Module):
     def __init__(self, spec: Spec):
         super().__init__()
         self.spec = spec
-        layers, channels = [], 3
-        for layer in spec.features:
-            layers.append(_feature_layer(layer, channels))
-            channels = layer.out if layer.kind == "conv" else channels
-        self.features = nn.Sequential(*layers)
-        self.avgpool = nn.AdaptiveAvgPool2d(spec.pool_to) if spec.pool_to else nn.Identity()
-        units = spec.feature_shape()
-        units = units[0] * units[1] * units[2]
-        head = []
-        for layer in spec.classifier:
-            if layer.kind == "linear":
-                head.append(nn.Linear(units, layer.out))
-                units = layer.out
-            elif layer.kind == "relu":
-                head.append(nn.ReLU(inplace=True))
-            elif layer.kind == "dropout":
-                head.append(nn.Dropout(layer.p))
-            else:
-                raise ValueError(f"no PyTorch layer for {layer.kind!r} in classifier")
-        self.classifier = nn.Sequential(*head)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0.0, INIT_LINEAR_STD)
-                nn.init.zeros_(m.bias)
+        built = [(info, _layer(info)) for info in spec.layers()]
+        sections: dict[str, list[nn.Module]] = {"features": [], "avgpool": [], "classifier": []}
+        for info, module in built:
+            sections[info.section].append(module)
+        self.features = nn.Sequential(*sections["features"])
+        self.avgpool = sections["avgpool"][0] if sections["avgpool"] else nn.Identity()
+        self.classifier = nn.Sequential(*sections["classifier"])
+        # after every module exists, so a seed gives the same weights as it always has
+        for info, module in built:
+            if info.layer.init is not None:
+                _initialise(module, info.layer.init)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.avgpool(self.features(x))
@@ -75,24 +78,20 @@ def build(spec: Spec) -> AlexNet:
     return AlexNet(spec)
 
 
-# -- weight I/O, the same four functions in both backends ---------------------------------
+# -- weight I/O, the same functions in both backends ----------------------------------------
 def export_weights(model: AlexNet) -> dict:
     """state_dict as float32 NumPy arrays (BatchNorm's batch counter left out)."""
     return {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()
             if not k.endswith("num_batches_tracked")}
 
 
-def import_weights(model: AlexNet, weights: dict, allow_missing: bool = False) -> set[str]:
-    """Copy ``weights`` in; with ``allow_missing`` (a new head) keys the weights lack keep
-    their fresh initialisation. Returns those keys."""
-    from ...errors import WeightsError
+def import_weights(model: AlexNet, weights: dict, fresh: set[str] | frozenset = frozenset()
+                   ) -> None:
+    """Copy ``weights`` (state_dict keys -> arrays) in, every shape checked; only the keys in
+    ``fresh`` (a new head) may be missing, and keep their initialisation."""
     own = model.state_dict()
-    fresh = set()
     for key, target in own.items():
-        if key.endswith("num_batches_tracked"):
-            continue
-        if key not in weights and allow_missing:
-            fresh.add(key)
+        if key.endswith("num_batches_tracked") or (key in fresh and key not in weights):
             continue
         if key not in weights:
             raise WeightsError(f"weights lack {key!r} (expected shape {tuple(target.shape)})")
@@ -105,12 +104,10 @@ def import_weights(model: AlexNet, weights: dict, allow_missing: bool = False) -
     with torch.no_grad():
         for key, value in weights.items():
             own[key].copy_(torch.as_tensor(value))
-    return fresh
 
 
 def load_file(path, spec: Spec | None = None) -> dict:
     """A state_dict file (.pt/.pth), or a run checkpoint; never unpickles code."""
-    from ...errors import WeightsError
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises UnpicklingError, RuntimeError, OSError...
@@ -120,26 +117,27 @@ def load_file(path, spec: Spec | None = None) -> dict:
     return {k: v.numpy() for k, v in obj.items() if not k.endswith("num_batches_tracked")}
 
 
-def torchvision_state_dict(path: str | None = None, progress: bool = True) -> dict:
-    """torchvision's AlexNet_Weights.IMAGENET1K_V1 as NumPy arrays: a local file, else the
-    torch.hub cache, else a download (torch.hub checks the hash in the file name)."""
-    from ...errors import WeightsError
-    from ...weights import sources
-    if path is not None:
-        return load_file(sources.explicit_file(path, sources.TORCHVISION_FILE))
+def read_torchvision(source: PretrainedSource, spec: Spec, path: str | None = None,
+                     progress: bool = True) -> dict:
+    """The registry's reader for ``torchvision`` (AlexNet_Weights.IMAGENET1K_V1) as NumPy
+    arrays: a local file, else the torch.hub cache, else a download (torch.hub checks the
+    hash in the file name)."""
+    local = explicit_file(path, source)
+    if local is not None:
+        return load_file(local)
     from torchvision.models import AlexNet_Weights
-    weights = AlexNet_Weights.IMAGENET1K_V1
     try:
-        sd = weights.get_state_dict(progress=progress, check_hash=True, weights_only=True)
+        sd = AlexNet_Weights.IMAGENET1K_V1.get_state_dict(progress=progress, check_hash=True,
+                                                         weights_only=True)
     except (OSError, RuntimeError, ValueError) as exc:  # URLError is an OSError
-        raise WeightsError(sources.offline_message(
-            "torchvision's AlexNet ImageNet weights", weights.url, sources.torch_hub_dir(),
-            sources.TORCHVISION_FILE, str(exc))) from exc
+        raise download_failed(source, str(exc)) from exc
     return {k: v.numpy() for k, v in sd.items()}
 
 
+IMAGENET_READERS = {"torchvision": read_torchvision}
+
+
 def save_file(model: AlexNet, path) -> None:
-    from ... import atomic
     with atomic.atomic_path(path) as tmp:
         torch.save(model.state_dict(), tmp)
 

@@ -12,7 +12,7 @@ from alexnet_cifar.data import load_cifar10, stratified_subset, train_val_split
 from alexnet_cifar.data.stats import channel_mean_std
 from alexnet_cifar.errors import ConfigError, DataError
 from cifar_fixtures import file_md5, make_image_folder, make_official
-from conftest import real_cifar_dir
+from cifar_fixtures import real_cifar_dir
 
 
 def test_missing_dir(tmp_path):

@@ -10,13 +10,16 @@ pytest.importorskip("tensorflow")
 from alexnet_cifar import study as study_mod  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
 from alexnet_cifar.errors import ConfigError  # noqa: E402
-from weight_fixtures import write_caffe_npy, write_torchvision_pth  # noqa: E402
+
+# the study's seven rows: scratch and pretrained, each framework, and the two ports between them
+ROWS = ("scratch-pytorch", "scratch-keras", "imagenet-pytorch", "caffe-keras", "vgg16-keras",
+        "torchvision-keras", "caffe-pytorch")
 
 
 def test_every_builtin_preset_has_the_seven_rows_and_valid_configs(tmp_path):
     for name in ("smoke", "quick", "paper", "fair"):
         preset = study_mod.load_preset(name)
-        assert tuple(preset["rows"]) == study_mod.ROWS
+        assert tuple(preset["rows"]) == ROWS
         configs = study_mod.row_configs(preset, tmp_path)
         assert configs["scratch-pytorch"].framework == "pytorch"
     fair = study_mod.row_configs(study_mod.load_preset("fair"), tmp_path)
@@ -25,12 +28,12 @@ def test_every_builtin_preset_has_the_seven_rows_and_valid_configs(tmp_path):
 
 
 @pytest.mark.slow
-def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypatch):
+def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypatch, pth, npy):
     weights = tmp_path / "weights"
     weights.mkdir()
-    write_torchvision_pth(weights / "alexnet-owt-7be5be79.pth")
-    write_caffe_npy(weights / "bvlc_alexnet.npy")
-    monkeypatch.setattr("alexnet_cifar.commands._load_data", lambda args: cifar_real)
+    (weights / pth.name).symlink_to(pth)
+    (weights / npy.name).symlink_to(npy)
+    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
     out = tmp_path / "study"
     rc = main(["study", "--preset", "smoke", "--out", str(out), "--weights-dir", str(weights),
                "--quiet", "--lang", "en", "es"])

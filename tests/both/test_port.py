@@ -11,33 +11,9 @@ from alexnet_cifar.api import count_parameters  # noqa: E402
 from alexnet_cifar.arch import VARIANTS, get_spec  # noqa: E402
 from alexnet_cifar.errors import ConfigError, WeightsError  # noqa: E402
 from alexnet_cifar.weights.port import chw_to_hwc_rows, hwc_to_chw_rows  # noqa: E402
+from model_fixtures import logits_keras, logits_torch, randomize_torch  # noqa: E402
 
 CASES = [(m, bn) for m in VARIANTS for bn in (False, True)]
-
-
-def randomize_torch(model, seed=0):
-    """Weights large enough that logits are O(1), BatchNorm statistics far from identity."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.state_dict().items():
-            if name.endswith("num_batches_tracked"):
-                continue
-            if name.endswith("running_var"):
-                p.copy_(torch.rand(p.shape, generator=g) + 0.5)
-            elif p.dim() > 1:
-                fan_in = p[0].numel()
-                p.copy_(torch.randn(p.shape, generator=g) * (2.0 / fan_in) ** 0.5)
-            else:
-                p.copy_(torch.randn(p.shape, generator=g) * 0.1)
-
-
-def logits_torch(model, x_nhwc):
-    with torch.no_grad():
-        return model.eval()(torch.from_numpy(x_nhwc.transpose(0, 3, 1, 2).copy())).numpy()
-
-
-def logits_keras(model, x_nhwc):
-    return np.asarray(model(x_nhwc, training=False))
 
 
 @pytest.mark.parametrize("model,batchnorm", CASES)

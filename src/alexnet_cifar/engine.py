@@ -1,0 +1,69 @@
+"""The run engine: check a config, create (or reopen) its run directory, build the backend's
+trainer with its ImageNet weights, fit and evaluate; or re-evaluate a run's checkpoint."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from .arch import spec_for
+from .backends import get_backend
+from .config import TrainConfig
+from .data import Cifar10
+from .errors import ConfigError
+from .imagenet import imagenet_weights
+from .runs import RunDir
+from .training.splits import load_data, make_splits
+from .training.trainer import EpochCallback
+
+
+def preflight(config: TrainConfig, resume: bool = False) -> ModuleType:
+    """Every check that needs no data: values, framework installed, device, run directory.
+    Returns the backend module."""
+    config.validate()
+    if not config.out:
+        raise ConfigError("no run directory: pass --out RUN_DIR")
+    backend = get_backend(config.framework)
+    backend.resolve_device(config.device)
+    if resume:
+        RunDir.open(config.out)
+    elif RunDir(config.out).config_file.exists():
+        raise ConfigError(f"{config.out} already holds a run; continue it with "
+                          f"--resume {config.out}, or choose another --out")
+    return backend
+
+
+def run_training(config: TrainConfig, data: Cifar10 | None, *, resume: bool, progress: bool,
+                 callbacks: tuple[EpochCallback, ...] | list[EpochCallback] = ()) -> dict:
+    """Create (or reopen) the run, build the trainer, fit, evaluate; returns results.json.
+    A resumed run with a checkpoint skips loading ImageNet weights it would replace."""
+    backend = preflight(config, resume)
+    data = load_data(config, data, progress)
+    make_splits(config, data)  # a batch larger than the data fails before anything is written
+    run = RunDir.open(config.out) if resume else RunDir.create(config.out, config)
+    if resume:
+        run.save_config(config)
+    trainer_cls = backend.Trainer
+    with trainer_cls.device_scope(config):
+        pretrained = None
+        has_checkpoint = run.checkpoint(trainer_cls.checkpoint_suffix).exists()
+        if config.init == "imagenet" and not (resume and has_checkpoint):
+            pretrained = imagenet_weights(config.framework, spec_for(config), config.weights,
+                                          progress)
+        trainer = trainer_cls(config, run, data, progress, pretrained=pretrained)
+        if resume:
+            trainer.load_checkpoint()
+        trainer.fit(callbacks)
+        return trainer.evaluate()
+
+
+def rerun_evaluation(run_dir, data: Cifar10 | None, progress: bool) -> dict:
+    """A run's last checkpoint on its test images; rewrites results.json."""
+    run = RunDir.open(run_dir)
+    config = run.config()
+    trainer_cls = get_backend(config.framework).Trainer
+    if not run.checkpoint(trainer_cls.checkpoint_suffix).exists():
+        raise ConfigError(f"{run.path}: no checkpoint yet (no epoch finished); train first")
+    with trainer_cls.device_scope(config):
+        trainer = trainer_cls(config, run, load_data(config, data, progress), progress)
+        trainer.load_checkpoint()
+        return trainer.evaluate()

@@ -1,0 +1,70 @@
+"""The learning-rate curve, the plateau rule and early stopping, defined once for both
+frameworks. The plateau and early-stopping decisions are read off the epoch records, so a
+resumed run decides exactly as an uninterrupted one would."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+PLATEAU_FACTOR, PLATEAU_PATIENCE = 0.1, 2  # x0.1 after 2 epochs without a lower val loss
+PLATEAU_THRESHOLD = 1e-4  # relative: a val loss must beat the best by 0.01% to count
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """Each epoch reseeds every generator it uses, so a resumed run repeats exactly."""
+    return (seed * 1_000_003 + epoch * 7919) % (2**31)
+
+
+def steps_per_epoch(n_train: int, batch_size: int) -> int:
+    return n_train // batch_size  # the last partial batch is dropped (BatchNorm needs >1 image)
+
+
+def _cos_anneal(start: float, end: float, pct: float) -> float:
+    return end + (start - end) / 2 * (1 + math.cos(math.pi * pct))
+
+
+def lr_factor(schedule: str, step: int, total_steps: int, steps_per_ep: int,
+              step_size: int) -> float:
+    """Multiplier of the base learning rate at optimizer step ``step``. "onecycle" is PyTorch's
+    OneCycleLR (warm-up over 30%, from lr/25 up to lr, then down to lr/25e4, cosine), learning
+    rate only; "plateau" is 1 here and scaled by ``plateau_scale`` after each epoch."""
+    if schedule == "onecycle":
+        warm = 0.3 * total_steps - 1
+        start, low = 1 / 25, 1 / 25 / 1e4
+        if step <= warm:
+            return _cos_anneal(start, 1.0, step / warm) if warm > 0 else 1.0
+        return _cos_anneal(1.0, low, min(1.0, (step - warm) / (total_steps - 1 - warm)))
+    if schedule in ("none", "plateau"):
+        return 1.0
+    if schedule == "step":
+        return 0.1 ** ((step // steps_per_ep) // step_size)
+    if schedule == "cosine":
+        return 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
+    raise ValueError(f"unknown schedule {schedule!r}")
+
+
+def plateau_scale(records: list[dict]) -> float:
+    """The plateau schedule's multiplier after these epochs: x PLATEAU_FACTOR each time
+    PLATEAU_PATIENCE epochs in a row bring no validation loss below the best so far."""
+    scale, best, bad = 1.0, math.inf, 0
+    for r in records:
+        loss = r.get("val_loss")
+        if loss is None:
+            continue
+        if loss < best * (1 - PLATEAU_THRESHOLD):
+            best, bad = loss, 0
+        else:
+            bad += 1
+        if bad >= PLATEAU_PATIENCE:
+            scale, bad = scale * PLATEAU_FACTOR, 0
+    return scale
+
+
+def epochs_without_improvement(records: list[dict]) -> int:
+    """Epochs since the best validation accuracy so far (a tie is no improvement)."""
+    accs = [r.get("val_accuracy") for r in records]
+    if not accs or any(a is None for a in accs):
+        return 0
+    return len(accs) - 1 - int(np.argmax(accs))

@@ -1,0 +1,229 @@
+"""The trainer skeleton both backends run: the epoch loop, validation, the records, checkpoints
+and resume, the plateau and early-stopping rules, the NaN stop and the TensorBoard log are
+written here once; a backend supplies only the framework calls (the abstract methods)."""
+
+from __future__ import annotations
+
+import math
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .. import atomic
+from ..arch import spec_for
+from ..config import TrainConfig
+from ..data import Cifar10
+from ..errors import TrainingDiverged
+from ..metrics import cross_entropy
+from ..runs import RunDir
+from ..weights.registry import new_names
+from .records import results_record, warn_if_at_chance
+from .schedule import epochs_without_improvement, lr_factor, plateau_scale, steps_per_epoch
+from .splits import make_splits
+from .tensorboard import ScalarLog
+
+EpochCallback = Callable[[int, dict, Any], None]  # (epoch, record, model) after each epoch
+
+
+class NonFiniteLoss(Exception):
+    """Raised by a backend's epoch when the running loss is NaN or infinite."""
+
+    def __init__(self, value: float, step: int):
+        super().__init__(value, step)
+        self.value, self.step = value, step
+
+
+class EpochProgress:
+    """One progress bar per epoch. A backend reports every step, and every SYNC_EVERY steps the
+    running loss and accuracy (one host sync: cheap on a GPU, and a NaN stops the run soon)."""
+
+    SYNC_EVERY = 10
+
+    def __init__(self, epoch: int, epochs: int, steps: int, enabled: bool):
+        self.steps = steps
+        self.bar = tqdm(total=steps, desc=f"epoch {epoch + 1}/{epochs}", unit="batch",
+                        disable=None if enabled else True, leave=False)
+
+    def due(self, step: int) -> bool:
+        return step % self.SYNC_EVERY == self.SYNC_EVERY - 1 or step == self.steps - 1
+
+    def update(self, step: int, loss: float | None = None,
+               accuracy: float | None = None) -> None:
+        self.bar.update(1)
+        if loss is None:
+            return
+        if not math.isfinite(loss):
+            raise NonFiniteLoss(loss, step)
+        self.bar.set_postfix(loss=f"{loss:.3f}", acc=f"{accuracy:.3f}")
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+class Trainer(ABC):
+    """One run: the model, its data and optimizer, and the run directory it records into."""
+
+    checkpoint_suffix: ClassVar[str]  # the checkpoint file is RUN_DIR/checkpoint<suffix>
+    write_suffix: ClassVar[str] = ""  # for writers that append their own extension
+
+    def __init__(self, config: TrainConfig, run: RunDir, data: Cifar10, progress: bool = True,
+                 pretrained: dict | None = None):
+        """``pretrained``: ImageNet weights in this framework's layout, without the layers that
+        start fresh (``self.fresh``)."""
+        self.config, self.run, self.data, self.progress = config, run, data, progress
+        self.spec = spec_for(config)
+        self.splits = make_splits(config, data)
+        self.steps = steps_per_epoch(len(self.splits.train), config.batch_size)
+        self.fresh = new_names(config.pretrained, self.spec, config.framework)
+        self.start_epoch = 0
+        self.build()
+        if pretrained is not None:
+            self.load_weights(pretrained)
+        self.build_optimizer()
+
+    # -- what a backend supplies -----------------------------------------------------------
+    @classmethod
+    def device_scope(cls, config: TrainConfig) -> AbstractContextManager:
+        """Entered around the trainer's whole life (Keras places its variables with it)."""
+        return nullcontext()
+
+    @abstractmethod
+    def build(self) -> None:
+        """Device, input pipelines and ``self.model``, seeded by ``config.seed``."""
+
+    @abstractmethod
+    def load_weights(self, weights: dict) -> None:
+        """Copy pretrained weights into the model; only ``self.fresh`` may be missing."""
+
+    @abstractmethod
+    def build_optimizer(self) -> None:
+        """Optimizer following ``lr_at`` per step; the backbone frozen or slowed per
+        ``config.finetune`` (``self.fresh`` is the head)."""
+
+    @abstractmethod
+    def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
+        """One epoch of ``self.steps`` steps; report each to ``progress``. Returns the mean
+        ``train_loss`` and ``train_accuracy``; raises NonFiniteLoss on a NaN."""
+
+    @abstractmethod
+    def predict_logits(self, split: str) -> tuple[np.ndarray, float]:
+        """(float logits (N, classes), images per second) of the ``val`` or ``test`` images."""
+
+    @abstractmethod
+    def current_lr(self) -> float:
+        """The learning rate of the next step (of the head, where there are two)."""
+
+    @abstractmethod
+    def set_lr_scale(self, scale: float) -> None:
+        """Multiply the scheduled learning rate by ``scale`` from the next step on."""
+
+    @abstractmethod
+    def write_checkpoint(self, path: Path, epochs_done: int) -> None:
+        """Model, optimizer and schedule state into ``path`` (a temporary file)."""
+
+    @abstractmethod
+    def read_checkpoint(self, path: Path) -> int:
+        """Restore what write_checkpoint wrote; returns the epochs done."""
+
+    @abstractmethod
+    def software(self) -> dict: ...
+
+    @abstractmethod
+    def hardware(self) -> dict: ...
+
+    # -- shared ----------------------------------------------------------------------------
+    def lr_at(self, step: int) -> float:
+        """The schedule's multiplier of the base learning rate at optimizer step ``step``."""
+        c = self.config
+        return lr_factor(c.schedule, step, self.steps * c.epochs, self.steps, c.step_size)
+
+    def labels(self, split: str) -> np.ndarray:
+        return (self.data.y_test[self.splits.test] if split == "test"
+                else self.data.y_train[getattr(self.splits, split)])
+
+    def images(self, split: str) -> np.ndarray:
+        return (self.data.x_test[self.splits.test] if split == "test"
+                else self.data.x_train[getattr(self.splits, split)])
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.run.checkpoint(self.checkpoint_suffix)
+
+    def save_checkpoint(self, epochs_done: int) -> None:
+        with atomic.atomic_path(self.checkpoint_path, suffix=self.write_suffix) as tmp:
+            self.write_checkpoint(tmp, epochs_done)
+
+    def load_checkpoint(self) -> None:
+        """Continue from the last checkpoint; none yet (stopped in epoch 1): start over."""
+        if self.checkpoint_path.exists():
+            self.start_epoch = self.read_checkpoint(self.checkpoint_path)
+
+    def fit(self, callbacks: Iterable[EpochCallback] = ()) -> list[dict]:
+        """Train the remaining epochs, recording each; returns every epoch's record."""
+        self.run.truncate_metrics(self.start_epoch)
+        self.set_lr_scale(plateau_scale(self.run.metrics()))
+        log = ScalarLog(self.run.tensorboard_dir,
+                        purge_step=self.start_epoch + 1 if self.start_epoch else None)
+        self.run.set_state("running", epochs_done=self.start_epoch)
+        try:
+            with self.run.guard():
+                for epoch in range(self.start_epoch, self.config.epochs):
+                    record = self._epoch(epoch)
+                    self.save_checkpoint(epoch + 1)
+                    self.run.append_epoch(record)
+                    warn_if_at_chance(self.config, record)
+                    log.add(epoch + 1, {k: v for k, v in record.items() if k != "epoch"})
+                    self.run.set_state("running", epochs_done=epoch + 1)
+                    records = self.run.metrics()
+                    self.set_lr_scale(plateau_scale(records))
+                    for cb in callbacks:
+                        cb(epoch, record, self.model)
+                    patience = self.config.early_stopping
+                    if patience and epochs_without_improvement(records) >= patience:
+                        break  # early stopping: evaluate what was trained so far
+        finally:
+            log.close()
+        return self.run.metrics()
+
+    def _epoch(self, epoch: int) -> dict:
+        progress = EpochProgress(epoch, self.config.epochs, self.steps, self.progress)
+        start = time.perf_counter()
+        try:
+            stats = self.train_epoch(epoch, progress)
+            if not math.isfinite(stats["train_loss"]):
+                raise NonFiniteLoss(stats["train_loss"], self.steps - 1)
+        except NonFiniteLoss as exc:
+            raise TrainingDiverged(
+                f"the training loss became {exc.value} in epoch {epoch + 1} (step "
+                f"{exc.step + 1}); the run stopped and its last good checkpoint (after epoch "
+                f"{epoch}) is kept in {self.run.path}. Lower --lr (now {self.config.lr}), "
+                "add --batchnorm, or check the input normalization.") from None
+        finally:
+            progress.close()
+        seconds = time.perf_counter() - start
+        record = {"epoch": epoch, "train_loss": float(stats["train_loss"]),
+                  "train_accuracy": float(stats["train_accuracy"]), "seconds": seconds,
+                  "images_per_second": self.steps * self.config.batch_size / seconds,
+                  "lr": self.current_lr(), "val_loss": None, "val_accuracy": None}
+        if len(self.splits.val):
+            logits, _ = self.predict_logits("val")
+            labels = self.labels("val")
+            record["val_loss"] = cross_entropy(logits, labels, self.config.label_smoothing)
+            record["val_accuracy"] = float(np.mean(logits.argmax(1) == labels))
+        return record
+
+    def evaluate(self) -> dict:
+        """The model on the run's test images: writes and returns results.json."""
+        logits, ips = self.predict_logits("test")
+        results = results_record(self.config, self.spec, self.data, self.splits,
+                                 logits.argmax(1), self.run.metrics(), ips, self.software(),
+                                 self.hardware())
+        self.run.write_results(results)
+        self.run.set_state("completed", epochs_done=len(self.run.metrics()))
+        return results
