@@ -15,10 +15,15 @@ from PIL import Image
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_CIFAR = REPO_ROOT.parent / "shared" / "data" / "cifar10"
-CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
-           "dog", "frog", "horse", "ship", "truck")
-BATCHES = ("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5",
-           "test_batch")
+CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+BATCHES = (
+    "data_batch_1",
+    "data_batch_2",
+    "data_batch_3",
+    "data_batch_4",
+    "data_batch_5",
+    "test_batch",
+)
 
 
 def real_cifar_dir() -> Path | None:
@@ -44,9 +49,14 @@ def official_pickle(obj) -> bytes:
 def batch_bytes(images: np.ndarray, labels: np.ndarray) -> bytes:
     # Official rows are channel-planar: 1024 R values, then G, then B.
     data = images.transpose(0, 3, 1, 2).reshape(len(images), -1)
-    return official_pickle({b"batch_label": b"fixture", b"labels": [int(x) for x in labels],
-                            b"data": data, b"filenames": [b"img%d.png" % i
-                                                          for i in range(len(images))]})
+    return official_pickle(
+        {
+            b"batch_label": b"fixture",
+            b"labels": [int(x) for x in labels],
+            b"data": data,
+            b"filenames": [b"img%d.png" % i for i in range(len(images))],
+        }
+    )
 
 
 def make_official(root: Path, per_batch: int = 20, n_test: int = 20, archive: bool = False):
@@ -61,10 +71,15 @@ def make_official(root: Path, per_batch: int = 20, n_test: int = 20, archive: bo
         md5[name] = hashlib.md5(blob).hexdigest()
         xs.append(x)
         ys.append(y)
-    (folder / "batches.meta").write_bytes(official_pickle(
-        {b"label_names": [c.encode() for c in CLASSES], b"num_vis": 3072}))
-    arrays = {"x_train": np.concatenate(xs[:5]), "y_train": np.concatenate(ys[:5]),
-              "x_test": xs[5], "y_test": ys[5]}
+    (folder / "batches.meta").write_bytes(
+        official_pickle({b"label_names": [c.encode() for c in CLASSES], b"num_vis": 3072})
+    )
+    arrays = {
+        "x_train": np.concatenate(xs[:5]),
+        "y_train": np.concatenate(ys[:5]),
+        "x_test": xs[5],
+        "y_test": ys[5],
+    }
     if not archive:
         return folder, arrays, md5
     path = root / "cifar-10-python.tar.gz"
@@ -74,8 +89,9 @@ def make_official(root: Path, per_batch: int = 20, n_test: int = 20, archive: bo
     return path, arrays, md5
 
 
-def make_image_folder(root: Path, per_class: int = 3, n_test: int = 2,
-                      classes=CLASSES[:3]) -> tuple[Path, dict]:
+def make_image_folder(
+    root: Path, per_class: int = 3, n_test: int = 2, classes=CLASSES[:3]
+) -> tuple[Path, dict]:
     arrays = {}
     for split, n in (("train", per_class), ("test", n_test)):
         xs, ys = [], []

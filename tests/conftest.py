@@ -49,6 +49,7 @@ def cifar_real(real_cache_dir):
     if path is None:
         pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
     from alexnet_cifar.data import load_cifar10
+
     return load_cifar10(path, cache_dir=real_cache_dir, download_missing=False, progress=False)
 
 
@@ -73,6 +74,7 @@ def offline(monkeypatch, tmp_path):
     """No network at all, and empty torch.hub / Keras caches. Blocked at the socket, below
     every downloader the product uses (urllib, torch.hub's own urlopen, keras' get_file), so
     a test cannot download real weights even on a machine with internet."""
+
     def refuse(*args, **kwargs):
         raise NetworkBlocked("network blocked in tests")
 

@@ -19,9 +19,16 @@ from .weights.port import convert_weights
 from .weights.registry import new_names
 
 
-def build_model(framework: str, model: str, *, num_classes: int = 10, batchnorm: bool = False,
-                input_size: int | None = None, init: str = "scratch",
-                weights: str | None = None) -> Any:
+def build_model(
+    framework: str,
+    model: str,
+    *,
+    num_classes: int = 10,
+    batchnorm: bool = False,
+    input_size: int | None = None,
+    init: str = "scratch",
+    weights: str | None = None,
+) -> Any:
     """A model built from the variant's spec, at its fresh initialisation or ImageNet weights.
 
     Args:
@@ -39,15 +46,24 @@ def build_model(framework: str, model: str, *, num_classes: int = 10, batchnorm:
         batch at the model's input size and returns logits; it carries its ``spec``. Preprocess
         with the weights' convention: ``preprocess.get_normalization(config.normalization_name)``.
     """
-    config = TrainConfig(framework=framework, model=model, num_classes=num_classes,
-                         batchnorm=batchnorm, input_size=input_size, init=init,
-                         weights=weights).validate()
+    config = TrainConfig(
+        framework=framework,
+        model=model,
+        num_classes=num_classes,
+        batchnorm=batchnorm,
+        input_size=input_size,
+        init=init,
+        weights=weights,
+    ).validate()
     backend = get_backend(framework)
     spec = spec_for(config)
     net = backend.build(spec)
     if init == "imagenet":
-        backend.import_weights(net, imagenet_weights(framework, spec, weights),
-                               new_names(config.pretrained, spec, framework))
+        backend.import_weights(
+            net,
+            imagenet_weights(framework, spec, weights),
+            new_names(config.pretrained, spec, framework),
+        )
     return net
 
 
@@ -58,8 +74,14 @@ def count_parameters(model: Any) -> int:
     return int(sum(p.numel() for p in model.parameters()))
 
 
-def train(config: TrainConfig | dict, *, data: Cifar10 | None = None, resume: bool = False,
-          progress: bool = True, callbacks: tuple[EpochCallback, ...] = ()) -> dict:
+def train(
+    config: TrainConfig | dict,
+    *,
+    data: Cifar10 | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    callbacks: tuple[EpochCallback, ...] = (),
+) -> dict:
     """Train one model, validating every epoch, and evaluate it on the test set.
 
     Args:
@@ -79,8 +101,13 @@ def train(config: TrainConfig | dict, *, data: Cifar10 | None = None, resume: bo
     return run_training(config, data, resume=resume, progress=progress, callbacks=callbacks)
 
 
-def evaluate(run_dir: str | os.PathLike, *, data: Cifar10 | None = None,
-             data_dir: str | None = None, progress: bool = True) -> dict:
+def evaluate(
+    run_dir: str | os.PathLike,
+    *,
+    data: Cifar10 | None = None,
+    data_dir: str | None = None,
+    progress: bool = True,
+) -> dict:
     """Re-evaluate a finished or interrupted run from its checkpoint.
 
     Args:
@@ -115,9 +142,11 @@ def port_weights(src: Any, dst: Any) -> None:
     if spec_src is None or spec_dst is None:
         raise ConfigError("port_weights needs models made by build_model (they carry their spec)")
     if spec_src != spec_dst:
-        raise ConfigError(f"cannot port {spec_src.name} ({spec_src.num_classes} classes, "
-                          f"batchnorm={spec_src.batchnorm}) into {spec_dst.name} "
-                          f"({spec_dst.num_classes} classes, batchnorm={spec_dst.batchnorm})")
+        raise ConfigError(
+            f"cannot port {spec_src.name} ({spec_src.num_classes} classes, "
+            f"batchnorm={spec_src.batchnorm}) into {spec_dst.name} "
+            f"({spec_dst.num_classes} classes, batchnorm={spec_dst.batchnorm})"
+        )
     fw_src, fw_dst = _framework_of(src), _framework_of(dst)
     weights = get_backend(fw_src).export_weights(src)
     get_backend(fw_dst).import_weights(dst, convert_weights(spec_src, weights, fw_src, fw_dst))

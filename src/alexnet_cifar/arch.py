@@ -69,8 +69,7 @@ class Layer:
 
 
 def conv(out: int, kernel: int, stride: int = 1, padding: int = 0, groups: int = 1) -> Layer:
-    return Layer(LayerKind.CONV, out=out, kernel=kernel, stride=stride, padding=padding,
-                 groups=groups, init=HE_NORMAL_FAN_OUT)
+    return Layer(LayerKind.CONV, out, kernel, stride, padding, groups, init=HE_NORMAL_FAN_OUT)
 
 
 def maxpool(kernel: int, stride: int) -> Layer:
@@ -152,8 +151,10 @@ class Spec:
             before, params, macs = (c, h, w), 0, 0
             if layer.kind is LayerKind.CONV:
                 if c % layer.groups or layer.out % layer.groups:
-                    raise ConfigError(f"{self.name}: conv {i} has {c} inputs, {layer.out} "
-                                      f"outputs, not divisible into {layer.groups} groups")
+                    raise ConfigError(
+                        f"{self.name}: conv {i} has {c} inputs, {layer.out} "
+                        f"outputs, not divisible into {layer.groups} groups"
+                    )
                 h = (h + 2 * layer.padding - layer.kernel) // layer.stride + 1
                 w = (w + 2 * layer.padding - layer.kernel) // layer.stride + 1
                 fan_in = c // layer.groups * layer.kernel**2
@@ -166,8 +167,10 @@ class Spec:
             elif layer.kind is LayerKind.BATCHNORM:
                 params = 2 * c  # gamma, beta (running mean/var are buffers)
             if h < 1 or w < 1:
-                raise ConfigError(f"{self.name}: input {self.input_size} px is too small; the "
-                                  f"feature map vanishes at layer {i} ({layer.kind.value})")
+                raise ConfigError(
+                    f"{self.name}: input {self.input_size} px is too small; the "
+                    f"feature map vanishes at layer {i} ({layer.kind.value})"
+                )
             rows.append(LayerInfo("features", i, layer, before, (c, h, w), params, macs))
         if self.avgpool is not None:
             before, h, w = (c, h, w), self.avgpool.out, self.avgpool.out
@@ -193,9 +196,14 @@ class Spec:
         return sum(r.macs for r in self.layers())
 
     def to_dict(self) -> dict:
-        return {"model": self.name, "input_size": self.input_size,
-                "num_classes": self.num_classes, "batchnorm": self.batchnorm,
-                "parameters": self.num_params(), "macs": self.macs()}
+        return {
+            "model": self.name,
+            "input_size": self.input_size,
+            "num_classes": self.num_classes,
+            "batchnorm": self.batchnorm,
+            "parameters": self.num_params(),
+            "macs": self.macs(),
+        }
 
 
 def _with_batchnorm(features: tuple[Layer, ...]) -> tuple[Layer, ...]:
@@ -211,55 +219,59 @@ def _classifier(units: int, num_classes: int) -> tuple[Layer, ...]:
     return (dropout(), linear(units), RELU, dropout(), linear(units), RELU, linear(num_classes))
 
 
-def _alexnet(num_classes: int) -> Spec:
-    features = (conv(64, 11, 4, 2), RELU, maxpool(3, 2),
-                conv(192, 5, 1, 2), RELU, maxpool(3, 2),
-                conv(384, 3, 1, 1), RELU, conv(256, 3, 1, 1), RELU, conv(256, 3, 1, 1), RELU,
-                maxpool(3, 2))
-    return Spec("alexnet", 224, features, avgpool(6), _classifier(4096, num_classes),
-                num_classes, False,
-                "torchvision layout (\"one weird trick\" AlexNet), 224 px, adaptive average "
-                "pool to 6x6")
-
-
-def _alexnet_caffe(num_classes: int) -> Spec:
-    features = (conv(96, 11, 4, 0), RELU, LRN, maxpool(3, 2),
-                conv(256, 5, 1, 2, groups=2), RELU, LRN, maxpool(3, 2),
-                conv(384, 3, 1, 1), RELU, conv(384, 3, 1, 1, groups=2), RELU,
-                conv(256, 3, 1, 1, groups=2), RELU, maxpool(3, 2))
-    return Spec("alexnet-caffe", 227, features, None, _classifier(4096, num_classes),
-                num_classes, False,
-                "the 2012 paper / BVLC net: 227 px, 2-group conv2/4/5, LRN after conv1 and conv2")
-
-
-def _alexnet_cifar(num_classes: int) -> Spec:
-    # AlexNet's shape (5 convs, 3 FC, ReLU, dropout) at CIFAR's native 32 px: 3x3 kernels,
-    # stride 1, 2x2 pools and narrower layers, about 100 MMAC, so a CPU trains it in minutes.
-    features = (conv(64, 3, 1, 1), RELU, maxpool(2, 2),
-                conv(128, 3, 1, 1), RELU, maxpool(2, 2),
-                conv(256, 3, 1, 1), RELU, conv(256, 3, 1, 1), RELU, conv(128, 3, 1, 1), RELU,
-                maxpool(2, 2))
-    return Spec("alexnet-cifar", 32, features, None, _classifier(1024, num_classes),
-                num_classes, False, "native 32 px: 3x3 convs, 2x2 pools, FC 2048-1024-1024-N")
-
-
-def _vgg16(num_classes: int) -> Spec:
+def _vgg16_features() -> tuple[Layer, ...]:
     # Keras applications' VGG16 without its top: 13 3x3 convs in 5 blocks; its ImageNet conv
-    # weights load into these layers in order. A global average pool and a small head replace
-    # the 120M-parameter ImageNet classifier.
+    # weights load into these layers in order.
     features: list[Layer] = []
     for width, convs in ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3)):
         for _ in range(convs):
             features += [conv(width, 3, 1, 1), RELU]
         features.append(maxpool(2, 2))
-    return Spec("vgg16", 224, tuple(features), avgpool(1), _classifier(512, num_classes),
-                num_classes, False,
-                "VGG16 convolutions (keras.applications, no top), global average pool, head "
-                "512-512-N")
+    return tuple(features)
 
 
-VARIANTS = {"alexnet": _alexnet, "alexnet-caffe": _alexnet_caffe,
-            "alexnet-cifar": _alexnet_cifar, "vgg16": _vgg16}
+@dataclass(frozen=True)
+class Variant:
+    """A variant's table entry: everything but the number of classes and BatchNorm."""
+
+    input_size: int
+    features: tuple[Layer, ...]
+    avgpool: int | None  # adaptive average pool side (None: flatten the map as it is)
+    units: int  # width of the two hidden linear layers
+    notes: str
+
+
+# fmt: off
+VARIANTS = {
+    "alexnet": Variant(
+        224,
+        (conv(64, 11, 4, 2), RELU, maxpool(3, 2), conv(192, 5, 1, 2), RELU, maxpool(3, 2),
+         conv(384, 3, 1, 1), RELU, conv(256, 3, 1, 1), RELU, conv(256, 3, 1, 1), RELU,
+         maxpool(3, 2)),
+        6, 4096, 'torchvision layout ("one weird trick" AlexNet), 224 px, adaptive average pool '
+                 "to 6x6"),
+    "alexnet-caffe": Variant(
+        227,
+        (conv(96, 11, 4, 0), RELU, LRN, maxpool(3, 2),
+         conv(256, 5, 1, 2, groups=2), RELU, LRN, maxpool(3, 2),
+         conv(384, 3, 1, 1), RELU, conv(384, 3, 1, 1, groups=2), RELU,
+         conv(256, 3, 1, 1, groups=2), RELU, maxpool(3, 2)),
+        None, 4096, "the 2012 paper / BVLC net: 227 px, 2-group conv2/4/5, LRN after conv1 and "
+                    "conv2"),
+    # AlexNet's shape (5 convs, 3 FC, ReLU, dropout) at CIFAR's native 32 px: 3x3 kernels,
+    # stride 1, 2x2 pools and narrower layers, about 100 MMAC, so a CPU trains it in minutes.
+    "alexnet-cifar": Variant(
+        32,
+        (conv(64, 3, 1, 1), RELU, maxpool(2, 2), conv(128, 3, 1, 1), RELU, maxpool(2, 2),
+         conv(256, 3, 1, 1), RELU, conv(256, 3, 1, 1), RELU, conv(128, 3, 1, 1), RELU,
+         maxpool(2, 2)),
+        None, 1024, "native 32 px: 3x3 convs, 2x2 pools, FC 2048-1024-1024-N"),
+    # A global average pool and a small head replace VGG16's 120M-parameter classifier.
+    "vgg16": Variant(
+        224, _vgg16_features(), 1, 512,
+        "VGG16 convolutions (keras.applications, no top), global average pool, head 512-512-N"),
+}
+# fmt: on
 
 
 def get_spec(model: str, num_classes: int = 10, batchnorm: bool = False) -> Spec:
@@ -269,10 +281,19 @@ def get_spec(model: str, num_classes: int = 10, batchnorm: bool = False) -> Spec
         raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(VARIANTS)}")
     if not isinstance(num_classes, int) or num_classes < 1:
         raise ConfigError(f"num_classes must be a positive integer, got {num_classes!r}")
-    spec = VARIANTS[model](num_classes)
-    if batchnorm:
-        spec = replace(spec, features=_with_batchnorm(spec.features), batchnorm=True)
-    return spec
+    v = VARIANTS[model]
+    features = _with_batchnorm(v.features) if batchnorm else v.features
+    pool = avgpool(v.avgpool) if v.avgpool else None
+    return Spec(
+        model,
+        v.input_size,
+        features,
+        pool,
+        _classifier(v.units, num_classes),
+        num_classes,
+        batchnorm,
+        v.notes,
+    )
 
 
 def with_input_size(spec: Spec, size: int) -> Spec:

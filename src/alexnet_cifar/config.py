@@ -26,8 +26,14 @@ SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
 DEVICES = ("auto", "cpu", "cuda")
 
 
-def option(default: Any, help: str, group: str, choices: tuple | None = None,
-           metavar: str | None = None, cli: bool = True) -> Any:
+def option(
+    default: Any,
+    help: str,
+    group: str,
+    choices: tuple | None = None,
+    metavar: str | None = None,
+    cli: bool = True,
+) -> Any:
     """A config field with what its command-line flag needs; ``cli=False``: no generated flag."""
     meta = {"help": help, "group": group, "choices": choices, "metavar": metavar, "cli": cli}
     return dataclasses.field(default=default, metadata=meta)
@@ -40,48 +46,78 @@ class TrainConfig:
     batchnorm: bool = option(False, "BatchNorm after every convolution", "model")
     num_classes: int = option(10, "outputs", "model")
     input_size: int | None = option(
-        None, "input side in px (default: the model's own: 224, 227 or 32)", "model", metavar="PX")
+        None, "input side in px (default: the model's own: 224, 227 or 32)", "model", metavar="PX"
+    )
     init: str = option(
-        "scratch", "scratch, or imagenet: torchvision weights (alexnet), bvlc_alexnet.npy "
-        "(alexnet-caffe), keras.applications (vgg16, keras)", "pretrained", INITS)
+        "scratch",
+        "scratch, or imagenet: torchvision weights (alexnet), bvlc_alexnet.npy "
+        "(alexnet-caffe), keras.applications (vgg16, keras)",
+        "pretrained",
+        INITS,
+    )
     weights: str | None = option(
-        None, "local ImageNet weights: alexnet-owt-7be5be79.pth, bvlc_alexnet.npy or "
+        None,
+        "local ImageNet weights: alexnet-owt-7be5be79.pth, bvlc_alexnet.npy or "
         "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 (default: download or cache)",
-        "pretrained", metavar="FILE")
+        "pretrained",
+        metavar="FILE",
+    )
     finetune: str = option(
-        "discriminative", "pretrained only: train the new head alone, everything at --lr, or "
-        "the backbone at --lr x --backbone-lr-factor", "pretrained", FINETUNES)
+        "discriminative",
+        "pretrained only: train the new head alone, everything at --lr, or "
+        "the backbone at --lr x --backbone-lr-factor",
+        "pretrained",
+        FINETUNES,
+    )
     backbone_lr_factor: float = option(
-        0.1, "discriminative: backbone learning rate = --lr x this", "pretrained")
+        0.1, "discriminative: backbone learning rate = --lr x this", "pretrained"
+    )
     epochs: int = option(20, "training epochs", "optimization")
     batch_size: int = option(128, "images per step", "optimization")
     optimizer: str = option("sgd", "optimizer", "optimization", OPTIMIZERS)
     lr: float = option(0.01, "base learning rate", "optimization")
     momentum: float = option(0.9, "SGD momentum", "optimization")
-    weight_decay: float = option(5e-4, "L2 weight decay (coupled, as PyTorch's SGD)",
-                                 "optimization")
+    weight_decay: float = option(
+        5e-4, "L2 weight decay (coupled, as PyTorch's SGD)", "optimization"
+    )
     label_smoothing: float = option(0.0, "label smoothing of the cross-entropy", "optimization")
     schedule: str = option(
-        "cosine", "learning-rate schedule, stepped per batch; plateau = x0.1 after 2 epochs "
-        "without a lower validation loss", "schedule", SCHEDULES)
+        "cosine",
+        "learning-rate schedule, stepped per batch; plateau = x0.1 after 2 epochs "
+        "without a lower validation loss",
+        "schedule",
+        SCHEDULES,
+    )
     step_size: int = option(10, "epochs between x0.1 steps of --schedule step", "schedule")
     early_stopping: int | None = option(
-        None, "stop after N epochs without a better validation accuracy", "schedule", metavar="N")
+        None, "stop after N epochs without a better validation accuracy", "schedule", metavar="N"
+    )
     augment: str = option(
-        "standard", "none | flip | standard = flip + 4 px shift + 10 deg rotation + 10%% zoom",
-        "input", tuple(AUGMENTATIONS))
+        "standard",
+        "none | flip | standard = flip + 4 px shift + 10 deg rotation + 10%% zoom",
+        "input",
+        tuple(AUGMENTATIONS),
+    )
     normalization: str | None = option(
-        None, "input normalization (default: cifar mean/std from scratch, the weights' own "
-        "when pretrained)", "input", tuple(NORMALIZATIONS))
+        None,
+        "input normalization (default: cifar mean/std from scratch, the weights' own "
+        "when pretrained)",
+        "input",
+        tuple(NORMALIZATIONS),
+    )
     limit_train: int | None = option(
-        None, "use a stratified subset of N training images (before the validation split)",
-        "data split", metavar="N")
-    limit_test: int | None = option(None, "evaluate on a stratified N test images",
-                                    "data split", metavar="N")
-    val_fraction: float = option(0.1, "share of the training images held out for validation",
-                                 "data split")
-    seed: int = option(0, "seed of the split, initialisation, order and augmentation",
-                       "data split")
+        None,
+        "use a stratified subset of N training images (before the validation split)",
+        "data split",
+        metavar="N",
+    )
+    limit_test: int | None = option(
+        None, "evaluate on a stratified N test images", "data split", metavar="N"
+    )
+    val_fraction: float = option(
+        0.1, "share of the training images held out for validation", "data split"
+    )
+    seed: int = option(0, "seed of the split, initialisation, order and augmentation", "data split")
     device: str = option("auto", "where to train", "runtime", DEVICES)
     compile: bool = option(False, "torch.compile / XLA-compile the model", "runtime")
     amp: bool = option(True, "bf16 autocast where the device supports it (CUDA)", "runtime")
@@ -90,46 +126,61 @@ class TrainConfig:
 
     def validate(self) -> TrainConfig:
         """Check every value; returns self. Raises ConfigError naming the flag and the fix."""
+
         def choice(name: str, options: tuple) -> None:
             value = getattr(self, name)
             if value not in options:
-                raise ConfigError(f"--{name.replace('_', '-')} {value!r} is not known; choose "
-                                  f"one of: {', '.join(options)}")
+                raise ConfigError(
+                    f"--{name.replace('_', '-')} {value!r} is not known; choose "
+                    f"one of: {', '.join(options)}"
+                )
 
         for f in fields(self):
             if f.metadata["choices"] and not (f.default is None and getattr(self, f.name) is None):
                 choice(f.name, f.metadata["choices"])
-        positive = {"epochs": self.epochs, "batch_size": self.batch_size,
-                    "num_classes": self.num_classes, "step_size": self.step_size}
+        positive = {
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "num_classes": self.num_classes,
+            "step_size": self.step_size,
+        }
         for opt in ("limit_train", "limit_test", "input_size", "early_stopping"):
             if getattr(self, opt) is not None:
                 positive[opt] = getattr(self, opt)
         for name, value in positive.items():
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"--{name.replace('_', '-')} must be a positive integer, "
-                                  f"got {value!r}")
+                raise ConfigError(
+                    f"--{name.replace('_', '-')} must be a positive integer, got {value!r}"
+                )
         if not 0 < self.backbone_lr_factor <= 1:
-            raise ConfigError(f"--backbone-lr-factor must be in (0, 1], got "
-                              f"{self.backbone_lr_factor!r}")
+            raise ConfigError(
+                f"--backbone-lr-factor must be in (0, 1], got {self.backbone_lr_factor!r}"
+            )
         self._validate_pretrained()
         if not self.lr > 0:
             raise ConfigError(f"--lr must be positive, got {self.lr!r}")
         for name in ("momentum", "label_smoothing"):
             if not 0 <= getattr(self, name) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')} must be in [0, 1), "
-                                  f"got {getattr(self, name)!r}")
+                raise ConfigError(
+                    f"--{name.replace('_', '-')} must be in [0, 1), got {getattr(self, name)!r}"
+                )
         if self.weight_decay < 0:
             raise ConfigError(f"--weight-decay must be >= 0, got {self.weight_decay!r}")
         if not 0 <= self.val_fraction < 1:
             raise ConfigError(f"--val-fraction must be in [0, 1), got {self.val_fraction!r}")
         if self.val_fraction == 0 and (self.schedule == "plateau" or self.early_stopping):
-            raise ConfigError("--schedule plateau and --early-stopping watch the validation "
-                              "set; set --val-fraction above 0")
-        if (self.limit_train is not None
-                and self.batch_size > self.limit_train * (1 - self.val_fraction)):
-            raise ConfigError(f"--batch-size {self.batch_size} is larger than the "
-                              f"{int(self.limit_train * (1 - self.val_fraction))} training images "
-                              "left after the validation split; lower it or raise --limit-train")
+            raise ConfigError(
+                "--schedule plateau and --early-stopping watch the validation "
+                "set; set --val-fraction above 0"
+            )
+        if self.limit_train is not None and self.batch_size > self.limit_train * (
+            1 - self.val_fraction
+        ):
+            raise ConfigError(
+                f"--batch-size {self.batch_size} is larger than the "
+                f"{int(self.limit_train * (1 - self.val_fraction))} training images "
+                "left after the validation split; lower it or raise --limit-train"
+            )
         return self
 
     def _validate_pretrained(self) -> None:
@@ -139,14 +190,20 @@ class TrainConfig:
             return
         if self.pretrained is None:
             rows = ", ".join(f"{f} {m}" for f, m in pretrained_rows())
-            raise ConfigError(f"no ImageNet weights for {self.framework} {self.model}; "
-                              f"--init imagenet works for: {rows}")
+            raise ConfigError(
+                f"no ImageNet weights for {self.framework} {self.model}; "
+                f"--init imagenet works for: {rows}"
+            )
         if self.batchnorm:
-            raise ConfigError("--batchnorm with --init imagenet: the ImageNet weights have "
-                              "no BatchNorm layers; drop --batchnorm")
+            raise ConfigError(
+                "--batchnorm with --init imagenet: the ImageNet weights have "
+                "no BatchNorm layers; drop --batchnorm"
+            )
         if self.finetune == "head" and not new_layers(self.pretrained, spec_for(self)):
-            raise ConfigError("--finetune head with the ImageNet classifier kept (1000 classes) "
-                              "leaves nothing to train; use --finetune full or discriminative")
+            raise ConfigError(
+                "--finetune head with the ImageNet classifier kept (1000 classes) "
+                "leaves nothing to train; use --finetune full or discriminative"
+            )
 
     @property
     def pretrained(self) -> PretrainedSource | None:

@@ -27,13 +27,21 @@ def preflight(config: TrainConfig, resume: bool = False) -> ModuleType:
     if resume:
         RunDir.open(config.out)
     elif RunDir(config.out).config_file.exists():
-        raise ConfigError(f"{config.out} already holds a run; continue it with "
-                          f"--resume {config.out}, or choose another --out")
+        raise ConfigError(
+            f"{config.out} already holds a run; continue it with "
+            f"--resume {config.out}, or choose another --out"
+        )
     return backend
 
 
-def run_training(config: TrainConfig, data: Cifar10 | None, *, resume: bool, progress: bool,
-                 callbacks: tuple[EpochCallback, ...] | list[EpochCallback] = ()) -> dict:
+def run_training(
+    config: TrainConfig,
+    data: Cifar10 | None,
+    *,
+    resume: bool,
+    progress: bool,
+    callbacks: tuple[EpochCallback, ...] | list[EpochCallback] = (),
+) -> dict:
     """Create (or reopen) the run, build the trainer, fit, evaluate; returns results.json.
     A resumed run with a checkpoint skips loading ImageNet weights it would replace."""
     backend = preflight(config, resume)
@@ -47,8 +55,9 @@ def run_training(config: TrainConfig, data: Cifar10 | None, *, resume: bool, pro
         pretrained = None
         has_checkpoint = run.checkpoint(trainer_cls.checkpoint_suffix).exists()
         if config.init == "imagenet" and not (resume and has_checkpoint):
-            pretrained = imagenet_weights(config.framework, spec_for(config), config.weights,
-                                          progress)
+            pretrained = imagenet_weights(
+                config.framework, spec_for(config), config.weights, progress
+            )
         trainer = trainer_cls(config, run, data, progress, pretrained=pretrained)
         if resume:
             trainer.load_checkpoint()

@@ -17,8 +17,9 @@ def reader_for(source: PretrainedSource) -> Reader:
     return get_backend(source.reader).IMAGENET_READERS[source.name]
 
 
-def imagenet_weights(framework: str, spec: Spec, path: str | None = None,
-                     progress: bool = True) -> dict:
+def imagenet_weights(
+    framework: str, spec: Spec, path: str | None = None, progress: bool = True
+) -> dict:
     """The ImageNet weights ``framework``'s model of ``spec`` starts from.
 
     Args:

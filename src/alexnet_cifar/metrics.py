@@ -25,8 +25,7 @@ def classification_report(y_true, y_pred, class_names: list[str]) -> dict:
     labels = list(range(len(class_names)))
     cm = confusion_matrix(y_true, y_pred, labels=labels)
     support = cm.sum(axis=1)
-    per_class = np.divide(np.diag(cm), support, out=np.full(len(labels), np.nan),
-                          where=support > 0)
+    per_class = np.divide(np.diag(cm), support, out=np.full(len(labels), np.nan), where=support > 0)
     return {
         "accuracy": float(accuracy_score(y_true, y_pred)),
         "per_class_accuracy": {n: float(a) for n, a in zip(class_names, per_class)},
@@ -51,6 +50,7 @@ def mcnemar_exact(a_correct, b_correct) -> dict:
     """McNemar's exact test on paired predictions of the same test images: only the images
     exactly one model gets right count; under H0 each way is equally likely (binomial 1/2)."""
     from scipy.stats import binomtest
+
     a, b = np.asarray(a_correct, bool), np.asarray(b_correct, bool)
     if a.shape != b.shape:
         raise ValueError("McNemar needs predictions on the same test images")

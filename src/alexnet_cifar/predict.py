@@ -32,15 +32,16 @@ def read_images(paths: list[str], size: int) -> np.ndarray:
 
 
 def imagenet_class_names() -> list[str]:
+    """ImageNet's 1000 class names, as torchvision ships them (numbered without torch)."""
     try:
-        from torchvision.models._meta import _IMAGENET_CATEGORIES
-        return list(_IMAGENET_CATEGORIES)
-    except ImportError:
+        return get_backend("pytorch").imagenet_categories()
+    except ConfigError:
         return [f"imagenet_{i}" for i in range(1000)]
 
 
-def load_predictor(run_dir: str | None = None, config: TrainConfig | None = None
-                   ) -> tuple[Backend, Any, TrainConfig, list[str], int]:
+def load_predictor(
+    run_dir: str | None = None, config: TrainConfig | None = None
+) -> tuple[Backend, Any, TrainConfig, list[str], int]:
     """(backend, model, config, class names, image size to read at) for a run or an ImageNet
     config."""
     if run_dir is not None:
@@ -57,8 +58,10 @@ def load_predictor(run_dir: str | None = None, config: TrainConfig | None = None
         return backend, model, config, names or list(CLASS_NAMES["en"]), 32
     config.validate()
     if not config.pretrained.has_classifier:
-        raise ConfigError(f"predict with {config.model} needs a fine-tuned run (--run): its "
-                          "ImageNet weights hold no classifier")
+        raise ConfigError(
+            f"predict with {config.model} needs a fine-tuned run (--run): its "
+            "ImageNet weights hold no classifier"
+        )
     spec = spec_for(config)
     backend = get_backend(config.framework)
     model = backend.build(spec)
@@ -66,15 +69,22 @@ def load_predictor(run_dir: str | None = None, config: TrainConfig | None = None
     return backend, model, config, imagenet_class_names(), spec.input_size
 
 
-def predict(paths: list[str], run_dir: str | None = None, config: TrainConfig | None = None,
-            top: int = 3) -> list[dict]:
+def predict(
+    paths: list[str], run_dir: str | None = None, config: TrainConfig | None = None, top: int = 3
+) -> list[dict]:
     """The ``top`` classes and all probabilities of each image, from a run or ImageNet."""
     backend, model, config, names, size = load_predictor(run_dir, config)
-    probs = backend.predict_proba(model, read_images(paths, size),
-                                  get_normalization(config.normalization_name))
+    probs = backend.predict_proba(
+        model, read_images(paths, size), get_normalization(config.normalization_name)
+    )
     out = []
     for path, p in zip(paths, probs):
         order = np.argsort(-p)[:top]
-        out.append({"image": str(Path(path)), "top": [(names[i], float(p[i])) for i in order],
-                    "probabilities": {n: float(v) for n, v in zip(names, p)}})
+        out.append(
+            {
+                "image": str(Path(path)),
+                "top": [(names[i], float(p[i])) for i in order],
+                "probabilities": {n: float(v) for n, v in zip(names, p)},
+            }
+        )
     return out

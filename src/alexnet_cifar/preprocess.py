@@ -22,7 +22,7 @@ class Normalization:
 
 
 NORMALIZATIONS = {
-    # CIFAR-10 training-set statistics (design.md §4): the scratch runs
+    # CIFAR-10 training-set statistics (the official figures): the scratch runs
     "cifar": Normalization("cifar", (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)),
     # torchvision's ImageNet convention: RGB, 0..1, mean/std
     "imagenet": Normalization("imagenet", (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import __version__, atomic
+from . import atomic
 from .config import TrainConfig
 from .errors import ConfigError, TrainingDiverged
+from .version import __version__
 
 
 class RunDir:
@@ -30,22 +31,26 @@ class RunDir:
         return self.path / f"checkpoint{suffix}"
 
     @classmethod
-    def create(cls, path: str | os.PathLike, config: TrainConfig) -> "RunDir":
+    def create(cls, path: str | os.PathLike, config: TrainConfig) -> RunDir:
         run = cls(path)
         if run.config_file.exists():
-            raise ConfigError(f"{run.path} already holds a run; continue it with "
-                              f"--resume {run.path}, or choose another --out")
+            raise ConfigError(
+                f"{run.path} already holds a run; continue it with "
+                f"--resume {run.path}, or choose another --out"
+            )
         run.path.mkdir(parents=True, exist_ok=True)
         atomic.write_json(run.config_file, config.to_dict())
         run.set_state("created")
         return run
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "RunDir":
+    def open(cls, path: str | os.PathLike) -> RunDir:
         run = cls(path)
         if not run.config_file.exists():
-            raise ConfigError(f"{run.path}: not a run directory (no config.json); pass the --out "
-                              "folder of an earlier `alexnet-cifar train`")
+            raise ConfigError(
+                f"{run.path}: not a run directory (no config.json); pass the --out "
+                "folder of an earlier `alexnet-cifar train`"
+            )
         return run
 
     def config(self) -> TrainConfig:
@@ -83,7 +88,8 @@ class RunDir:
             self.set_state("interrupted", epochs_done=done)
             raise KeyboardInterrupt(
                 f"interrupted; {done} finished epoch(s) are checkpointed in {self.path}; "
-                f"continue with: alexnet-cifar train --resume {self.path}") from None
+                f"continue with: alexnet-cifar train --resume {self.path}"
+            ) from None
         except TrainingDiverged:
             self.set_state("diverged", epochs_done=len(self.metrics()))
             raise

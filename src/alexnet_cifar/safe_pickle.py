@@ -53,8 +53,16 @@ def safe_load(file: BinaryIO | bytes, source: str, encoding: str = "bytes") -> A
         return _RestrictedUnpickler(file, source, encoding=encoding).load()
     except UnsafePickleError:
         raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            IndexError, KeyError, MemoryError) as exc:
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        MemoryError,
+    ) as exc:
         raise DataError(
             f"{source}: not a readable pickle ({type(exc).__name__}: {exc}); the file is "
             "truncated or corrupt. Delete it and get a fresh copy."

@@ -21,8 +21,11 @@ from .errors import AlexNetCifarError, ConfigError, WeightsError
 
 
 def preset_names() -> list[str]:
-    return sorted(p.name[:-5] for p in resources.files("alexnet_cifar.presets").iterdir()
-                  if p.name.endswith(".yaml"))
+    return sorted(
+        p.name[:-5]
+        for p in resources.files("alexnet_cifar.presets").iterdir()
+        if p.name.endswith(".yaml")
+    )
 
 
 def load_preset(name_or_path: str) -> dict:
@@ -35,28 +38,39 @@ def load_preset(name_or_path: str) -> dict:
         text = resources.files("alexnet_cifar.presets").joinpath(f"{name_or_path}.yaml").read_text()
         name = name_or_path
     else:
-        raise ConfigError(f"unknown preset {name_or_path!r}; choose one of "
-                          f"{', '.join(preset_names())}, or pass a .yaml file")
+        raise ConfigError(
+            f"unknown preset {name_or_path!r}; choose one of "
+            f"{', '.join(preset_names())}, or pass a .yaml file"
+        )
     try:
         preset = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"preset {name_or_path}: not valid YAML ({exc})") from exc
-    if not isinstance(preset, dict) or not isinstance(preset.get("rows"), dict) or not preset["rows"]:
+    if (
+        not isinstance(preset, dict)
+        or not isinstance(preset.get("rows"), dict)
+        or not preset["rows"]
+    ):
         raise ConfigError(f"preset {name_or_path}: needs a 'rows' mapping (row name -> settings)")
     preset.setdefault("defaults", {})
     preset["name"] = name
     return preset
 
 
-def row_configs(preset: dict, out: Path, only: list[str] | None = None,
-                data_dir: str | None = None, weights_dir: str | None = None
-                ) -> dict[str, TrainConfig]:
+def row_configs(
+    preset: dict,
+    out: Path,
+    only: list[str] | None = None,
+    data_dir: str | None = None,
+    weights_dir: str | None = None,
+) -> dict[str, TrainConfig]:
     """Every row's validated config; a bad preset fails here, before any training."""
     rows = preset["rows"]
     unknown = sorted(set(only or []) - set(rows))
     if unknown:
-        raise ConfigError(f"--only {', '.join(unknown)}: not rows of preset {preset['name']} "
-                          f"({', '.join(rows)})")
+        raise ConfigError(
+            f"--only {', '.join(unknown)}: not rows of preset {preset['name']} ({', '.join(rows)})"
+        )
     configs = {}
     for name, fields in rows.items():
         if only and name not in only:
@@ -84,15 +98,25 @@ class StudyRecord:
 
     def load(self) -> dict:
         import json
+
         return json.loads(self.path.read_text()) if self.path.exists() else {}
 
     def save(self, record: dict) -> None:
         atomic.write_json(self.path, record)
 
 
-def run_study(preset_name: str, out: str | Path, *, only: list[str] | None = None,
-              resume: bool = False, data=None, data_dir: str | None = None,
-              weights_dir: str | None = None, progress: bool = True, echo=print) -> dict:
+def run_study(
+    preset_name: str,
+    out: str | Path,
+    *,
+    only: list[str] | None = None,
+    resume: bool = False,
+    data=None,
+    data_dir: str | None = None,
+    weights_dir: str | None = None,
+    progress: bool = True,
+    echo=print,
+) -> dict:
     from .api import train
     from .runs import RunDir
 
@@ -101,14 +125,19 @@ def run_study(preset_name: str, out: str | Path, *, only: list[str] | None = Non
     configs = row_configs(preset, out, only, data_dir, weights_dir)
     record_file = StudyRecord(out)
     if record_file.path.exists() and not resume:
-        raise ConfigError(f"{out} already holds a study; continue it with --resume, or choose "
-                          "another --out")
-    record = record_file.load() or {"preset": preset["name"],
-                                    "description": preset.get("description", ""), "rows": {}}
+        raise ConfigError(
+            f"{out} already holds a study; continue it with --resume, or choose another --out"
+        )
+    record = record_file.load() or {
+        "preset": preset["name"],
+        "description": preset.get("description", ""),
+        "rows": {},
+    }
     record["rows"] = {**record.get("rows", {})}
     record_file.save(record)
     if data is None:
         from .data import load_cifar10
+
         data = load_cifar10(data_dir, progress=progress)
     for i, (name, config) in enumerate(configs.items(), 1):
         run = RunDir(config.out)
@@ -131,8 +160,11 @@ def run_study(preset_name: str, out: str | Path, *, only: list[str] | None = Non
         except AlexNetCifarError as exc:
             entry = {"status": "failed", "reason": str(exc)}
         except Exception as exc:  # one broken row must not lose the others' results
-            entry = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}",
-                     "traceback": traceback.format_exc(limit=5)}
+            entry = {
+                "status": "failed",
+                "reason": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(limit=5),
+            }
         entry["run_dir"] = f"runs/{name}"
         record["rows"][name] = entry
         record_file.save(record)

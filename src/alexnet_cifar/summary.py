@@ -22,20 +22,33 @@ def describe_layer(layer) -> str:
 
 
 def summary_dict(spec: Spec) -> dict:
-    rows = [{"name": r.name, "layer": describe_layer(r.layer), "output_shape": list(r.shape),
-             "parameters": r.params, "macs": r.macs} for r in spec.layers()]
+    rows = [
+        {
+            "name": r.name,
+            "layer": describe_layer(r.layer),
+            "output_shape": list(r.shape),
+            "parameters": r.params,
+            "macs": r.macs,
+        }
+        for r in spec.layers()
+    ]
     return {**spec.to_dict(), "notes": spec.notes, "layers": rows}
 
 
 def format_summary(info: dict) -> str:
-    lines = [f"{info['model']}  ({info['notes']})",
-             f"input 3x{info['input_size']}x{info['input_size']}, {info['num_classes']} classes"
-             f"{', BatchNorm' if info['batchnorm'] else ''}", ""]
+    lines = [
+        f"{info['model']}  ({info['notes']})",
+        f"input 3x{info['input_size']}x{info['input_size']}, {info['num_classes']} classes"
+        f"{', BatchNorm' if info['batchnorm'] else ''}",
+        "",
+    ]
     lines.append(f"{'name':<14} {'layer':<28} {'output':>14} {'params':>12} {'MMAC':>9}")
     for r in info["layers"]:
         shape = "x".join(map(str, r["output_shape"]))
-        lines.append(f"{r['name']:<14} {r['layer']:<28} {shape:>14} {r['parameters']:>12,} "
-                     f"{r['macs'] / 1e6:>9.1f}")
+        lines.append(
+            f"{r['name']:<14} {r['layer']:<28} {shape:>14} {r['parameters']:>12,} "
+            f"{r['macs'] / 1e6:>9.1f}"
+        )
     lines.append("")
     lines.append(f"parameters: {info['parameters']:,}")
     lines.append(f"MACs per image (forward): {info['macs'] / 1e9:.3f} G")

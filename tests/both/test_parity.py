@@ -13,6 +13,7 @@ from alexnet_cifar import train  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
 from alexnet_cifar.errors import ConfigError  # noqa: E402
 from alexnet_cifar.training.splits import make_splits  # noqa: E402
+
 from train_fixtures import small_config  # noqa: E402
 
 
@@ -24,6 +25,7 @@ def test_same_subset_split_and_seed_give_the_same_validation_images(tmp_path, ci
     from alexnet_cifar.backends.keras.train import Trainer as KerasTrainer
     from alexnet_cifar.backends.pytorch.train import Trainer as TorchTrainer
     from alexnet_cifar.runs import RunDir
+
     kc, tc = small(tmp_path / "k"), small(tmp_path / "t", framework="pytorch")
     k = KerasTrainer(kc, RunDir(tmp_path / "k"), cifar_real, progress=False)
     t = TorchTrainer(tc, RunDir(tmp_path / "t"), cifar_real, progress=False)
@@ -35,8 +37,10 @@ def test_same_subset_split_and_seed_give_the_same_validation_images(tmp_path, ci
     kx = kval.transform(kval.images[:4]).numpy()
     tx = tval.transform(tval.x[:4]).numpy().transpose(0, 2, 3, 1)
     np.testing.assert_allclose(kx, tx, atol=1e-5)
-    assert make_splits(kc, cifar_real).val.tolist() != make_splits(
-        small(tmp_path, seed=1), cifar_real).val.tolist()
+    assert (
+        make_splits(kc, cifar_real).val.tolist()
+        != make_splits(small(tmp_path, seed=1), cifar_real).val.tolist()
+    )
 
 
 def test_convert_cli_round_trip(tmp_path, cifar_real, capsys):
@@ -45,18 +49,62 @@ def test_convert_cli_round_trip(tmp_path, cifar_real, capsys):
     run = tmp_path / "run"
     h5, pt = tmp_path / "w.weights.h5", tmp_path / "back.pt"
     assert main(["convert", "--from", "pytorch", "--to", "keras", str(run), str(h5)]) == 0
-    assert main(["convert", "--from", "keras", "--to", "pytorch", str(h5), str(pt),
-                 "--model", "alexnet-cifar", "--batchnorm"]) == 0
+    assert (
+        main(
+            [
+                "convert",
+                "--from",
+                "keras",
+                "--to",
+                "pytorch",
+                str(h5),
+                str(pt),
+                "--model",
+                "alexnet-cifar",
+                "--batchnorm",
+            ]
+        )
+        == 0
+    )
     original = torch.load(run / "checkpoint.pt", weights_only=True)["model"]
     back = torch.load(pt, weights_only=True)
     for key in back:
         if not key.endswith("num_batches_tracked"):
             assert torch.equal(original[key], back[key]), key
-    assert main(["convert", "--from", "keras", "--to", "pytorch", str(h5), str(pt),
-                 "--model", "alexnet-cifar", "--batchnorm"]) == 2
+    assert (
+        main(
+            [
+                "convert",
+                "--from",
+                "keras",
+                "--to",
+                "pytorch",
+                str(h5),
+                str(pt),
+                "--model",
+                "alexnet-cifar",
+                "--batchnorm",
+            ]
+        )
+        == 2
+    )
     assert "exists; pass --force" in capsys.readouterr().err
-    assert main(["convert", "--from", "keras", "--to", "pytorch", str(h5), str(tmp_path / "x.pt"),
-                 "--model", "alexnet-cifar"]) == 2
+    assert (
+        main(
+            [
+                "convert",
+                "--from",
+                "keras",
+                "--to",
+                "pytorch",
+                str(h5),
+                str(tmp_path / "x.pt"),
+                "--model",
+                "alexnet-cifar",
+            ]
+        )
+        == 2
+    )
     assert "does not fit Keras alexnet-cifar (batchnorm=False" in capsys.readouterr().err
     assert not (tmp_path / "x.pt").exists()
 
@@ -67,13 +115,32 @@ def test_plateau_and_early_stopping_act_alike_in_both_frameworks(tmp_path, cifar
     after the same number of epochs."""
     lrs, lengths = {}, {}
     for fw in ("pytorch", "keras"):
-        config = small(tmp_path / fw, framework=fw, batchnorm=False, epochs=5, lr=1e-12,
-                       momentum=0.0, weight_decay=0.0, schedule="plateau", augment="none",
-                       limit_train=100, val_fraction=0.3)
+        config = small(
+            tmp_path / fw,
+            framework=fw,
+            batchnorm=False,
+            epochs=5,
+            lr=1e-12,
+            momentum=0.0,
+            weight_decay=0.0,
+            schedule="plateau",
+            augment="none",
+            limit_train=100,
+            val_fraction=0.3,
+        )
         train(config, data=cifar_real, progress=False)
         lrs[fw] = [json.loads(l)["lr"] for l in open(tmp_path / fw / "run" / "metrics.jsonl")]
-        stop = small(tmp_path / f"{fw}-es", framework=fw, batchnorm=False, epochs=8, lr=1e-12,
-                     augment="none", limit_train=100, val_fraction=0.3, early_stopping=2)
+        stop = small(
+            tmp_path / f"{fw}-es",
+            framework=fw,
+            batchnorm=False,
+            epochs=8,
+            lr=1e-12,
+            augment="none",
+            limit_train=100,
+            val_fraction=0.3,
+            early_stopping=2,
+        )
         lengths[fw] = train(stop, data=cifar_real, progress=False)["epochs"]
     for fw in lrs:
         assert lrs[fw] == pytest.approx([1e-12, 1e-12, 1e-12, 1e-13, 1e-13], rel=1e-5), fw

@@ -11,6 +11,7 @@ from alexnet_cifar.api import count_parameters  # noqa: E402
 from alexnet_cifar.arch import VARIANTS, get_spec  # noqa: E402
 from alexnet_cifar.errors import ConfigError, WeightsError  # noqa: E402
 from alexnet_cifar.weights.port import chw_to_hwc_rows, hwc_to_chw_rows  # noqa: E402
+
 from model_fixtures import logits_keras, logits_torch, randomize_torch  # noqa: E402
 
 CASES = [(m, bn) for m in VARIANTS for bn in (False, True)]
@@ -30,8 +31,9 @@ def test_torch_to_keras_and_back_gives_the_same_logits(model, batchnorm):
     randomize_torch(t)
     k = build_model("keras", model, batchnorm=batchnorm)
     port_weights(t, k)
-    x = np.random.default_rng(1).standard_normal((2, spec.input_size, spec.input_size, 3),
-                                                 dtype=np.float32)
+    x = np.random.default_rng(1).standard_normal(
+        (2, spec.input_size, spec.input_size, 3), dtype=np.float32
+    )
     lt, lk = logits_torch(t, x), logits_keras(k, x)
     assert np.abs(lt).max() > 0.1  # the comparison is not between near-zero numbers
     assert np.abs(lt - lk).max() <= 1e-4
@@ -46,9 +48,13 @@ def test_keras_random_weights_port_to_torch():
     k = build_model("keras", "alexnet-cifar", batchnorm=True)
     for layer in k.layers:
         if layer.weights:
-            layer.set_weights([np.random.default_rng(2).standard_normal(w.shape).astype("float32")
-                               * 0.1 + (1.0 if "variance" in w.name else 0.0)
-                               for w in layer.weights])
+            layer.set_weights(
+                [
+                    np.random.default_rng(2).standard_normal(w.shape).astype("float32") * 0.1
+                    + (1.0 if "variance" in w.name else 0.0)
+                    for w in layer.weights
+                ]
+            )
     t = build_model("pytorch", "alexnet-cifar", batchnorm=True)
     port_weights(k, t)
     x = np.random.default_rng(3).standard_normal((2, 32, 32, 3), dtype=np.float32)
@@ -62,13 +68,15 @@ def test_fc1_reorder_is_the_flatten_permutation():
     torch_out = weight @ fmap.reshape(-1)  # torch flattens C,H,W
     keras_out = fmap.transpose(1, 2, 0).reshape(-1) @ chw_to_hwc_rows(weight, (c, h, w))
     np.testing.assert_allclose(torch_out, keras_out)
-    np.testing.assert_array_equal(hwc_to_chw_rows(chw_to_hwc_rows(weight, (c, h, w)), (c, h, w)),
-                                  weight)
+    np.testing.assert_array_equal(
+        hwc_to_chw_rows(chw_to_hwc_rows(weight, (c, h, w)), (c, h, w)), weight
+    )
 
 
 def test_grouped_conv_matches_an_explicit_per_group_convolution():
     """Keras GroupedConv2D and PyTorch groups=2 against NumPy, one group at a time."""
     from alexnet_cifar.backends.keras.model import GroupedConv2D
+
     rng = np.random.default_rng(0)
     x = rng.standard_normal((1, 7, 7, 8)).astype(np.float32)
     kernel = rng.standard_normal((3, 3, 4, 6)).astype(np.float32)  # (kh, kw, in/2, out)
@@ -78,11 +86,19 @@ def test_grouped_conv_matches_an_explicit_per_group_convolution():
         out = np.zeros((xs.shape[0] - 2, xs.shape[1] - 2, ks.shape[3]))
         for i in range(out.shape[0]):
             for j in range(out.shape[1]):
-                out[i, j] = np.tensordot(xs[i:i + 3, j:j + 3], ks, axes=3)
+                out[i, j] = np.tensordot(xs[i : i + 3, j : j + 3], ks, axes=3)
         return out
 
-    expected = np.concatenate([conv_valid(x[0, :, :, :4], kernel[..., :3]),
-                               conv_valid(x[0, :, :, 4:], kernel[..., 3:])], -1) + bias
+    expected = (
+        np.concatenate(
+            [
+                conv_valid(x[0, :, :, :4], kernel[..., :3]),
+                conv_valid(x[0, :, :, 4:], kernel[..., 3:]),
+            ],
+            -1,
+        )
+        + bias
+    )
     layer = GroupedConv2D(6, 3, groups=2)
     layer.build(x.shape)
     layer.set_weights([kernel, bias])
@@ -97,12 +113,18 @@ def test_grouped_conv_matches_an_explicit_per_group_convolution():
 
 def test_port_refuses_different_specs_and_wrong_shapes():
     from alexnet_cifar.backends.pytorch import import_weights
+
     with pytest.raises(ConfigError, match="cannot port alexnet-cifar"):
-        port_weights(build_model("pytorch", "alexnet-cifar"),
-                     build_model("keras", "alexnet-cifar", batchnorm=True))
+        port_weights(
+            build_model("pytorch", "alexnet-cifar"),
+            build_model("keras", "alexnet-cifar", batchnorm=True),
+        )
     t = build_model("pytorch", "alexnet-cifar")
     sd = {k: v.numpy() for k, v in t.state_dict().items()}
     sd["features.0.weight"] = sd["features.0.weight"][:, :2]
-    with pytest.raises(WeightsError, match=r"features.0.weight: expected shape \(64, 3, 3, 3\), "
-                                           r"found \(64, 2, 3, 3\)"):
+    with pytest.raises(
+        WeightsError,
+        match=r"features.0.weight: expected shape \(64, 3, 3, 3\), "
+        r"found \(64, 2, 3, 3\)",
+    ):
         import_weights(t, sd)

@@ -11,9 +11,14 @@ from alexnet_cifar import TrainConfig, build_model, train  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
 from alexnet_cifar.errors import ConfigError, WeightsError  # noqa: E402
 from alexnet_cifar.weights import caffe  # noqa: E402
+
 from model_fixtures import image_batch, logits_keras, logits_torch  # noqa: E402
-from weight_fixtures import (caffe_layers, write_caffe_npy, write_npy_with_callable,  # noqa: E402
-                             write_vgg16_notop_h5)
+from weight_fixtures import (  # noqa: E402
+    caffe_layers,
+    write_caffe_npy,
+    write_npy_with_callable,
+    write_vgg16_notop_h5,
+)
 
 
 def test_torchvision_file_into_pytorch_keeps_the_imagenet_classifier(pth):
@@ -44,8 +49,7 @@ def test_torchvision_weights_ported_into_keras_give_the_same_logits(pth):
 
 def test_caffe_npy_gives_the_same_logits_in_both_frameworks(npy):
     k = build_model("keras", "alexnet-caffe", num_classes=1000, init="imagenet", weights=str(npy))
-    t = build_model("pytorch", "alexnet-caffe", num_classes=1000, init="imagenet",
-                    weights=str(npy))
+    t = build_model("pytorch", "alexnet-caffe", num_classes=1000, init="imagenet", weights=str(npy))
     x = image_batch(227) * 50  # Caffe inputs are 0..255 minus the mean
     lk, lt = logits_keras(k, x), logits_torch(t, x)
     assert np.abs(lt).max() > 0.1
@@ -60,11 +64,12 @@ def _conv_same_groups(x, w, pad, groups):
     h = x.shape[0] - kh + 1
     res = np.zeros((h, h, out))
     for g in range(groups):
-        xg, wg = x[..., g * cin_g:(g + 1) * cin_g], w[..., g * out_g:(g + 1) * out_g]
+        xg, wg = x[..., g * cin_g : (g + 1) * cin_g], w[..., g * out_g : (g + 1) * out_g]
         for i in range(h):
             for j in range(h):
-                res[i, j, g * out_g:(g + 1) * out_g] = np.tensordot(
-                    xg[i:i + kh, j:j + kh], wg, axes=3)
+                res[i, j, g * out_g : (g + 1) * out_g] = np.tensordot(
+                    xg[i : i + kh, j : j + kh], wg, axes=3
+                )
     return res
 
 
@@ -74,8 +79,9 @@ def test_caffe_conv2_is_grouped_exactly_as_stored(npy):
     w, b = caffe_layers()["conv2"]
     x = np.random.default_rng(1).standard_normal((9, 9, 96)).astype(np.float32)
     expected = _conv_same_groups(x, w, 2, 2) + b
-    t = build_model("pytorch", "alexnet-caffe", num_classes=1000, init="imagenet",
-                    weights=str(npy)).eval()
+    t = build_model(
+        "pytorch", "alexnet-caffe", num_classes=1000, init="imagenet", weights=str(npy)
+    ).eval()
     with torch.no_grad():
         out_t = t.features[4](torch.from_numpy(x.transpose(2, 0, 1)[None].copy()))[0].numpy()
     np.testing.assert_allclose(out_t.transpose(1, 2, 0), expected, atol=1e-3)
@@ -100,18 +106,24 @@ def test_npy_missing_layer_and_wrong_shape_are_named(tmp_path):
     layers = caffe_layers()
     del layers["conv3"]
     path = write_caffe_npy(tmp_path / "a.npy", layers)
-    with pytest.raises(WeightsError, match=r"layer 'conv3' is missing \(expected W \(3, 3, 256, 384\)"):
+    with pytest.raises(
+        WeightsError, match=r"layer 'conv3' is missing \(expected W \(3, 3, 256, 384\)"
+    ):
         build_model("keras", "alexnet-caffe", init="imagenet", weights=str(path))
     layers = caffe_layers()
     layers["conv2"][0] = np.zeros((5, 5, 96, 256), np.float32)  # the concatenated-halves mistake
     path = write_caffe_npy(tmp_path / "b.npy", layers)
-    with pytest.raises(WeightsError, match=r"'conv2' W: expected shape \(5, 5, 48, 256\), "
-                                           r"found \(5, 5, 96, 256\)"):
+    with pytest.raises(
+        WeightsError,
+        match=r"'conv2' W: expected shape \(5, 5, 48, 256\), "
+        r"found \(5, 5, 96, 256\)",
+    ):
         build_model("pytorch", "alexnet-caffe", init="imagenet", weights=str(path))
 
 
 def test_vgg16_imagenet_convolutions_and_preprocessing(tmp_path):
     import keras
+
     h5 = write_vgg16_notop_h5(tmp_path / "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5")
     ours = build_model("keras", "vgg16", input_size=32, init="imagenet", weights=str(h5))
     ref = keras.applications.VGG16(include_top=False, weights=str(h5), input_shape=(32, 32, 3))
@@ -124,6 +136,7 @@ def test_vgg16_imagenet_convolutions_and_preprocessing(tmp_path):
     # the "caffe" normalization is VGG16's own preprocess_input
     from alexnet_cifar.backends.keras.pipeline import TFData
     from alexnet_cifar.preprocess import get_augmentation, get_normalization
+
     img = np.random.default_rng(0).integers(0, 256, (2, 32, 32, 3), dtype=np.uint8)
     d = TFData(img, np.zeros(2), 32, get_normalization("caffe"), get_augmentation("none"), 10)
     expected = keras.applications.vgg16.preprocess_input(img.astype("float32"))
@@ -131,8 +144,11 @@ def test_vgg16_imagenet_convolutions_and_preprocessing(tmp_path):
 
 
 def test_offline_without_weights_says_where_to_put_them(tmp_path, offline):
-    with pytest.raises(WeightsError, match=r"could not download .*put alexnet-owt-7be5be79.pth "
-                                           r"into .*torch/hub/checkpoints/ or pass --weights"):
+    with pytest.raises(
+        WeightsError,
+        match=r"could not download .*put alexnet-owt-7be5be79.pth "
+        r"into .*torch/hub/checkpoints/ or pass --weights",
+    ):
         build_model("pytorch", "alexnet", init="imagenet")
     with pytest.raises(WeightsError, match=r"pass --weights path/to/bvlc_alexnet.npy"):
         build_model("keras", "alexnet-caffe", init="imagenet")
@@ -148,28 +164,44 @@ def test_pretrained_combinations_that_do_not_exist():
     with pytest.raises(ConfigError, match="no BatchNorm"):
         TrainConfig(model="alexnet", init="imagenet", batchnorm=True).validate()
     assert TrainConfig(model="alexnet", init="imagenet").normalization_name == "imagenet"
-    assert TrainConfig(framework="keras", model="alexnet-caffe",
-                       init="imagenet").normalization_name == "caffe"
+    assert (
+        TrainConfig(framework="keras", model="alexnet-caffe", init="imagenet").normalization_name
+        == "caffe"
+    )
 
 
 def _finetune(tmp_path, cifar_real, framework, finetune, weights):
-    config = TrainConfig(framework=framework, model="alexnet", init="imagenet",
-                         weights=str(weights), finetune=finetune, epochs=1, batch_size=8,
-                         limit_train=16, limit_test=10, val_fraction=0.0, lr=0.01,
-                         augment="none", device="cpu", out=str(tmp_path / f"{framework}-{finetune}"))
+    config = TrainConfig(
+        framework=framework,
+        model="alexnet",
+        init="imagenet",
+        weights=str(weights),
+        finetune=finetune,
+        epochs=1,
+        batch_size=8,
+        limit_train=16,
+        limit_test=10,
+        val_fraction=0.0,
+        lr=0.01,
+        augment="none",
+        device="cpu",
+        out=str(tmp_path / f"{framework}-{finetune}"),
+    )
     train(config, data=cifar_real, progress=False)
     return config
 
 
 def _trained_weights(framework, config):
-    from alexnet_cifar.backends import get_backend
     from alexnet_cifar.arch import spec_for
+    from alexnet_cifar.backends import get_backend
     from alexnet_cifar.runs import RunDir
+
     backend = get_backend(framework)
     spec = spec_for(config)
     w = backend.load_file(RunDir(config.out).checkpoint(backend.CHECKPOINT), spec)
     if framework == "keras":
         from alexnet_cifar.weights.port import keras_to_torch
+
         w = keras_to_torch(spec, w)
     return w
 
@@ -184,14 +216,16 @@ def test_head_finetune_changes_only_the_head(tmp_path, cifar_real, pth, framewor
             continue
         np.testing.assert_array_equal(after[key], value.numpy(), err_msg=key)
     head = build_model("pytorch", "alexnet", init="imagenet", weights=str(pth))
-    assert not np.array_equal(after["classifier.6.weight"],
-                              head.state_dict()["classifier.6.weight"].numpy())  # it trained
+    assert not np.array_equal(
+        after["classifier.6.weight"], head.state_dict()["classifier.6.weight"].numpy()
+    )  # it trained
 
 
 def test_discriminative_uses_two_learning_rates(pth):
     from alexnet_cifar.arch import spec_for
     from alexnet_cifar.backends.pytorch.train import param_groups
     from alexnet_cifar.weights.registry import new_names
+
     config = TrainConfig(model="alexnet", init="imagenet", lr=0.01, backbone_lr_factor=0.1)
     model = build_model("pytorch", "alexnet")
     groups = param_groups(config, model, new_names(config.pretrained, spec_for(config), "pytorch"))
@@ -202,6 +236,7 @@ def test_discriminative_uses_two_learning_rates(pth):
 def test_keras_discriminative_optimizer_scales_the_backbone_step():
     import keras
     from alexnet_cifar.backends.keras.train import _discriminative
+
     a = keras.Variable(np.ones(3, np.float32), name="backbone")
     b = keras.Variable(np.ones(3, np.float32), name="head")
     opt = _discriminative(keras.optimizers.SGD, [a], 0.1)(1.0)
@@ -211,18 +246,43 @@ def test_keras_discriminative_optimizer_scales_the_backbone_step():
 
 
 def test_convert_imagenet_sources(tmp_path, npy, pth):
-    assert main(["convert", "--from", "caffe-npy", "--to", "pytorch", str(npy),
-                 str(tmp_path / "caffe.pt")]) == 0
+    assert (
+        main(
+            [
+                "convert",
+                "--from",
+                "caffe-npy",
+                "--to",
+                "pytorch",
+                str(npy),
+                str(tmp_path / "caffe.pt"),
+            ]
+        )
+        == 0
+    )
     t = build_model("pytorch", "alexnet-caffe", num_classes=1000)
     t.load_state_dict(torch.load(tmp_path / "caffe.pt", weights_only=True))
     k = build_model("keras", "alexnet-caffe", num_classes=1000, init="imagenet", weights=str(npy))
     x = image_batch(227) * 50
     lt = logits_torch(t, x)
     assert np.abs(lt - logits_keras(k, x)).max() <= 1e-4 * max(1.0, np.abs(lt).max())
-    assert main(["convert", "--from", "torchvision", "--to", "keras", str(pth),
-                 str(tmp_path / "tv.weights.h5")]) == 0
+    assert (
+        main(
+            [
+                "convert",
+                "--from",
+                "torchvision",
+                "--to",
+                "keras",
+                str(pth),
+                str(tmp_path / "tv.weights.h5"),
+            ]
+        )
+        == 0
+    )
     from alexnet_cifar.arch import get_spec
     from alexnet_cifar.backends.keras import load_file
+
     ported = load_file(tmp_path / "tv.weights.h5", get_spec("alexnet", 1000))
     fc8 = torch.load(pth, weights_only=True)["classifier.6.weight"].numpy()
     np.testing.assert_array_equal(ported["classifier_6"][0], fc8.T)
@@ -230,7 +290,9 @@ def test_convert_imagenet_sources(tmp_path, npy, pth):
 
 def test_predict_from_imagenet_weights_and_from_a_run(tmp_path, pth, cifar_real, capsys):
     import json
+
     from PIL import Image
+
     for i in range(2):
         Image.fromarray(cifar_real.x_test[i]).save(tmp_path / f"img{i}.png")
     images = [str(tmp_path / "img0.png"), str(tmp_path / "img1.png")]
@@ -238,8 +300,15 @@ def test_predict_from_imagenet_weights_and_from_a_run(tmp_path, pth, cifar_real,
     out = json.loads(capsys.readouterr().out)
     assert len(out[0]["probabilities"]) == 1000 and "tench" in out[0]["probabilities"]
     assert sum(out[0]["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
-    config = TrainConfig(model="alexnet-cifar", epochs=1, batch_size=16, limit_train=100,
-                         limit_test=20, device="cpu", out=str(tmp_path / "run"))
+    config = TrainConfig(
+        model="alexnet-cifar",
+        epochs=1,
+        batch_size=16,
+        limit_train=100,
+        limit_test=20,
+        device="cpu",
+        out=str(tmp_path / "run"),
+    )
     train(config, data=cifar_real, progress=False)
     assert main(["predict", "--run", str(tmp_path / "run"), "--top", "2", *images]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -12,8 +12,15 @@ from alexnet_cifar.cli import main  # noqa: E402
 from alexnet_cifar.errors import ConfigError  # noqa: E402
 
 # the study's seven rows: scratch and pretrained, each framework, and the two ports between them
-ROWS = ("scratch-pytorch", "scratch-keras", "imagenet-pytorch", "caffe-keras", "vgg16-keras",
-        "torchvision-keras", "caffe-pytorch")
+ROWS = (
+    "scratch-pytorch",
+    "scratch-keras",
+    "imagenet-pytorch",
+    "caffe-keras",
+    "vgg16-keras",
+    "torchvision-keras",
+    "caffe-pytorch",
+)
 
 
 def test_every_builtin_preset_has_the_seven_rows_and_valid_configs(tmp_path):
@@ -35,16 +42,37 @@ def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypat
     (weights / npy.name).symlink_to(npy)
     monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
     out = tmp_path / "study"
-    rc = main(["study", "--preset", "smoke", "--out", str(out), "--weights-dir", str(weights),
-               "--quiet", "--lang", "en", "es"])
+    rc = main(
+        [
+            "study",
+            "--preset",
+            "smoke",
+            "--out",
+            str(out),
+            "--weights-dir",
+            str(weights),
+            "--quiet",
+            "--lang",
+            "en",
+            "es",
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     record = json.loads((out / "study.json").read_text())
     status = {n: r["status"] for n, r in record["rows"].items()}
-    assert status == {"scratch-pytorch": "completed", "scratch-keras": "completed",
-                      "imagenet-pytorch": "completed", "caffe-keras": "completed",
-                      "vgg16-keras": "skipped", "torchvision-keras": "completed",
-                      "caffe-pytorch": "completed"}
-    assert "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5" in record["rows"]["vgg16-keras"]["reason"]
+    assert status == {
+        "scratch-pytorch": "completed",
+        "scratch-keras": "completed",
+        "imagenet-pytorch": "completed",
+        "caffe-keras": "completed",
+        "vgg16-keras": "skipped",
+        "torchvision-keras": "completed",
+        "caffe-pytorch": "completed",
+    }
+    assert (
+        "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+        in record["rows"]["vgg16-keras"]["reason"]
+    )
     assert not (out / "runs" / "vgg16-keras").exists()
     for lang in ("en", "es"):
         assert (out / "report" / f"report.{lang}.html").stat().st_size > 10_000
@@ -53,13 +81,15 @@ def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypat
     assert md.count("| 200 |") == 6  # six finished rows, each on the same 200 test images
 
 
-def test_interrupted_study_resumes_without_redoing_finished_rows(tmp_path, cifar_real,
-                                                                 monkeypatch):
+def test_interrupted_study_resumes_without_redoing_finished_rows(tmp_path, cifar_real, monkeypatch):
     preset = tmp_path / "mini.yaml"
-    preset.write_text("defaults: {epochs: 1, batch_size: 16, limit_train: 100, limit_test: 40, "
-                      "model: alexnet-cifar, device: cpu}\n"
-                      "rows:\n  a: {framework: pytorch}\n  b: {framework: pytorch, seed: 1}\n")
+    preset.write_text(
+        "defaults: {epochs: 1, batch_size: 16, limit_train: 100, limit_test: 40, "
+        "model: alexnet-cifar, device: cpu}\n"
+        "rows:\n  a: {framework: pytorch}\n  b: {framework: pytorch, seed: 1}\n"
+    )
     import alexnet_cifar.api as api
+
     real_train, calls = api.train, []
 
     def flaky(config, **kw):
@@ -78,8 +108,9 @@ def test_interrupted_study_resumes_without_redoing_finished_rows(tmp_path, cifar
     with pytest.raises(ConfigError, match="already holds a study; continue it with --resume"):
         study_mod.run_study(str(preset), out, data=cifar_real, progress=False)
     mtime = (out / "runs" / "a" / "results.json").stat().st_mtime_ns
-    study_mod.run_study(str(preset), out, resume=True, data=cifar_real, progress=False,
-                        echo=lambda m: 0)
+    study_mod.run_study(
+        str(preset), out, resume=True, data=cifar_real, progress=False, echo=lambda m: 0
+    )
     assert calls[2:] == [str(out / "runs" / "b")]
     assert (out / "runs" / "a" / "results.json").stat().st_mtime_ns == mtime
     assert json.loads((out / "study.json").read_text())["rows"]["b"]["status"] == "completed"
@@ -87,11 +118,14 @@ def test_interrupted_study_resumes_without_redoing_finished_rows(tmp_path, cifar
 
 def test_a_failing_row_does_not_lose_the_others(tmp_path, cifar_real, monkeypatch):
     preset = tmp_path / "mini.yaml"
-    preset.write_text("defaults: {epochs: 1, batch_size: 16, limit_train: 100, limit_test: 40, "
-                      "model: alexnet-cifar, device: cpu}\n"
-                      "rows:\n  bad: {framework: pytorch, lr: 1.0e+30}\n  good: {framework: pytorch}\n")
-    record = study_mod.run_study(str(preset), tmp_path / "s", data=cifar_real, progress=False,
-                                 echo=lambda m: 0)
+    preset.write_text(
+        "defaults: {epochs: 1, batch_size: 16, limit_train: 100, limit_test: 40, "
+        "model: alexnet-cifar, device: cpu}\n"
+        "rows:\n  bad: {framework: pytorch, lr: 1.0e+30}\n  good: {framework: pytorch}\n"
+    )
+    record = study_mod.run_study(
+        str(preset), tmp_path / "s", data=cifar_real, progress=False, echo=lambda m: 0
+    )
     assert record["rows"]["bad"]["status"] == "failed"
     assert "loss became" in record["rows"]["bad"]["reason"]
     assert record["rows"]["good"]["status"] == "completed"
@@ -99,7 +133,9 @@ def test_a_failing_row_does_not_lose_the_others(tmp_path, cifar_real, monkeypatc
 
 def test_bad_presets_fail_before_any_work(tmp_path, capsys):
     assert main(["study", "--preset", "nope", "--out", str(tmp_path / "s")]) == 2
-    assert "unknown preset 'nope'; choose one of fair, paper, quick, smoke" in capsys.readouterr().err
+    assert (
+        "unknown preset 'nope'; choose one of fair, paper, quick, smoke" in capsys.readouterr().err
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text("rows:\n  x: {framework: pytorch, epochs: -3}\n")
     assert main(["study", "--preset", str(bad), "--out", str(tmp_path / "s")]) == 2
@@ -107,7 +143,9 @@ def test_bad_presets_fail_before_any_work(tmp_path, capsys):
     bad.write_text("rows:\n  x: {framework: pytorch, learning_rate: 3}\n")
     assert main(["study", "--preset", str(bad), "--out", str(tmp_path / "s")]) == 2
     assert "unknown config keys: learning_rate" in capsys.readouterr().err
-    assert main(["study", "--preset", "smoke", "--only", "nosuchrow",
-                 "--out", str(tmp_path / "s")]) == 2
+    assert (
+        main(["study", "--preset", "smoke", "--only", "nosuchrow", "--out", str(tmp_path / "s")])
+        == 2
+    )
     assert "--only nosuchrow: not rows of preset smoke" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()

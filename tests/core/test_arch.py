@@ -6,10 +6,14 @@ from alexnet_cifar.arch import get_spec, with_input_size
 from alexnet_cifar.errors import ConfigError
 
 
-@pytest.mark.parametrize("model,classes,params", [
-    ("alexnet", 10, 57_044_810), ("alexnet", 1000, 61_100_840),
-    ("alexnet-caffe", 1000, 60_965_224),
-])
+@pytest.mark.parametrize(
+    "model,classes,params",
+    [
+        ("alexnet", 10, 57_044_810),
+        ("alexnet", 1000, 61_100_840),
+        ("alexnet-caffe", 1000, 60_965_224),
+    ],
+)
 def test_parameter_counts_match_the_reference_nets(model, classes, params):
     assert get_spec(model, classes).num_params() == params
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from alexnet_cifar.cli import main
+
 from cifar_fixtures import make_image_folder
 
 BLOCK_FRAMEWORKS = (
@@ -18,8 +19,9 @@ BLOCK_FRAMEWORKS = (
 
 
 def run_without_frameworks(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", BLOCK_FRAMEWORKS + code],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", BLOCK_FRAMEWORKS + code], capture_output=True, text=True
+    )
 
 
 def test_help_and_data_info_need_no_framework(tmp_path):
@@ -29,7 +31,8 @@ def test_help_and_data_info_need_no_framework(tmp_path):
         f"rc = main(['data', 'info', '--data-dir', {str(root)!r}, '--cache-dir', "
         f"{str(tmp_path / 'c')!r}, '--json'])\n"
         "assert rc == 0\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] in ('torch', 'tensorflow')]\n")
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('torch', 'tensorflow')]\n"
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["splits"] == {"train": 9, "test": 6}
     r = run_without_frameworks("from alexnet_cifar.cli import main\nmain(['--help'])")
@@ -52,6 +55,7 @@ def test_bad_data_dir_is_a_clean_error(tmp_path, capsys):
 
 
 def test_module_entry_point(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "alexnet_cifar", "--version"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "alexnet_cifar", "--version"], capture_output=True, text=True
+    )
     assert r.returncode == 0 and r.stdout.startswith("alexnet-cifar ")

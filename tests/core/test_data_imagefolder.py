@@ -6,6 +6,7 @@ from PIL import Image
 
 from alexnet_cifar.data import load_cifar10
 from alexnet_cifar.errors import DataError
+
 from cifar_fixtures import make_image_folder
 
 

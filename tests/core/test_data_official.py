@@ -5,8 +5,15 @@ import pytest
 
 from alexnet_cifar.data import load_cifar10
 from alexnet_cifar.errors import DataError, UnsafePickleError
-from cifar_fixtures import (CLASSES, batch_bytes, file_md5, make_official, pickle_with_callable,
-                            random_images)
+
+from cifar_fixtures import (
+    CLASSES,
+    batch_bytes,
+    file_md5,
+    make_official,
+    pickle_with_callable,
+    random_images,
+)
 
 
 def load(path, md5, **kw):
@@ -40,7 +47,8 @@ def test_member_md5_mismatch_names_the_file_and_writes_no_cache(tmp_path):
     with pytest.raises(DataError, match=r"data_batch_3: md5 mismatch.*--no-verify"):
         load(folder, md5, cache_dir=tmp_path / "cache")
     assert not (tmp_path / "cache" / "decoded").exists() or not any(
-        (tmp_path / "cache" / "decoded").iterdir())
+        (tmp_path / "cache" / "decoded").iterdir()
+    )
 
 
 def test_archive_md5_mismatch_names_the_archive(tmp_path):
@@ -76,9 +84,11 @@ def test_corrupted_batch_content(tmp_path):
 
 def test_wrong_shape_batch(tmp_path):
     import pickle
+
     folder, _, _ = make_official(tmp_path)
-    (folder / "data_batch_1").write_bytes(pickle.dumps(
-        {b"data": np.zeros((4, 100), np.uint8), b"labels": [0, 1, 2, 3]}, protocol=2))
+    (folder / "data_batch_1").write_bytes(
+        pickle.dumps({b"data": np.zeros((4, 100), np.uint8), b"labels": [0, 1, 2, 3]}, protocol=2)
+    )
     with pytest.raises(DataError, match=r"data_batch_1: data has shape \(4, 100\)"):
         load_cifar10(folder, verify=False, progress=False)
 
@@ -101,6 +111,7 @@ def test_missing_batch_is_named(tmp_path):
 
 def test_archive_lacking_members(tmp_path):
     from cifar_fixtures import tar_bytes
+
     archive = tmp_path / "cifar-10-python.tar.gz"
     archive.write_bytes(tar_bytes({"cifar-10-batches-py/data_batch_1": b"x"}))
     with pytest.raises(DataError, match=r"lacks data_batch_2.*test_batch"):

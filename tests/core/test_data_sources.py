@@ -11,8 +11,8 @@ import pytest
 from alexnet_cifar.data import load_cifar10, stratified_subset, train_val_split
 from alexnet_cifar.data.stats import channel_mean_std
 from alexnet_cifar.errors import ConfigError, DataError
-from cifar_fixtures import file_md5, make_image_folder, make_official
-from cifar_fixtures import real_cifar_dir
+
+from cifar_fixtures import file_md5, make_image_folder, make_official, real_cifar_dir
 
 
 def test_missing_dir(tmp_path):
@@ -47,8 +47,13 @@ def test_cached_archive_is_used_before_download(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     cache.mkdir()
     os.replace(archive, cache / "cifar-10-python.tar.gz")
-    data = load_cifar10(cache_dir=cache, url="file:///nonexistent", member_md5=md5,
-                        archive_md5=file_md5(cache / "cifar-10-python.tar.gz"), progress=False)
+    data = load_cifar10(
+        cache_dir=cache,
+        url="file:///nonexistent",
+        member_md5=md5,
+        archive_md5=file_md5(cache / "cifar-10-python.tar.gz"),
+        progress=False,
+    )
     np.testing.assert_array_equal(data.x_train, arrays["x_train"])
 
 
@@ -69,8 +74,9 @@ def test_download_checks_md5_then_keeps_the_archive(tmp_path, monkeypatch):
 def test_offline_with_no_data_says_what_to_pass(tmp_path, monkeypatch):
     monkeypatch.delenv("ALEXNET_CIFAR_DATA", raising=False)
     with pytest.raises(DataError) as err:
-        load_cifar10(cache_dir=tmp_path, url=(tmp_path / "unreachable.tar.gz").as_uri(),
-                     progress=False)
+        load_cifar10(
+            cache_dir=tmp_path, url=(tmp_path / "unreachable.tar.gz").as_uri(), progress=False
+        )
     msg = str(err.value)
     assert "CIFAR-10 not found" in msg and "--data-dir" in msg and "ALEXNET_CIFAR_DATA" in msg
     with pytest.raises(DataError, match="downloading is turned off"):

@@ -8,6 +8,7 @@ import pytest
 from alexnet_cifar.cli import main
 from alexnet_cifar.errors import ConfigError
 from alexnet_cifar.report import write_report
+
 from cifar_fixtures import CLASSES
 
 
@@ -18,20 +19,42 @@ def fake_run(root, name, framework, init, predictions, labels, epochs=3):
     per_class = {c: float((preds[labels == i] == i).mean()) for i, c in enumerate(CLASSES)}
     cm = np.zeros((10, 10), int)
     np.add.at(cm, (labels, preds), 1)
-    results = {"framework": framework, "model": "alexnet", "init": init, "batchnorm": False,
-               "test_accuracy": float((preds == labels).mean()), "per_class_accuracy": per_class,
-               "confusion_matrix": cm.tolist(), "class_names": list(CLASSES),
-               "num_test_images": len(labels), "epochs": epochs, "seconds_per_epoch": 12.5,
-               "train_images_per_second": 3600.0, "parameters": 57044810,
-               "hardware": {"gpu": "Test GPU", "cpu": "x", "cpu_count": 2},
-               "test_indices": list(range(len(labels))), "test_predictions": preds.tolist(),
-               "test_labels": labels.tolist()}
+    results = {
+        "framework": framework,
+        "model": "alexnet",
+        "init": init,
+        "batchnorm": False,
+        "test_accuracy": float((preds == labels).mean()),
+        "per_class_accuracy": per_class,
+        "confusion_matrix": cm.tolist(),
+        "class_names": list(CLASSES),
+        "num_test_images": len(labels),
+        "epochs": epochs,
+        "seconds_per_epoch": 12.5,
+        "train_images_per_second": 3600.0,
+        "parameters": 57044810,
+        "hardware": {"gpu": "Test GPU", "cpu": "x", "cpu_count": 2},
+        "test_indices": list(range(len(labels))),
+        "test_predictions": preds.tolist(),
+        "test_labels": labels.tolist(),
+    }
     (run / "results.json").write_text(json.dumps(results))
-    (run / "metrics.jsonl").write_text("".join(
-        json.dumps({"epoch": e, "train_loss": 2.0 - e, "train_accuracy": 0.3 + 0.1 * e,
-                    "val_accuracy": 0.3 + 0.1 * e, "seconds": (10.0, 12.5, 40.0)[e],
-                    "images_per_second": (4000.0, 3600.0, 1000.0)[e]}) + "\n"
-        for e in range(epochs)))
+    (run / "metrics.jsonl").write_text(
+        "".join(
+            json.dumps(
+                {
+                    "epoch": e,
+                    "train_loss": 2.0 - e,
+                    "train_accuracy": 0.3 + 0.1 * e,
+                    "val_accuracy": 0.3 + 0.1 * e,
+                    "seconds": (10.0, 12.5, 40.0)[e],
+                    "images_per_second": (4000.0, 3600.0, 1000.0)[e],
+                }
+            )
+            + "\n"
+            for e in range(epochs)
+        )
+    )
 
 
 @pytest.fixture
@@ -42,18 +65,31 @@ def study(tmp_path):
     pretrained = np.where(rng.random(200) < 0.9, labels, (labels + 3) % 10)
     fake_run(tmp_path, "scratch-pytorch", "pytorch", "scratch", scratch, labels)
     fake_run(tmp_path, "imagenet-pytorch", "pytorch", "imagenet", pretrained, labels)
-    (tmp_path / "study.json").write_text(json.dumps({"preset": "fixture", "description": "d",
-        "rows": {"scratch-pytorch": {"status": "completed"},
-                 "imagenet-pytorch": {"status": "completed"},
-                 "caffe-keras": {"status": "skipped", "reason": "no bvlc_alexnet.npy here"}}}))
+    (tmp_path / "study.json").write_text(
+        json.dumps(
+            {
+                "preset": "fixture",
+                "description": "d",
+                "rows": {
+                    "scratch-pytorch": {"status": "completed"},
+                    "imagenet-pytorch": {"status": "completed"},
+                    "caffe-keras": {"status": "skipped", "reason": "no bvlc_alexnet.npy here"},
+                },
+            }
+        )
+    )
     return tmp_path, scratch, pretrained, labels
 
 
 def test_tables_significance_and_findings(study):
     root, scratch, pretrained, labels = study
     paths = write_report(root, langs=("en", "es"))
-    assert {p.name for p in paths} == {"report.en.md", "report.en.html", "report.es.md",
-                                       "report.es.html"}
+    assert {p.name for p in paths} == {
+        "report.en.md",
+        "report.en.html",
+        "report.es.md",
+        "report.es.html",
+    }
     md = (root / "report" / "report.en.md").read_text()
     acc_s, acc_p = (scratch == labels).mean(), (pretrained == labels).mean()
     assert f"| scratch-pytorch | pytorch | alexnet | scratch | {100 * acc_s:.2f}% |" in md
@@ -61,8 +97,10 @@ def test_tables_significance_and_findings(study):
     assert "| 200 | 3 | 12.5 | 3600.0 | 57,044,810 | Test GPU |" in md  # medians, not means
     only_a = int(((scratch == labels) & (pretrained != labels)).sum())
     only_b = int(((scratch != labels) & (pretrained == labels)).sum())
-    assert f"| scratch-pytorch / imagenet-pytorch | {100 * acc_s:.2f}% | {100 * acc_p:.2f}% | " \
-           f"{only_a} | {only_b} |" in md
+    assert (
+        f"| scratch-pytorch / imagenet-pytorch | {100 * acc_s:.2f}% | {100 * acc_p:.2f}% | "
+        f"{only_a} | {only_b} |" in md
+    )
     assert "The most accurate row is imagenet-pytorch" in md
     assert "a significant difference at the 5% level" in md
     assert "| caffe-keras |  |  |  | skipped | no bvlc_alexnet.npy here |" in md

@@ -9,13 +9,16 @@ from alexnet_cifar.metrics import bootstrap_ci, classification_report, mcnemar_e
 
 def test_mcnemar_exact_equals_statsmodels():
     from statsmodels.stats.contingency_tables import mcnemar
+
     rng = np.random.default_rng(0)
     for _ in range(5):
         a = rng.random(500) < 0.7
         b = rng.random(500) < rng.uniform(0.6, 0.8)
         ours = mcnemar_exact(a, b)
-        table = [[int((a & b).sum()), int((a & ~b).sum())],
-                 [int((~a & b).sum()), int((~a & ~b).sum())]]
+        table = [
+            [int((a & b).sum()), int((a & ~b).sum())],
+            [int((~a & b).sum()), int((~a & ~b).sum())],
+        ]
         assert ours["only_a"] == table[0][1] and ours["only_b"] == table[1][0]
         assert ours["p_value"] == pytest.approx(mcnemar(table, exact=True).pvalue, rel=1e-9)
 
@@ -30,8 +33,9 @@ def test_mcnemar_identical_models_and_mismatched_inputs():
 def test_bootstrap_interval_agrees_with_scipy():
     correct = np.random.default_rng(1).random(2000) < 0.8
     lo, hi = bootstrap_ci(correct, n_boot=4000, seed=0)
-    ref = stats.bootstrap((correct.astype(float),), np.mean, n_resamples=4000,
-                          method="percentile", random_state=0).confidence_interval
+    ref = stats.bootstrap(
+        (correct.astype(float),), np.mean, n_resamples=4000, method="percentile", random_state=0
+    ).confidence_interval
     assert lo == pytest.approx(ref.low, abs=0.004) and hi == pytest.approx(ref.high, abs=0.004)
     assert lo < correct.mean() < hi
 

@@ -10,6 +10,7 @@ tf = pytest.importorskip("tensorflow")
 from alexnet_cifar import TrainConfig, train  # noqa: E402
 from alexnet_cifar.errors import ConfigError  # noqa: E402
 from alexnet_cifar.training.schedule import lr_factor  # noqa: E402
+
 from train_fixtures import small_config  # noqa: E402
 
 
@@ -19,8 +20,13 @@ def small(tmp_path, **kw):
 
 @pytest.mark.slow
 def test_keras_learns_clearly_above_chance_on_2000_real_images(tmp_path, cifar_real):
-    results = train(small(tmp_path, epochs=4, batch_size=64, limit_train=2000, limit_test=1000,
-                          val_fraction=0.1), data=cifar_real, progress=False)
+    results = train(
+        small(
+            tmp_path, epochs=4, batch_size=64, limit_train=2000, limit_test=1000, val_fraction=0.1
+        ),
+        data=cifar_real,
+        progress=False,
+    )
     assert results["framework"] == "keras" and results["num_train_images"] == 1800
     assert results["test_accuracy"] > 0.25, results["test_accuracy"]
 
@@ -34,11 +40,18 @@ def test_resume_continues_from_the_right_epoch(tmp_path, cifar_real):
     with pytest.raises(KeyboardInterrupt, match="--resume"):
         train(config, data=cifar_real, progress=False, callbacks=[stop])
     run = tmp_path / "run"
-    assert json.loads((run / "state.json").read_text()) == {"status": "interrupted",
-                                                            "epochs_done": 2}
+    assert json.loads((run / "state.json").read_text()) == {
+        "status": "interrupted",
+        "epochs_done": 2,
+    }
     seen = []
-    results = train(config, data=cifar_real, resume=True, progress=False,
-                    callbacks=[lambda e, r, m: seen.append(e)])
+    results = train(
+        config,
+        data=cifar_real,
+        resume=True,
+        progress=False,
+        callbacks=[lambda e, r, m: seen.append(e)],
+    )
     assert seen == [2]
     epochs = [json.loads(l)["epoch"] for l in (run / "metrics.jsonl").read_text().splitlines()]
     assert epochs == [0, 1, 2] and results["epochs"] == 3
@@ -71,6 +84,7 @@ def test_bad_arguments_fail_early(tmp_path):
 @pytest.mark.parametrize("schedule", ["none", "step", "cosine", "onecycle"])
 def test_keras_schedule_follows_the_shared_curve(schedule):
     from alexnet_cifar.backends.keras.train import make_schedule
+
     config = TrainConfig(framework="keras", epochs=4, lr=0.1, schedule=schedule, step_size=2)
     lr = make_schedule(config, steps=10)
     for step in (0, 5, 19, 20, 33, 39):

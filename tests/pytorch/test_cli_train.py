@@ -7,6 +7,7 @@ import pytest
 pytest.importorskip("torch")
 
 from alexnet_cifar.cli import main  # noqa: E402
+
 from cifar_fixtures import make_official  # noqa: E402
 
 
@@ -19,8 +20,22 @@ def fixture_dir(tmp_path):
 def test_train_evaluate_resume(tmp_path, fixture_dir, capsys):
     run = tmp_path / "run"
     common = ["--data-dir", str(fixture_dir), "--no-verify", "--quiet"]
-    rc = main(["train", "--model", "alexnet-cifar", "--epochs", "1", "--batch-size", "16",
-               "--device", "cpu", "--out", str(run), *common])
+    rc = main(
+        [
+            "train",
+            "--model",
+            "alexnet-cifar",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "16",
+            "--device",
+            "cpu",
+            "--out",
+            str(run),
+            *common,
+        ]
+    )
     assert rc == 0
     out = capsys.readouterr().out
     assert "test accuracy" in out and "truck" in out
@@ -61,9 +76,31 @@ def test_summary_json_counts_parameters_in_the_framework(capsys):
 
 def test_bench_writes_json(tmp_path, fixture_dir, capsys):
     out = tmp_path / "bench.json"
-    assert main(["bench", "--framework", "pytorch", "--model", "alexnet-cifar", "--batch-size",
-                 "8", "--steps", "1", "--warmup", "1", "--device", "cpu", "--data-dir",
-                 str(fixture_dir), "--no-verify", "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "bench",
+                "--framework",
+                "pytorch",
+                "--model",
+                "alexnet-cifar",
+                "--batch-size",
+                "8",
+                "--steps",
+                "1",
+                "--warmup",
+                "1",
+                "--device",
+                "cpu",
+                "--data-dir",
+                str(fixture_dir),
+                "--no-verify",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     r = json.loads(out.read_text())
     for key in ("compute_train", "pipeline_train", "naive_train", "compute_inference"):
         assert r[key] > 0

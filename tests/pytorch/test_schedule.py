@@ -10,11 +10,13 @@ from alexnet_cifar.training.schedule import lr_factor, plateau_scale  # noqa: E4
 def test_onecycle_equals_torch_onecyclelr():
     p = torch.nn.Parameter(torch.zeros(1))
     opt = torch.optim.SGD([p], lr=0.1)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=50,
-                                                cycle_momentum=False)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=0.1, total_steps=50, cycle_momentum=False
+    )
     for step in range(50):
-        assert opt.param_groups[0]["lr"] == pytest.approx(0.1 * lr_factor("onecycle", step, 50,
-                                                                          10, 1), rel=1e-9)
+        assert opt.param_groups[0]["lr"] == pytest.approx(
+            0.1 * lr_factor("onecycle", step, 50, 10, 1), rel=1e-9
+        )
         opt.step()
         sched.step()
 

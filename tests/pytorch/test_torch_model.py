@@ -45,8 +45,8 @@ def test_grouped_conv_and_lrn_follow_caffe():
     lrn = net.features[2]
     x = torch.rand(1, 8, 3, 3)
     a = x.numpy()
-    sq = np.pad(a ** 2, ((0, 0), (2, 2), (0, 0), (0, 0)))
-    window = sum(sq[:, i:i + 8] for i in range(5))
+    sq = np.pad(a**2, ((0, 0), (2, 2), (0, 0), (0, 0)))
+    window = sum(sq[:, i : i + 8] for i in range(5))
     expected = a / (1.0 + 1e-4 / 5 * window) ** 0.75
     np.testing.assert_allclose(lrn(x).numpy(), expected, rtol=1e-6)
 

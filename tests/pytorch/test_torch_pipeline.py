@@ -12,16 +12,23 @@ from alexnet_cifar.preprocess import get_augmentation, get_normalization  # noqa
 
 def data(aug="none", norm="cifar", size=32, n=8):
     x = np.random.default_rng(0).integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
-    return DeviceData(x, np.arange(n) % 10, torch.device("cpu"), size, get_normalization(norm),
-                      get_augmentation(aug)), x
+    return DeviceData(
+        x,
+        np.arange(n) % 10,
+        torch.device("cpu"),
+        size,
+        get_normalization(norm),
+        get_augmentation(aug),
+    ), x
 
 
 def test_normalization_uses_the_named_statistics():
     d, x = data()
     out = d.transform(d.x)
     norm = get_normalization("cifar")
-    expected = (x.transpose(0, 3, 1, 2) / 255.0 - np.reshape(norm.mean, (1, 3, 1, 1))) \
-        / np.reshape(norm.std, (1, 3, 1, 1))
+    expected = (x.transpose(0, 3, 1, 2) / 255.0 - np.reshape(norm.mean, (1, 3, 1, 1))) / np.reshape(
+        norm.std, (1, 3, 1, 1)
+    )
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-5, atol=1e-5)
 
 
@@ -36,8 +43,12 @@ def test_resize_to_model_input_is_bilinear():
     d, x = data(size=224)
     out = d.transform(d.x)
     assert out.shape == (8, 3, 224, 224)
-    ref = F.interpolate(torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255, size=224,
-                        mode="bilinear", align_corners=False)
+    ref = F.interpolate(
+        torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255,
+        size=224,
+        mode="bilinear",
+        align_corners=False,
+    )
     norm = get_normalization("cifar")
     mean = torch.tensor(norm.mean).view(1, 3, 1, 1)
     std = torch.tensor(norm.std).view(1, 3, 1, 1)
@@ -65,9 +76,14 @@ def test_standard_augmentation_is_seeded_and_varies_per_image():
 
 def test_batches_cover_the_data_once_per_epoch():
     d, _ = data(n=10)
-    labels = torch.cat([y for _, y in d.batches(3, train=True,
-                                                generator=torch.Generator().manual_seed(0))])
+    labels = torch.cat(
+        [y for _, y in d.batches(3, train=True, generator=torch.Generator().manual_seed(0))]
+    )
     assert sorted(labels.tolist()) == list(range(10))
-    kept = sum(len(y) for _, y in d.batches(3, train=True, drop_last=True,
-                                            generator=torch.Generator().manual_seed(0)))
+    kept = sum(
+        len(y)
+        for _, y in d.batches(
+            3, train=True, drop_last=True, generator=torch.Generator().manual_seed(0)
+        )
+    )
     assert kept == 9

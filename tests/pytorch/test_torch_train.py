@@ -9,6 +9,7 @@ torch = pytest.importorskip("torch")
 
 from alexnet_cifar import evaluate, train  # noqa: E402
 from alexnet_cifar.errors import ConfigError, TrainingDiverged  # noqa: E402
+
 from train_fixtures import small_config  # noqa: E402
 
 
@@ -18,18 +19,36 @@ def small(tmp_path, **kw):
 
 @pytest.mark.slow
 def test_learns_clearly_above_chance_on_2000_real_images(tmp_path, cifar_real):
-    results = train(small(tmp_path, epochs=5, batch_size=64, limit_train=2000, limit_test=1000,
-                          val_fraction=0.1), data=cifar_real, progress=False)
+    results = train(
+        small(
+            tmp_path, epochs=5, batch_size=64, limit_train=2000, limit_test=1000, val_fraction=0.1
+        ),
+        data=cifar_real,
+        progress=False,
+    )
     assert results["num_test_images"] == 1000 and results["num_train_images"] == 1800
     assert results["test_accuracy"] > 0.25, results["test_accuracy"]  # chance is 0.10
     assert len(results["per_class_accuracy"]) == 10
     assert np.array(results["confusion_matrix"]).sum() == 1000
 
 
+@pytest.mark.slow
 def test_overfits_256_images(tmp_path, cifar_real):
-    results = train(small(tmp_path, epochs=15, batch_size=16, optimizer="adam", lr=2e-4,
-                          schedule="none", augment="none", limit_train=256, val_fraction=0.0),
-                    data=cifar_real, progress=False)
+    results = train(
+        small(
+            tmp_path,
+            epochs=15,
+            batch_size=16,
+            optimizer="adam",
+            lr=2e-4,
+            schedule="none",
+            augment="none",
+            limit_train=256,
+            val_fraction=0.0,
+        ),
+        data=cifar_real,
+        progress=False,
+    )
     metrics = [json.loads(l) for l in open(tmp_path / "run" / "metrics.jsonl")]
     assert metrics[-1]["train_accuracy"] > 0.9, metrics[-1]
     assert results["final_val_accuracy"] is None
@@ -55,8 +74,12 @@ def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, cifar_real):
     b = torch.load(tmp_path / "b" / "run" / "checkpoint.pt", weights_only=True)["model"]
     for k in a:
         assert torch.equal(a[k], b[k]), k
-    strip = lambda p: [{k: v for k, v in json.loads(l).items()  # noqa: E731
-                        if k not in ("seconds", "images_per_second")} for l in open(p)]
+
+    def strip(path):
+        timing = ("seconds", "images_per_second")
+        records = [json.loads(line) for line in open(path)]
+        return [{k: v for k, v in r.items() if k not in timing} for r in records]
+
     assert strip(tmp_path / "a/run/metrics.jsonl") == strip(tmp_path / "b/run/metrics.jsonl")
 
 
@@ -78,13 +101,16 @@ def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path, cifar_real)
     assert len((run / "metrics.jsonl").read_text().splitlines()) == 1
 
 
-@pytest.mark.parametrize("change,message", [
-    (dict(model="lenet"), "--model 'lenet' is not known"),
-    (dict(epochs=-1), "--epochs must be a positive integer"),
-    (dict(batch_size=1000), "--batch-size 1000 is larger than the 240"),
-    (dict(device="tpu"), "--device 'tpu' is not known"),
-    (dict(lr=0.0), "--lr must be positive"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (dict(model="lenet"), "--model 'lenet' is not known"),
+        (dict(epochs=-1), "--epochs must be a positive integer"),
+        (dict(batch_size=1000), "--batch-size 1000 is larger than the 240"),
+        (dict(device="tpu"), "--device 'tpu' is not known"),
+        (dict(lr=0.0), "--lr must be positive"),
+    ],
+)
 def test_bad_arguments_fail_before_any_work(tmp_path, change, message):
     with pytest.raises(ConfigError, match=message):
         train(small(tmp_path, **change), progress=False)

@@ -12,8 +12,10 @@ from typing import Any, Protocol, cast
 
 from ..errors import ConfigError
 
-_MODULES = {"pytorch": ("alexnet_cifar.backends.pytorch", "torch", "pytorch"),
-            "keras": ("alexnet_cifar.backends.keras", "tensorflow", "keras")}
+_MODULES = {
+    "pytorch": ("alexnet_cifar.backends.pytorch", "torch", "pytorch"),
+    "keras": ("alexnet_cifar.backends.keras", "tensorflow", "keras"),
+}
 
 
 class Backend(Protocol):
@@ -30,8 +32,16 @@ class Backend(Protocol):
     def save_file(self, model: Any, path: Any) -> None: ...
     def predict_proba(self, model: Any, images: Any, normalization: Any) -> Any: ...
     def resolve_device(self, name: str) -> Any: ...
-    def bench(self, config: Any, data: Any, *, batch_size: int, steps: int, warmup: int,
-              naive: bool = True) -> dict: ...
+    def bench(
+        self,
+        config: Any,
+        data: Any,
+        *,
+        batch_size: int,
+        steps: int,
+        warmup: int,
+        naive: bool = True,
+    ) -> dict: ...
 
 
 def get_backend(framework: str) -> Backend:
@@ -46,8 +56,10 @@ def get_backend(framework: str) -> Backend:
         return cast(Backend, importlib.import_module(module))
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.split(".")[0] in (package, "torchvision", "keras"):
-            raise ConfigError(f"--framework {framework} needs {package}, which is not installed; "
-                              f"pip install 'alexnet-cifar[{extra}]'") from exc
+            raise ConfigError(
+                f"--framework {framework} needs {package}, which is not installed; "
+                f"pip install 'alexnet-cifar[{extra}]'"
+            ) from exc
         raise
 
 

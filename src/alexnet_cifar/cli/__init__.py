@@ -8,8 +8,8 @@ import argparse
 import os
 import sys
 
-from .. import __version__
 from ..errors import AlexNetCifarError
+from ..version import __version__
 from . import bench, convert, data_info, evaluate, predict, report, study, summary, train
 from .options import EPILOG
 
@@ -20,8 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alexnet-cifar",
         description="AlexNet on CIFAR-10 in PyTorch and Keras: train from scratch or fine-tune "
-                    "ImageNet weights, and compare the runs.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "ImageNet weights, and compare the runs.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:

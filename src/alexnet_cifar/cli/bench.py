@@ -14,17 +14,20 @@ from . import options
 
 def register(sub) -> None:
     b = sub.add_parser(
-        "bench", help="measure training and inference images/s",
+        "bench",
+        help="measure training and inference images/s",
         description="Images per second for (a) compute only, on a batch already on the device, "
-                    "(b) the real input pipeline from uint8 CIFAR arrays, and (c) the naive "
-                    "PIL DataLoader pipeline of the earlier studies; writes JSON.")
+        "(b) the real input pipeline from uint8 CIFAR arrays, and (c) the naive "
+        "PIL DataLoader pipeline of the earlier studies; writes JSON.",
+    )
     options.add_config_flags(b, (*options.MODEL_FLAGS, "device"))
     b.add_argument("--batch-size", type=int, default=64, help="(default: 64)")
     b.add_argument("--steps", type=int, default=5, help="timed steps per measurement (default: 5)")
     b.add_argument("--warmup", type=int, default=2, help="untimed steps first (default: 2)")
     b.add_argument("--no-naive", action="store_true", help="skip the naive PIL pipeline")
-    b.add_argument("--output", metavar="FILE",
-                   help="JSON file (default: bench-FRAMEWORK-MODEL.json)")
+    b.add_argument(
+        "--output", metavar="FILE", help="JSON file (default: bench-FRAMEWORK-MODEL.json)"
+    )
     options.add_data_args(b)
     b.set_defaults(func=run)
 
@@ -33,14 +36,21 @@ def run(args: argparse.Namespace) -> int:
     from .. import atomic
     from ..backends import get_backend
     from ..bench import format_bench
+
     if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
         raise ConfigError("--batch-size and --steps must be >= 1, --warmup >= 0")
-    config = TrainConfig(**{k: v for k, v in options.config_values(args).items()
-                            if k != "batch_size"}).validate()
+    config = TrainConfig(
+        **{k: v for k, v in options.config_values(args).items() if k != "batch_size"}
+    ).validate()
     data = options.load_data(args)
     result = get_backend(config.framework).bench(
-        config, data, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup,
-        naive=not args.no_naive)
+        config,
+        data,
+        batch_size=args.batch_size,
+        steps=args.steps,
+        warmup=args.warmup,
+        naive=not args.no_naive,
+    )
     print(format_bench(result))
     output = Path(args.output or f"bench-{config.framework}-{config.model}.json")
     atomic.write_json(output, result)

@@ -12,8 +12,11 @@ def register(sub) -> None:
     data = sub.add_parser("data", help="inspect the CIFAR-10 copy that the other commands use")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     info = data_sub.add_parser(
-        "info", help="source, verification, images per split and class, per-channel mean and std",
-        epilog=options.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "info",
+        help="source, verification, images per split and class, per-channel mean and std",
+        epilog=options.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     options.add_data_args(info)
     info.add_argument("--json", action="store_true", help="print JSON instead of a table")
     info.set_defaults(func=run)
@@ -21,6 +24,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..data import describe
+
     info = describe(options.load_data(args))
     if args.json:
         print(json.dumps(info, indent=2))

@@ -9,9 +9,12 @@ from .train import print_results
 
 
 def register(sub) -> None:
-    e = sub.add_parser("evaluate", help="re-evaluate a run's checkpoint on the test set",
-                       description="Load RUN_DIR's checkpoint, evaluate it on the run's test "
-                                   "images and rewrite results.json.")
+    e = sub.add_parser(
+        "evaluate",
+        help="re-evaluate a run's checkpoint on the test set",
+        description="Load RUN_DIR's checkpoint, evaluate it on the run's test "
+        "images and rewrite results.json.",
+    )
     e.add_argument("run_dir", metavar="RUN_DIR")
     options.add_data_args(e)
     e.set_defaults(func=run)
@@ -20,6 +23,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..api import evaluate
     from ..runs import RunDir
+
     run_dir = RunDir.open(args.run_dir)
     args.data_dir = args.data_dir or run_dir.config().data_dir
     results = evaluate(run_dir.path, data=options.load_data(args), progress=not args.quiet)

@@ -22,25 +22,42 @@ MODEL_FLAGS = ("framework", "model", "batchnorm", "num_classes", "input_size")
 
 def add_data_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data")
-    g.add_argument("--data-dir", metavar="PATH",
-                   help="cifar-10-python.tar.gz, a cifar-10-batches-py/ folder or an image folder "
-                        "(default: $ALEXNET_CIFAR_DATA, then the cache, then download)")
-    g.add_argument("--cache-dir", metavar="DIR",
-                   help="where the archive and decoded arrays are cached "
-                        "(default: $ALEXNET_CIFAR_CACHE or ~/.cache/alexnet-cifar)")
-    g.add_argument("--no-download", action="store_true",
-                   help="fail instead of downloading when no local copy is found")
-    g.add_argument("--no-verify", action="store_true",
-                   help="skip the md5 checks of the official files (for your own data in that format)")
+    g.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        help="cifar-10-python.tar.gz, a cifar-10-batches-py/ folder or an image folder "
+        "(default: $ALEXNET_CIFAR_DATA, then the cache, then download)",
+    )
+    g.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where the archive and decoded arrays are cached "
+        "(default: $ALEXNET_CIFAR_CACHE or ~/.cache/alexnet-cifar)",
+    )
+    g.add_argument(
+        "--no-download",
+        action="store_true",
+        help="fail instead of downloading when no local copy is found",
+    )
+    g.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="skip the md5 checks of the official files (for your own data in that format)",
+    )
     g.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def load_data(args: argparse.Namespace) -> Cifar10:
     """CIFAR-10 from the data flags of ``args``."""
     from ..data import load_cifar10
-    return load_cifar10(args.data_dir, cache_dir=args.cache_dir,
-                        download_missing=not args.no_download, verify=not args.no_verify,
-                        progress=not args.quiet)
+
+    return load_cifar10(
+        args.data_dir,
+        cache_dir=args.cache_dir,
+        download_missing=not args.no_download,
+        verify=not args.no_verify,
+        progress=not args.quiet,
+    )
 
 
 def _flag_type(annotation: Any) -> type:
@@ -48,8 +65,9 @@ def _flag_type(annotation: Any) -> type:
     return int if "int" in text else float if "float" in text else str
 
 
-def add_config_flags(p: argparse.ArgumentParser, names: tuple[str, ...] | None = None,
-                     suppress: bool = False) -> None:
+def add_config_flags(
+    p: argparse.ArgumentParser, names: tuple[str, ...] | None = None, suppress: bool = False
+) -> None:
     """One flag per TrainConfig field (``names``, else every field meant for the CLI), in the
     field's group, with its help, choices and default. ``suppress``: flags not given stay out
     of the namespace, so a resumed run can tell them apart."""
@@ -59,7 +77,8 @@ def add_config_flags(p: argparse.ArgumentParser, names: tuple[str, ...] | None =
         if (names is None and not meta["cli"]) or (names is not None and f.name not in names):
             continue
         group = groups.get(meta["group"]) or groups.setdefault(
-            meta["group"], p.add_argument_group(meta["group"]))
+            meta["group"], p.add_argument_group(meta["group"])
+        )
         flag, kwargs = "--" + f.name.replace("_", "-"), {"help": meta["help"]}
         if isinstance(f.default, bool):
             if f.default:  # a switch that is on: the flag turns it off
@@ -67,8 +86,7 @@ def add_config_flags(p: argparse.ArgumentParser, names: tuple[str, ...] | None =
                 kwargs["help"] = f"turn off: {meta['help']}"
             kwargs.update(action="store_false" if f.default else "store_true", dest=f.name)
         else:
-            kwargs.update(type=_flag_type(f.type), choices=meta["choices"],
-                          metavar=meta["metavar"])
+            kwargs.update(type=_flag_type(f.type), choices=meta["choices"], metavar=meta["metavar"])
             if f.default is not None:
                 kwargs["help"] += f" (default: {f.default})"
         kwargs["default"] = argparse.SUPPRESS if suppress else f.default

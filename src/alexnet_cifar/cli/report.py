@@ -9,9 +9,12 @@ from .study import add_lang_arg
 
 
 def register(sub) -> None:
-    rp = sub.add_parser("report", help="tables, figures and findings from run directories",
-                        description="Write DIR/report/report.<lang>.md and .html from a study "
-                                    "folder (or any folder of run directories).")
+    rp = sub.add_parser(
+        "report",
+        help="tables, figures and findings from run directories",
+        description="Write DIR/report/report.<lang>.md and .html from a study "
+        "folder (or any folder of run directories).",
+    )
     rp.add_argument("dir", metavar="DIR")
     add_lang_arg(rp)
     rp.add_argument("--format", default="md,html", help="md, html or md,html (default)")
@@ -20,6 +23,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..report import FORMATS, write_report
+
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     bad = sorted(set(formats) - set(FORMATS))
     if bad or not formats:

@@ -13,45 +13,70 @@ from . import options
 
 def register(sub) -> None:
     st = sub.add_parser(
-        "study", help="run the comparison matrix from a preset, then write the report",
+        "study",
+        help="run the comparison matrix from a preset, then write the report",
         description="Run every row of a preset (scratch vs pretrained, PyTorch vs Keras) into "
-                    "DIR/runs/<row>/, record each row's status in DIR/study.json, and write "
-                    "the report into DIR/report/. Rows whose ImageNet weights are missing are "
-                    "skipped with the reason; a failing row does not stop the others.",
+        "DIR/runs/<row>/, record each row's status in DIR/study.json, and write "
+        "the report into DIR/report/. Rows whose ImageNet weights are missing are "
+        "skipped with the reason; a failing row does not stop the others.",
         epilog="presets: smoke (minutes on a CPU, numbers meaningless), quick (32 px scratch "
-               "rows on all of CIFAR-10, about an hour on 2 cores), paper and fair (224 px, "
-               "20 epochs: a GPU). A .yaml file of your own works the same.")
+        "rows on all of CIFAR-10, about an hour on 2 cores), paper and fair (224 px, "
+        "20 epochs: a GPU). A .yaml file of your own works the same.",
+    )
     st.add_argument("--preset", required=True, help="smoke | quick | paper | fair | FILE.yaml")
     st.add_argument("--out", required=True, metavar="DIR")
     st.add_argument("--only", nargs="+", metavar="ROW", help="run only these rows")
-    st.add_argument("--resume", action="store_true",
-                    help="continue a study: finished rows are kept, interrupted ones resumed")
-    st.add_argument("--weights-dir", metavar="DIR",
-                    help="folder holding " + ", ".join(s.file_name for s in SOURCES.values()))
+    st.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a study: finished rows are kept, interrupted ones resumed",
+    )
+    st.add_argument(
+        "--weights-dir",
+        metavar="DIR",
+        help="folder holding " + ", ".join(s.file_name for s in SOURCES.values()),
+    )
     add_lang_arg(st)
     options.add_data_args(st)
     st.set_defaults(func=run)
 
 
 def add_lang_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", nargs="+", choices=LANGUAGES, default=["en"],
-                   help="report languages (default: en)")
+    p.add_argument(
+        "--lang",
+        nargs="+",
+        choices=LANGUAGES,
+        default=["en"],
+        help="report languages (default: en)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from ..report import write_report
     from ..study import load_preset, row_configs, run_study
+
     # every row's config is checked before the data is even loaded
-    row_configs(load_preset(args.preset), Path(args.out), args.only, args.data_dir,
-                args.weights_dir)
-    record = run_study(args.preset, args.out, only=args.only, resume=args.resume,
-                       data=options.load_data(args), data_dir=args.data_dir,
-                       weights_dir=args.weights_dir, progress=not args.quiet)
+    row_configs(
+        load_preset(args.preset), Path(args.out), args.only, args.data_dir, args.weights_dir
+    )
+    record = run_study(
+        args.preset,
+        args.out,
+        only=args.only,
+        resume=args.resume,
+        data=options.load_data(args),
+        data_dir=args.data_dir,
+        weights_dir=args.weights_dir,
+        progress=not args.quiet,
+    )
     for path in write_report(args.out, langs=args.lang):
         print(f"report: {path}")
     failed = [n for n, r in record["rows"].items() if r["status"] == "failed"]
     if failed:
-        print(f"alexnet-cifar: {len(failed)} row(s) failed: {', '.join(failed)} "
-              f"(reasons in {Path(args.out) / 'study.json'})", file=sys.stderr)
+        print(
+            f"alexnet-cifar: {len(failed)} row(s) failed: {', '.join(failed)} "
+            f"(reasons in {Path(args.out) / 'study.json'})",
+            file=sys.stderr,
+        )
         return 1
     return 0

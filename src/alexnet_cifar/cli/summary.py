@@ -20,10 +20,16 @@ def run(args: argparse.Namespace) -> int:
     from ..api import build_model, count_parameters
     from ..arch import spec_for
     from ..summary import format_summary, summary_dict
+
     config = TrainConfig(**options.config_values(args)).validate()
     info = summary_dict(spec_for(config))
-    model = build_model(config.framework, config.model, num_classes=config.num_classes,
-                        batchnorm=config.batchnorm, input_size=config.input_size)
+    model = build_model(
+        config.framework,
+        config.model,
+        num_classes=config.num_classes,
+        batchnorm=config.batchnorm,
+        input_size=config.input_size,
+    )
     info["framework_parameters"] = {config.framework: count_parameters(model)}
     print(json.dumps(info, indent=2) if args.json else format_summary(info))
     return 0

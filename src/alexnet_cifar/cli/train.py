@@ -12,16 +12,23 @@ from . import options
 
 def register(sub) -> None:
     t = sub.add_parser(
-        "train", help="train one model and evaluate it on the test set",
+        "train",
+        help="train one model and evaluate it on the test set",
         description="Train one model on CIFAR-10, validate every epoch, evaluate on the test set, "
-                    "and write everything to a run directory (config.json, metrics.jsonl, "
-                    "results.json, checkpoint, TensorBoard events).")
+        "and write everything to a run directory (config.json, metrics.jsonl, "
+        "results.json, checkpoint, TensorBoard events).",
+    )
     options.add_config_flags(t, suppress=True)
     out = t.add_mutually_exclusive_group(required=True)
-    out.add_argument("--out", metavar="RUN_DIR", default=argparse.SUPPRESS,
-                     help="new run directory")
-    out.add_argument("--resume", metavar="RUN_DIR", default=argparse.SUPPRESS,
-                     help="continue an interrupted run (only --epochs may change)")
+    out.add_argument(
+        "--out", metavar="RUN_DIR", default=argparse.SUPPRESS, help="new run directory"
+    )
+    out.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        default=argparse.SUPPRESS,
+        help="continue an interrupted run (only --epochs may change)",
+    )
     options.add_data_args(t)
     t.set_defaults(func=run)
 
@@ -30,14 +37,20 @@ def run(args: argparse.Namespace) -> int:
     from ..api import train
     from ..engine import preflight
     from ..runs import RunDir
+
     given = options.config_values(args)
     if "resume" in vars(args):
         config = RunDir.open(args.resume).config()
-        changed = sorted(k for k, v in given.items()
-                         if k not in ("epochs", "data_dir") and v != getattr(config, k))
+        changed = sorted(
+            k
+            for k, v in given.items()
+            if k not in ("epochs", "data_dir") and v != getattr(config, k)
+        )
         if changed:
-            raise ConfigError(f"--resume keeps the run's settings; drop "
-                              f"{', '.join('--' + c.replace('_', '-') for c in changed)}")
+            raise ConfigError(
+                f"--resume keeps the run's settings; drop "
+                f"{', '.join('--' + c.replace('_', '-') for c in changed)}"
+            )
         for k in ("epochs", "data_dir"):
             if given.get(k) is not None:
                 setattr(config, k, given[k])
@@ -54,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_results(results: dict, run_dir: Path) -> None:
-    print(f"{results['framework']} {results['model']} ({results['init']}): test accuracy "
-          f"{results['test_accuracy']:.4f} on {results['num_test_images']:,} images after "
-          f"{results['epochs']} epoch(s), {results['seconds_per_epoch'] or 0:.1f} s/epoch")
+    print(
+        f"{results['framework']} {results['model']} ({results['init']}): test accuracy "
+        f"{results['test_accuracy']:.4f} on {results['num_test_images']:,} images after "
+        f"{results['epochs']} epoch(s), {results['seconds_per_epoch'] or 0:.1f} s/epoch"
+    )
     width = max(map(len, results["per_class_accuracy"]))
     for name, acc in results["per_class_accuracy"].items():
         print(f"  {name:<{width}}  {acc:.4f}")

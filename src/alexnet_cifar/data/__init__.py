@@ -5,5 +5,12 @@ from .dataset import Cifar10, load_cifar10
 from .split import stratified_subset, train_val_split
 from .stats import describe
 
-__all__ = ["CLASS_NAMES", "Cifar10", "load_cifar10", "translate", "stratified_subset",
-           "train_val_split", "describe"]
+__all__ = [
+    "CLASS_NAMES",
+    "Cifar10",
+    "load_cifar10",
+    "translate",
+    "stratified_subset",
+    "train_val_split",
+    "describe",
+]

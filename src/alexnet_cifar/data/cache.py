@@ -59,8 +59,9 @@ def load(path: Path) -> tuple[dict[str, np.ndarray], dict] | None:
             raise ValueError("checksum mismatch")
         return arrays, meta
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-        warnings.warn(f"{path}: corrupt data cache ({exc}); rebuilding it from the source.",
-                      stacklevel=2)
+        warnings.warn(
+            f"{path}: corrupt data cache ({exc}); rebuilding it from the source.", stacklevel=2
+        )
         return None
 
 

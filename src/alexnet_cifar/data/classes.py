@@ -1,10 +1,30 @@
 """CIFAR-10 class names in the official label order, in the languages the report speaks."""
 
 CLASS_NAMES = {
-    "en": ("airplane", "automobile", "bird", "cat", "deer",
-           "dog", "frog", "horse", "ship", "truck"),
-    "es": ("avión", "automóvil", "pájaro", "gato", "ciervo",
-           "perro", "rana", "caballo", "barco", "camión"),
+    "en": (
+        "airplane",
+        "automobile",
+        "bird",
+        "cat",
+        "deer",
+        "dog",
+        "frog",
+        "horse",
+        "ship",
+        "truck",
+    ),
+    "es": (
+        "avión",
+        "automóvil",
+        "pájaro",
+        "gato",
+        "ciervo",
+        "perro",
+        "rana",
+        "caballo",
+        "barco",
+        "camión",
+    ),
 }
 LANGUAGES = tuple(CLASS_NAMES)
 

@@ -50,8 +50,10 @@ def _source_kind(path: Path) -> str:
 
 
 def _describe_expected() -> str:
-    return (f"{official.ARCHIVE_NAME}, a {official.FOLDER_NAME}/ folder, or an image folder "
-            "with train/<class>/ and test/<class>/")
+    return (
+        f"{official.ARCHIVE_NAME}, a {official.FOLDER_NAME}/ folder, or an image folder "
+        "with train/<class>/ and test/<class>/"
+    )
 
 
 def resolve_source(data_dir: str | os.PathLike | None, cache_dir: Path) -> Path | None:
@@ -64,11 +66,14 @@ def resolve_source(data_dir: str | os.PathLike | None, cache_dir: Path) -> Path 
         archive = cache_dir / official.ARCHIVE_NAME
         return archive if archive.is_file() else None
     if not path.exists():
-        raise DataError(f"{origin} {path}: no such file or folder. Point it at "
-                        f"{_describe_expected()}.")
+        raise DataError(
+            f"{origin} {path}: no such file or folder. Point it at {_describe_expected()}."
+        )
     if path.is_dir() and not any(path.iterdir()):
-        raise DataError(f"{origin} {path}: the folder is empty. Put {_describe_expected()} there, "
-                        "or unset it to download the official archive.")
+        raise DataError(
+            f"{origin} {path}: the folder is empty. Put {_describe_expected()} there, "
+            "or unset it to download the official archive."
+        )
     kind = _source_kind(path)
     if not kind:
         raise DataError(f"{origin} {path}: not a CIFAR-10 source. Expected {_describe_expected()}.")
@@ -81,20 +86,33 @@ def _fingerprint(path: Path, kind: str, verify: bool) -> str:
     if kind == "image-folder":
         parts = imagefolder.fingerprint_entries(path)
     else:
-        files = [path] if kind == "official-archive" else [
-            official.find_batches_folder(path) / n
-            for n in (*official.TRAIN_BATCHES, official.TEST_BATCH)]
+        files = (
+            [path]
+            if kind == "official-archive"
+            else [
+                official.find_batches_folder(path) / n
+                for n in (*official.TRAIN_BATCHES, official.TEST_BATCH)
+            ]
+        )
         # A missing file is left to the reader, which names it in its error.
-        parts = [f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}"
-                 for f in files if f.exists()]
+        parts = [
+            f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files if f.exists()
+        ]
     return cache.fingerprint([kind, f"verify={verify}", *parts])
 
 
-def load_cifar10(data_dir: str | os.PathLike | None = None, *, cache_dir=None,
-                 download_missing: bool = True, verify: bool = True, use_cache: bool = True,
-                 progress: bool = True, url: str = official.URL,
-                 archive_md5: str = official.ARCHIVE_MD5,
-                 member_md5: dict[str, str] = official.MEMBER_MD5) -> Cifar10:
+def load_cifar10(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    cache_dir=None,
+    download_missing: bool = True,
+    verify: bool = True,
+    use_cache: bool = True,
+    progress: bool = True,
+    url: str = official.URL,
+    archive_md5: str = official.ARCHIVE_MD5,
+    member_md5: dict[str, str] = official.MEMBER_MD5,
+) -> Cifar10:
     """Load CIFAR-10 from the first source found; decode once, then serve from the cache.
 
     ``verify=False`` skips the md5 checks of the official format (for a user's own data in that
@@ -107,8 +125,9 @@ def load_cifar10(data_dir: str | os.PathLike | None = None, *, cache_dir=None,
         if not download_missing:
             raise DataError(_not_found_message(root, "downloading is turned off"))
         try:
-            path = download.download(url, root / official.ARCHIVE_NAME, archive_md5,
-                                     progress=progress)
+            path = download.download(
+                url, root / official.ARCHIVE_NAME, archive_md5, progress=progress
+            )
         except DataError as exc:
             raise DataError(_not_found_message(root, str(exc))) from exc
     path = path.resolve()
@@ -117,29 +136,48 @@ def load_cifar10(data_dir: str | os.PathLike | None = None, *, cache_dir=None,
     cache_file = root / "decoded" / f"cifar10-{key}.npz"
     if use_cache and (hit := cache.load(cache_file)) is not None:
         arrays, meta = hit
-        return Cifar10(**arrays, class_names=meta["class_names"], source=str(path), kind=kind,
-                       verification=meta["verification"], from_cache=True)
+        return Cifar10(
+            **arrays,
+            class_names=meta["class_names"],
+            source=str(path),
+            kind=kind,
+            verification=meta["verification"],
+            from_cache=True,
+        )
 
     if kind == "image-folder":
         *arrays, class_names = imagefolder.read_image_folder(path, progress=progress)
-        verification = (f"decoded {len(arrays[0]) + len(arrays[2])} images, all "
-                        f"{arrays[0].shape[2]}x{arrays[0].shape[1]} RGB (no reference checksums "
-                        "for an image folder)")
+        verification = (
+            f"decoded {len(arrays[0]) + len(arrays[2])} images, all "
+            f"{arrays[0].shape[2]}x{arrays[0].shape[1]} RGB (no reference checksums "
+            "for an image folder)"
+        )
     else:
         *arrays, class_names, verification = official.read_official(
-            path, checksums=member_md5 if verify else None,
-            archive_md5=archive_md5 if verify else None)
-    data = Cifar10(*arrays, class_names=list(class_names), source=str(path), kind=kind,
-                   verification=verification)
+            path,
+            checksums=member_md5 if verify else None,
+            archive_md5=archive_md5 if verify else None,
+        )
+    data = Cifar10(
+        *arrays,
+        class_names=list(class_names),
+        source=str(path),
+        kind=kind,
+        verification=verification,
+    )
     if use_cache:
-        cache.save(cache_file, {k: getattr(data, k) for k in cache.ARRAYS},
-                   {"class_names": data.class_names, "verification": verification,
-                    "source": str(path)})
+        cache.save(
+            cache_file,
+            {k: getattr(data, k) for k in cache.ARRAYS},
+            {"class_names": data.class_names, "verification": verification, "source": str(path)},
+        )
     return data
 
 
 def _not_found_message(cache_dir: Path, reason: str) -> str:
-    return (f"CIFAR-10 not found: no --data-dir given, ${ENV_DATA} is unset, "
-            f"{cache_dir / official.ARCHIVE_NAME} does not exist, and {reason}. Pass "
-            f"--data-dir (or set ${ENV_DATA}) to {_describe_expected()}; or, with internet, "
-            f"run again to download {official.URL} ({official.ARCHIVE_BYTES:,} bytes).")
+    return (
+        f"CIFAR-10 not found: no --data-dir given, ${ENV_DATA} is unset, "
+        f"{cache_dir / official.ARCHIVE_NAME} does not exist, and {reason}. Pass "
+        f"--data-dir (or set ${ENV_DATA}) to {_describe_expected()}; or, with internet, "
+        f"run again to download {official.URL} ({official.ARCHIVE_BYTES:,} bytes)."
+    )

@@ -1,6 +1,6 @@
 """Image-folder data sets: `train/<class>/*.png|jpg` and `test/<class>/*`.
 
-The copy in ../shared/data/cifar10 has this shape, and so can a user's own data set. Classes
+The PNG export of CIFAR-10 has this shape, and so can a user's own data set. Classes
 are the sorted folder names (for CIFAR-10 that is the official label order); images are read
 in (class, file name) order, so the arrays are the same on every machine.
 """
@@ -33,16 +33,21 @@ def list_images(root: Path) -> dict[str, list[tuple[str, Path]]]:
         split_dir = root / split
         classes = sorted(p.name for p in split_dir.iterdir() if p.is_dir())
         if not classes:
-            raise DataError(f"{split_dir}: no class folders. Expected {split}/<class>/<image>.png, "
-                            "one folder per class.")
+            raise DataError(
+                f"{split_dir}: no class folders. Expected {split}/<class>/<image>.png, "
+                "one folder per class."
+            )
         classes_per_split[split] = classes
         files = []
         for cls in classes:
-            images = sorted(p for p in (split_dir / cls).iterdir()
-                            if p.suffix.lower() in IMAGE_SUFFIXES)
+            images = sorted(
+                p for p in (split_dir / cls).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
+            )
             if not images:
-                raise DataError(f"{split_dir / cls}: class folder holds no images "
-                                f"({', '.join(IMAGE_SUFFIXES)}).")
+                raise DataError(
+                    f"{split_dir / cls}: class folder holds no images "
+                    f"({', '.join(IMAGE_SUFFIXES)})."
+                )
             files.extend((cls, p) for p in images)
         listing[split] = files
     train, test = classes_per_split["train"], classes_per_split["test"]
@@ -62,9 +67,11 @@ def _decode(path: Path, size: tuple[int, int]) -> np.ndarray:
         with Image.open(path) as img:
             img.load()
             if img.size != size:
-                raise DataError(f"{path}: image is {img.size[0]}x{img.size[1]}, expected "
-                                f"{size[0]}x{size[1]} like the rest of the data set. Resize "
-                                "or remove it.")
+                raise DataError(
+                    f"{path}: image is {img.size[0]}x{img.size[1]}, expected "
+                    f"{size[0]}x{size[1]} like the rest of the data set. Resize "
+                    "or remove it."
+                )
             return np.asarray(img.convert("RGB"), dtype=np.uint8)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise DataError(f"{path}: unreadable image ({exc}). Replace or remove the file.") from exc
@@ -80,9 +87,16 @@ def read_image_folder(root: Path, size: tuple[int, int] = (32, 32), progress: bo
     with ThreadPoolExecutor(max_workers=4) as pool:
         for split in SPLITS:
             files = listing[split]
-            images = list(tqdm(pool.map(lambda f: _decode(f[1], size), files), total=len(files),
-                               desc=f"decoding {split}", unit="img", disable=None if progress else True,
-                               leave=False))
+            images = list(
+                tqdm(
+                    pool.map(lambda f: _decode(f[1], size), files),
+                    total=len(files),
+                    desc=f"decoding {split}",
+                    unit="img",
+                    disable=None if progress else True,
+                    leave=False,
+                )
+            )
             out += [np.stack(images), np.array([label[c] for c, _ in files], dtype=np.int64)]
     return (*out, class_names)
 

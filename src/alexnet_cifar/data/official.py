@@ -49,8 +49,9 @@ def find_batches_folder(path: Path) -> Path | None:
     return None
 
 
-def read_official(path: Path, checksums: dict[str, str] | None = MEMBER_MD5,
-                  archive_md5: str | None = ARCHIVE_MD5):
+def read_official(
+    path: Path, checksums: dict[str, str] | None = MEMBER_MD5, archive_md5: str | None = ARCHIVE_MD5
+):
     """Read train and test arrays from the archive or the extracted folder.
 
     Each batch is checked against ``checksums`` (md5 per member) before it is unpickled;
@@ -81,8 +82,10 @@ def read_official(path: Path, checksums: dict[str, str] | None = MEMBER_MD5,
                 )
             members[name] = (str(member), member.read_bytes())
         if (folder / "batches.meta").is_file():
-            members["batches.meta"] = (str(folder / "batches.meta"),
-                                       (folder / "batches.meta").read_bytes())
+            members["batches.meta"] = (
+                str(folder / "batches.meta"),
+                (folder / "batches.meta").read_bytes(),
+            )
 
     if checksums is not None:
         for name, expected in checksums.items():
@@ -97,12 +100,21 @@ def read_official(path: Path, checksums: dict[str, str] | None = MEMBER_MD5,
     x_train, y_train = zip(*(_decode_batch(*members[n]) for n in TRAIN_BATCHES))
     x_test, y_test = _decode_batch(*members[TEST_BATCH])
     class_names = _label_names(members.get("batches.meta"))
-    verification = ("md5 verified (archive and 6 batches)" if checksums is not None and
-                    archive_md5 is not None and is_archive(path) else
-                    "md5 verified (6 batches)" if checksums is not None else
-                    "not verified (--no-verify)")
-    return (np.concatenate(x_train), np.concatenate(y_train), x_test, y_test,
-            class_names, verification)
+    verification = (
+        "md5 verified (archive and 6 batches)"
+        if checksums is not None and archive_md5 is not None and is_archive(path)
+        else "md5 verified (6 batches)"
+        if checksums is not None
+        else "not verified (--no-verify)"
+    )
+    return (
+        np.concatenate(x_train),
+        np.concatenate(y_train),
+        x_test,
+        y_test,
+        class_names,
+        verification,
+    )
 
 
 def _read_archive_members(path: Path) -> dict[str, tuple[str, bytes]]:
@@ -121,23 +133,33 @@ def _read_archive_members(path: Path) -> dict[str, tuple[str, bytes]]:
         ) from exc
     missing = sorted(wanted - {"batches.meta"} - set(members))
     if missing:
-        raise DataError(f"{path}: the archive lacks {', '.join(missing)}; it is not the "
-                        f"CIFAR-10 python release ({ARCHIVE_NAME}).")
+        raise DataError(
+            f"{path}: the archive lacks {', '.join(missing)}; it is not the "
+            f"CIFAR-10 python release ({ARCHIVE_NAME})."
+        )
     return members
 
 
 def _decode_batch(source: str, blob: bytes) -> tuple[np.ndarray, np.ndarray]:
     batch = safe_load(blob, source)
     if not isinstance(batch, dict) or b"data" not in batch or b"labels" not in batch:
-        raise DataError(f"{source}: not a CIFAR-10 batch (expected a dict with b'data' and "
-                        "b'labels'); the file is corrupt or of another data set.")
+        raise DataError(
+            f"{source}: not a CIFAR-10 batch (expected a dict with b'data' and "
+            "b'labels'); the file is corrupt or of another data set."
+        )
     data = np.asarray(batch[b"data"])
     labels = np.asarray(batch[b"labels"], dtype=np.int64)
-    if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3 * 32 * 32 \
-            or len(labels) != len(data):
-        raise DataError(f"{source}: data has shape {data.shape} and dtype {data.dtype} for "
-                        f"{len(labels)} labels; a CIFAR-10 batch holds N x 3072 uint8 rows "
-                        "and N labels.")
+    if (
+        data.dtype != np.uint8
+        or data.ndim != 2
+        or data.shape[1] != 3 * 32 * 32
+        or len(labels) != len(data)
+    ):
+        raise DataError(
+            f"{source}: data has shape {data.shape} and dtype {data.dtype} for "
+            f"{len(labels)} labels; a CIFAR-10 batch holds N x 3072 uint8 rows "
+            "and N labels."
+        )
     if len(labels) and (labels.min() < 0 or labels.max() > 9):
         raise DataError(f"{source}: labels outside 0..9; not a CIFAR-10 batch.")
     # Rows are channel-planar (all R, then G, then B), each plane row-major 32x32.

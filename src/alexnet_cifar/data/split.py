@@ -15,14 +15,17 @@ def stratified_subset(labels: np.ndarray, n: int | None, seed: int) -> np.ndarra
     if n is None or n >= len(labels):
         return everything
     if n < len(np.unique(labels)):
-        raise ConfigError(f"a subset of {n} images cannot hold every one of the "
-                          f"{len(np.unique(labels))} classes; ask for at least that many.")
+        raise ConfigError(
+            f"a subset of {n} images cannot hold every one of the "
+            f"{len(np.unique(labels))} classes; ask for at least that many."
+        )
     subset, _ = train_test_split(everything, train_size=n, stratify=labels, random_state=seed)
     return np.sort(subset)
 
 
-def train_val_split(labels: np.ndarray, val_fraction: float, seed: int,
-                    limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def train_val_split(
+    labels: np.ndarray, val_fraction: float, seed: int, limit: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices (train, val) into ``labels``: an optional stratified pool of ``limit`` images,
     of which ``val_fraction`` is held out, stratified; both sorted, the same on every machine."""
     from sklearn.model_selection import train_test_split
@@ -33,9 +36,12 @@ def train_val_split(labels: np.ndarray, val_fraction: float, seed: int,
     n_classes = len(np.unique(labels[pool]))
     n_val = int(round(val_fraction * len(pool)))
     if n_val < n_classes or len(pool) - n_val < n_classes:
-        raise ConfigError(f"validation fraction {val_fraction} of {len(pool)} images leaves too "
-                          f"few images for {n_classes} classes on one side; use more images or a "
-                          "fraction between them.")
-    train, val = train_test_split(pool, test_size=n_val, stratify=labels[pool],
-                                  random_state=seed + 1)
+        raise ConfigError(
+            f"validation fraction {val_fraction} of {len(pool)} images leaves too "
+            f"few images for {n_classes} classes on one side; use more images or a "
+            "fraction between them."
+        )
+    train, val = train_test_split(
+        pool, test_size=n_val, stratify=labels[pool], random_state=seed + 1
+    )
     return np.sort(train), np.sort(val)

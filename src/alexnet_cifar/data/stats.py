@@ -34,8 +34,10 @@ def describe(data) -> dict:
         "from_cache": data.from_cache,
         "image_shape": list(data.x_train.shape[1:]),
         "splits": {"train": int(len(data.x_train)), "test": int(len(data.x_test))},
-        "per_class": {"train": class_counts(data.y_train, data.class_names),
-                      "test": class_counts(data.y_test, data.class_names)},
+        "per_class": {
+            "train": class_counts(data.y_train, data.class_names),
+            "test": class_counts(data.y_test, data.class_names),
+        },
         "train_mean": mean,
         "train_std": std,
     }

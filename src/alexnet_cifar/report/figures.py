@@ -12,8 +12,10 @@ from .i18n import TEXT
 
 def _plt():
     import matplotlib
+
     matplotlib.use("Agg")  # files only, never a window
     import matplotlib.pyplot as plt
+
     return plt
 
 
@@ -50,8 +52,15 @@ def confusion(row: dict, path: Path, lang: str) -> Path:
     ax.set_yticks(range(len(names)), names, fontsize=8)
     for i in range(cm.shape[0]):
         for j in range(cm.shape[1]):
-            ax.text(j, i, cm[i, j], ha="center", va="center", fontsize=6,
-                    color="white" if cm[i, j] > cm.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                cm[i, j],
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white" if cm[i, j] > cm.max() / 2 else "black",
+            )
     ax.set(xlabel=t["predicted"], ylabel=t["true"], title=f"{t['confusion']}: {row['row']}")
     fig.colorbar(im, ax=ax)
     fig.tight_layout()

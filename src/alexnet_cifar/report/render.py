@@ -35,57 +35,116 @@ def findings(data: dict, lang: str) -> list[str]:
     rows = data["rows"]
     if rows:
         best = max(rows, key=lambda r: r["test_accuracy"])
-        out.append(t["best"].format(row=best["row"], acc=_pct(best["test_accuracy"]),
-                                    lo=_pct(best["ci"][0]), hi=_pct(best["ci"][1]),
-                                    n=f"{best['num_test_images']:,}"))
+        out.append(
+            t["best"].format(
+                row=best["row"],
+                acc=_pct(best["test_accuracy"]),
+                lo=_pct(best["ci"][0]),
+                hi=_pct(best["ci"][1]),
+                n=f"{best['num_test_images']:,}",
+            )
+        )
     compared = [p for group in data["pairs"].values() for p in group]
     for p in compared:
-        out.append(t["diff"].format(a=p["a"], b=p["b"], acc_a=_pct(p["acc_a"]),
-                                    acc_b=_pct(p["acc_b"]), d=100 * (p["acc_b"] - p["acc_a"]),
-                                    p=_p(p["p_value"]),
-                                    verdict=t["sig"] if p["p_value"] < 0.05 else t["nsig"]))
+        out.append(
+            t["diff"].format(
+                a=p["a"],
+                b=p["b"],
+                acc_a=_pct(p["acc_a"]),
+                acc_b=_pct(p["acc_b"]),
+                d=100 * (p["acc_b"] - p["acc_a"]),
+                p=_p(p["p_value"]),
+                verdict=t["sig"] if p["p_value"] < 0.05 else t["nsig"],
+            )
+        )
     if not compared:
         out.append(t["none_sig"])
     if data["not_run"]:
-        out.append(t["skipped_note"].format(n=len(data["not_run"]),
-                                            rows=", ".join(r["row"] for r in data["not_run"])))
+        out.append(
+            t["skipped_note"].format(
+                n=len(data["not_run"]), rows=", ".join(r["row"] for r in data["not_run"])
+            )
+        )
     return out
 
 
 def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
     t = TEXT[lang]
     rows = data["rows"]
-    head = [t["row"], t["framework"], t["model"], t["init"], t["accuracy"], t["ci"], t["images"],
-            t["epochs"], t["sec_epoch"], t["ips"], t["params"], t["hardware"]]
-    body = [[r["row"], r["framework"], r["model"] + (" +BN" if r.get("batchnorm") else ""),
-             r["init"], _pct(r["test_accuracy"]), f"{_pct(r['ci'][0])}-{_pct(r['ci'][1])}",
-             f"{r['num_test_images']:,}", str(r["epochs"]), f"{r['seconds_per_epoch']:.1f}",
-             f"{r['train_images_per_second']:.1f}", f"{r['parameters']:,}", _hardware(r)]
-            for r in rows]
-    body += [[r["row"], "", "", "", t.get(r["status"], r["status"] or ""), r["reason"]] +
-             [""] * 6 for r in data["not_run"]]
+    head = [
+        t["row"],
+        t["framework"],
+        t["model"],
+        t["init"],
+        t["accuracy"],
+        t["ci"],
+        t["images"],
+        t["epochs"],
+        t["sec_epoch"],
+        t["ips"],
+        t["params"],
+        t["hardware"],
+    ]
+    body = [
+        [
+            r["row"],
+            r["framework"],
+            r["model"] + (" +BN" if r.get("batchnorm") else ""),
+            r["init"],
+            _pct(r["test_accuracy"]),
+            f"{_pct(r['ci'][0])}-{_pct(r['ci'][1])}",
+            f"{r['num_test_images']:,}",
+            str(r["epochs"]),
+            f"{r['seconds_per_epoch']:.1f}",
+            f"{r['train_images_per_second']:.1f}",
+            f"{r['parameters']:,}",
+            _hardware(r),
+        ]
+        for r in rows
+    ]
+    body += [
+        [r["row"], "", "", "", t.get(r["status"], r["status"] or ""), r["reason"]] + [""] * 6
+        for r in data["not_run"]
+    ]
     tables = [(t["comparison"], head, body)]
     if rows:
         names = rows[0]["class_names"]
         pc_head = [t["class"]] + [r["row"] for r in rows]
-        pc_body = [[label] + [_pct(r["per_class_accuracy"][n]) for r in rows]
-                   for n, label in zip(names, translate(names, lang))]
+        pc_body = [
+            [label] + [_pct(r["per_class_accuracy"][n]) for r in rows]
+            for n, label in zip(names, translate(names, lang))
+        ]
         tables.append((t["per_class"], pc_head, pc_body))
     sig_head = [t["pair"], "A", "B", t["only_a"], t["only_b"], t["p"]]
     for group, pairs in data["pairs"].items():
         if pairs:
             title = f"{t['significance']}: {t.get(group, group)}"
-            tables.append((title, sig_head, [[f"{p['a']} / {p['b']}", _pct(p["acc_a"]),
-                                              _pct(p["acc_b"]), str(p["only_a"]),
-                                              str(p["only_b"]), _p(p["p_value"])]
-                                             for p in pairs]))
+            tables.append(
+                (
+                    title,
+                    sig_head,
+                    [
+                        [
+                            f"{p['a']} / {p['b']}",
+                            _pct(p["acc_a"]),
+                            _pct(p["acc_b"]),
+                            str(p["only_a"]),
+                            str(p["only_b"]),
+                            _p(p["p_value"]),
+                        ]
+                        for p in pairs
+                    ],
+                )
+            )
     return tables
 
 
 def _md_table(head, body) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in row) + " |"
-              for row in body]
+    lines += [
+        "| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in row) + " |"
+        for row in body
+    ]
     return "\n".join(lines)
 
 
@@ -97,22 +156,42 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
     written = []
     for lang in langs:
         t = TEXT[lang]
-        figs = [(t["curves"], figures.learning_curves(data["rows"], fig_dir / f"curves.{lang}.png", lang)),
-                (t["bars"], figures.per_class_bars(data["rows"], fig_dir / f"per_class.{lang}.png", lang))]
-        figs += [(f"{t['confusion']}: {r['row']}",
-                  figures.confusion(r, fig_dir / f"confusion.{r['row']}.{lang}.png", lang))
-                 for r in data["rows"]]
+        figs = [
+            (
+                t["curves"],
+                figures.learning_curves(data["rows"], fig_dir / f"curves.{lang}.png", lang),
+            ),
+            (
+                t["bars"],
+                figures.per_class_bars(data["rows"], fig_dir / f"per_class.{lang}.png", lang),
+            ),
+        ]
+        figs += [
+            (
+                f"{t['confusion']}: {r['row']}",
+                figures.confusion(r, fig_dir / f"confusion.{r['row']}.{lang}.png", lang),
+            )
+            for r in data["rows"]
+        ]
         figs = [(title, p) for title, p in figs if p is not None]
         tables = _tables(data, lang)
         facts = findings(data, lang)
-        intro = f"{t['preset']}: {data['preset']}. {data['description'] or ''}".strip() \
-            if data["preset"] else ""
+        intro = (
+            f"{t['preset']}: {data['preset']}. {data['description'] or ''}".strip()
+            if data["preset"]
+            else ""
+        )
         if "md" in formats:
-            parts = [f"# {t['title']}", intro, f"## {t['findings']}",
-                     "\n".join(f"- {f}" for f in facts)]
+            parts = [
+                f"# {t['title']}",
+                intro,
+                f"## {t['findings']}",
+                "\n".join(f"- {f}" for f in facts),
+            ]
             parts += [f"## {title}\n\n{_md_table(head, body)}" for title, head, body in tables]
-            parts += [f"## {t['figures']}"] + [f"### {title}\n\n![{title}](figures/{p.name})"
-                                               for title, p in figs]
+            parts += [f"## {t['figures']}"] + [
+                f"### {title}\n\n![{title}](figures/{p.name})" for title, p in figs
+            ]
             path = out_dir / f"report.{lang}.md"
             atomic.write_text(path, "\n\n".join(p for p in parts if p) + "\n")
             written.append(path)
@@ -125,24 +204,30 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
 
 def _html(t, intro, facts, tables, figs, lang) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
-             f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif;max-width:"
-             "1100px;margin:2em auto}table{border-collapse:collapse;margin:1em 0}td,th{border:"
-             "1px solid #ccc;padding:4px 8px;font-size:14px}th{background:#f3f3f3}img{max-width:"
-             "100%}</style></head><body>", f"<h1>{e(t['title'])}</h1>"]
+    parts = [
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif;max-width:"
+        "1100px;margin:2em auto}table{border-collapse:collapse;margin:1em 0}td,th{border:"
+        "1px solid #ccc;padding:4px 8px;font-size:14px}th{background:#f3f3f3}img{max-width:"
+        "100%}</style></head><body>",
+        f"<h1>{e(t['title'])}</h1>",
+    ]
     if intro:
         parts.append(f"<p>{e(intro)}</p>")
-    parts.append(f"<h2>{e(t['findings'])}</h2><ul>" +
-                 "".join(f"<li>{e(f)}</li>" for f in facts) + "</ul>")
+    parts.append(
+        f"<h2>{e(t['findings'])}</h2><ul>" + "".join(f"<li>{e(f)}</li>" for f in facts) + "</ul>"
+    )
     for title, head, body in tables:
-        parts.append(f"<h2>{e(title)}</h2><table><tr>" +
-                     "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" +
-                     "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
-                             for row in body) + "</table>")
+        parts.append(
+            f"<h2>{e(title)}</h2><table><tr>"
+            + "".join(f"<th>{e(h)}</th>" for h in head)
+            + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in body)
+            + "</table>"
+        )
     parts.append(f"<h2>{e(t['figures'])}</h2>")
     for title, p in figs:
         b64 = base64.b64encode(p.read_bytes()).decode()
-        parts.append(f"<h3>{e(title)}</h3><img alt='{e(title)}' "
-                     f"src='data:image/png;base64,{b64}'>")
+        parts.append(f"<h3>{e(title)}</h3><img alt='{e(title)}' src='data:image/png;base64,{b64}'>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -15,9 +15,17 @@ from ..runs import environment
 from .splits import Splits
 
 
-def results_record(config: TrainConfig, spec: Spec, data: Cifar10, splits: Splits,
-                   predictions: np.ndarray, epochs: list[dict], inference_ips: float,
-                   software: dict, hardware: dict) -> dict:
+def results_record(
+    config: TrainConfig,
+    spec: Spec,
+    data: Cifar10,
+    splits: Splits,
+    predictions: np.ndarray,
+    epochs: list[dict],
+    inference_ips: float,
+    software: dict,
+    hardware: dict,
+) -> dict:
     y_true = data.y_test[splits.test]
     report = classification_report(y_true, predictions, data.class_names)
     seconds = [e["seconds"] for e in epochs]
@@ -39,8 +47,9 @@ def results_record(config: TrainConfig, spec: Spec, data: Cifar10, splits: Split
         # medians: one epoch slowed by warm-up or a busy machine does not skew the figure
         "seconds_per_epoch": float(np.median(seconds)) if seconds else None,
         "train_seconds": float(np.sum(seconds)),
-        "train_images_per_second": (float(np.median([e["images_per_second"] for e in epochs]))
-                                    if epochs else None),
+        "train_images_per_second": (
+            float(np.median([e["images_per_second"] for e in epochs])) if epochs else None
+        ),
         "inference_images_per_second": inference_ips,
         "parameters": spec.num_params(),
         "macs_per_image": spec.macs(),
@@ -57,8 +66,11 @@ def results_record(config: TrainConfig, spec: Spec, data: Cifar10, splits: Split
 def warn_if_at_chance(config: TrainConfig, record: dict) -> None:
     """After the first epoch, a training accuracy still at chance is the known failure of
     fine-tuning (the earlier study stuck at 10%); say what usually causes it."""
-    if (config.init != "imagenet" or record["epoch"] != 0
-            or record["train_accuracy"] > 1.5 / config.num_classes):
+    if (
+        config.init != "imagenet"
+        or record["epoch"] != 0
+        or record["train_accuracy"] > 1.5 / config.num_classes
+    ):
         return
     warnings.warn(
         f"training accuracy is {record['train_accuracy']:.3f} after the first epoch, chance "
@@ -66,4 +78,6 @@ def warn_if_at_chance(config: TrainConfig, record: dict) -> None:
         f"net without BatchNorm (now --lr {config.lr}; torchvision fine-tunes AlexNet at 1e-2 "
         f"or less with SGD), the wrong input normalization for the weights (now "
         f"{config.normalization_name}), or a frozen head (--finetune {config.finetune}).",
-        RuntimeWarning, stacklevel=3)
+        RuntimeWarning,
+        stacklevel=3,
+    )

@@ -25,8 +25,9 @@ def _cos_anneal(start: float, end: float, pct: float) -> float:
     return end + (start - end) / 2 * (1 + math.cos(math.pi * pct))
 
 
-def lr_factor(schedule: str, step: int, total_steps: int, steps_per_ep: int,
-              step_size: int) -> float:
+def lr_factor(
+    schedule: str, step: int, total_steps: int, steps_per_ep: int, step_size: int
+) -> float:
     """Multiplier of the base learning rate at optimizer step ``step``. "onecycle" is PyTorch's
     OneCycleLR (warm-up over 30%, from lr/25 up to lr, then down to lr/25e4, cosine), learning
     rate only; "plateau" is 1 here and scaled by ``plateau_scale`` after each epoch."""

@@ -23,16 +23,21 @@ def load_data(config: TrainConfig, data: Cifar10 | None, progress: bool) -> Cifa
     if data is None:
         data = load_cifar10(config.data_dir, progress=progress)
     if data.num_classes != config.num_classes:
-        raise ConfigError(f"the data has {data.num_classes} classes but the config asks for "
-                          f"{config.num_classes}; set num_classes to {data.num_classes}")
+        raise ConfigError(
+            f"the data has {data.num_classes} classes but the config asks for "
+            f"{config.num_classes}; set num_classes to {data.num_classes}"
+        )
     return data
 
 
 def make_splits(config: TrainConfig, data: Cifar10) -> Splits:
-    train, val = train_val_split(data.y_train, config.val_fraction, config.seed,
-                                 limit=config.limit_train)
+    train, val = train_val_split(
+        data.y_train, config.val_fraction, config.seed, limit=config.limit_train
+    )
     if config.batch_size > len(train):
-        raise ConfigError(f"--batch-size {config.batch_size} is larger than the {len(train)} "
-                          "training images; lower it or use more data")
+        raise ConfigError(
+            f"--batch-size {config.batch_size} is larger than the {len(train)} "
+            "training images; lower it or use more data"
+        )
     test = stratified_subset(data.y_test, config.limit_test, config.seed)
     return Splits(train, val, test)

@@ -17,14 +17,21 @@ class ScalarLog:
         if purge_step is not None:
             # A resumed run redoes epochs after purge_step: TensorBoard drops the old points.
             start = event_pb2.SessionLog(status=event_pb2.SessionLog.START)
-            self._writer.add_event(event_pb2.Event(step=purge_step, wall_time=time.time(),
-                                                   session_log=start))
+            self._writer.add_event(
+                event_pb2.Event(step=purge_step, wall_time=time.time(), session_log=start)
+            )
 
     def add(self, step: int, scalars: dict[str, float | None]) -> None:
-        values = [self._summary.Summary.Value(tag=k, simple_value=float(v))
-                  for k, v in scalars.items() if v is not None]
-        self._writer.add_event(self._event.Event(step=step, wall_time=time.time(),
-                                                 summary=self._summary.Summary(value=values)))
+        values = [
+            self._summary.Summary.Value(tag=k, simple_value=float(v))
+            for k, v in scalars.items()
+            if v is not None
+        ]
+        self._writer.add_event(
+            self._event.Event(
+                step=step, wall_time=time.time(), summary=self._summary.Summary(value=values)
+            )
+        )
         self._writer.flush()
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from ..config import TrainConfig
 from ..data import Cifar10
 from ..errors import TrainingDiverged
 from ..metrics import cross_entropy
+from ..preprocess import get_augmentation, get_normalization
 from ..runs import RunDir
 from ..weights.registry import new_names
 from .records import results_record, warn_if_at_chance
@@ -47,14 +48,18 @@ class EpochProgress:
 
     def __init__(self, epoch: int, epochs: int, steps: int, enabled: bool):
         self.steps = steps
-        self.bar = tqdm(total=steps, desc=f"epoch {epoch + 1}/{epochs}", unit="batch",
-                        disable=None if enabled else True, leave=False)
+        self.bar = tqdm(
+            total=steps,
+            desc=f"epoch {epoch + 1}/{epochs}",
+            unit="batch",
+            disable=None if enabled else True,
+            leave=False,
+        )
 
     def due(self, step: int) -> bool:
         return step % self.SYNC_EVERY == self.SYNC_EVERY - 1 or step == self.steps - 1
 
-    def update(self, step: int, loss: float | None = None,
-               accuracy: float | None = None) -> None:
+    def update(self, step: int, loss: float | None = None, accuracy: float | None = None) -> None:
         self.bar.update(1)
         if loss is None:
             return
@@ -72,8 +77,14 @@ class Trainer(ABC):
     checkpoint_suffix: ClassVar[str]  # the checkpoint file is RUN_DIR/checkpoint<suffix>
     write_suffix: ClassVar[str] = ""  # for writers that append their own extension
 
-    def __init__(self, config: TrainConfig, run: RunDir, data: Cifar10, progress: bool = True,
-                 pretrained: dict | None = None):
+    def __init__(
+        self,
+        config: TrainConfig,
+        run: RunDir,
+        data: Cifar10,
+        progress: bool = True,
+        pretrained: dict | None = None,
+    ):
         """``pretrained``: ImageNet weights in this framework's layout, without the layers that
         start fresh (``self.fresh``)."""
         self.config, self.run, self.data, self.progress = config, run, data, progress
@@ -143,13 +154,29 @@ class Trainer(ABC):
         c = self.config
         return lr_factor(c.schedule, step, self.steps * c.epochs, self.steps, c.step_size)
 
+    def input_pipelines(self, make: Callable[[np.ndarray, np.ndarray, Any, Any], Any]) -> dict:
+        """``make(images, labels, augmentation, normalization)`` for each split; only the
+        training images are augmented."""
+        norm = get_normalization(self.config.normalization_name)
+        augment = {"train": self.config.augment, "val": "none", "test": "none"}
+        return {
+            split: make(self.images(split), self.labels(split), get_augmentation(aug), norm)
+            for split, aug in augment.items()
+        }
+
     def labels(self, split: str) -> np.ndarray:
-        return (self.data.y_test[self.splits.test] if split == "test"
-                else self.data.y_train[getattr(self.splits, split)])
+        return (
+            self.data.y_test[self.splits.test]
+            if split == "test"
+            else self.data.y_train[getattr(self.splits, split)]
+        )
 
     def images(self, split: str) -> np.ndarray:
-        return (self.data.x_test[self.splits.test] if split == "test"
-                else self.data.x_train[getattr(self.splits, split)])
+        return (
+            self.data.x_test[self.splits.test]
+            if split == "test"
+            else self.data.x_train[getattr(self.splits, split)]
+        )
 
     @property
     def checkpoint_path(self) -> Path:
@@ -168,8 +195,9 @@ class Trainer(ABC):
         """Train the remaining epochs, recording each; returns every epoch's record."""
         self.run.truncate_metrics(self.start_epoch)
         self.set_lr_scale(plateau_scale(self.run.metrics()))
-        log = ScalarLog(self.run.tensorboard_dir,
-                        purge_step=self.start_epoch + 1 if self.start_epoch else None)
+        log = ScalarLog(
+            self.run.tensorboard_dir, purge_step=self.start_epoch + 1 if self.start_epoch else None
+        )
         self.run.set_state("running", epochs_done=self.start_epoch)
         try:
             with self.run.guard():
@@ -203,14 +231,21 @@ class Trainer(ABC):
                 f"the training loss became {exc.value} in epoch {epoch + 1} (step "
                 f"{exc.step + 1}); the run stopped and its last good checkpoint (after epoch "
                 f"{epoch}) is kept in {self.run.path}. Lower --lr (now {self.config.lr}), "
-                "add --batchnorm, or check the input normalization.") from None
+                "add --batchnorm, or check the input normalization."
+            ) from None
         finally:
             progress.close()
         seconds = time.perf_counter() - start
-        record = {"epoch": epoch, "train_loss": float(stats["train_loss"]),
-                  "train_accuracy": float(stats["train_accuracy"]), "seconds": seconds,
-                  "images_per_second": self.steps * self.config.batch_size / seconds,
-                  "lr": self.current_lr(), "val_loss": None, "val_accuracy": None}
+        record = {
+            "epoch": epoch,
+            "train_loss": float(stats["train_loss"]),
+            "train_accuracy": float(stats["train_accuracy"]),
+            "seconds": seconds,
+            "images_per_second": self.steps * self.config.batch_size / seconds,
+            "lr": self.current_lr(),
+            "val_loss": None,
+            "val_accuracy": None,
+        }
         if len(self.splits.val):
             logits, _ = self.predict_logits("val")
             labels = self.labels("val")
@@ -221,9 +256,17 @@ class Trainer(ABC):
     def evaluate(self) -> dict:
         """The model on the run's test images: writes and returns results.json."""
         logits, ips = self.predict_logits("test")
-        results = results_record(self.config, self.spec, self.data, self.splits,
-                                 logits.argmax(1), self.run.metrics(), ips, self.software(),
-                                 self.hardware())
+        results = results_record(
+            self.config,
+            self.spec,
+            self.data,
+            self.splits,
+            logits.argmax(1),
+            self.run.metrics(),
+            ips,
+            self.software(),
+            self.hardware(),
+        )
         self.run.write_results(results)
         self.run.set_state("completed", epochs_done=len(self.run.metrics()))
         return results

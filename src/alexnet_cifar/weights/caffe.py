@@ -28,9 +28,11 @@ def read_npy_dict(path: str | Path) -> dict[str, list[np.ndarray]]:
                 shape, _, dtype = np.lib.format.read_array_header_2_0(f)
             else:
                 raise WeightsError(f"{path}: .npy format version {version} is not supported")
-            if dtype != object:
-                raise WeightsError(f"{path}: holds a plain {dtype} array of shape {shape}, not the "
-                                   "layer dict of bvlc_alexnet.npy")
+            if dtype != np.dtype(object):
+                raise WeightsError(
+                    f"{path}: holds a plain {dtype} array of shape {shape}, not the "
+                    "layer dict of bvlc_alexnet.npy"
+                )
             # Python 2 pickles: latin1 keeps bytes-as-str keys and numpy buffers intact.
             obj = safe_load(f, str(path), encoding="latin1")
     except (ValueError, OSError, EOFError) as exc:
@@ -54,22 +56,26 @@ def to_keras_layout(spec: Spec, npy: dict, path: str = FILE_NAME) -> dict[str, l
     for npy_name, info in zip(LAYERS, spec.param_layers(), strict=True):
         expected = info.param_shapes()
         if npy_name not in npy:
-            raise WeightsError(f"{path}: layer {npy_name!r} is missing (expected W {expected[0]} "
-                               f"and b {expected[1]}); found layers {sorted(npy)}")
+            raise WeightsError(
+                f"{path}: layer {npy_name!r} is missing (expected W {expected[0]} "
+                f"and b {expected[1]}); found layers {sorted(npy)}"
+            )
         pair = npy[npy_name]
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
             raise WeightsError(f"{path}: layer {npy_name!r} should be [W, b]")
         arrays = [np.asarray(a, dtype=np.float32) for a in pair]
         for what, a, shape in zip(("W", "b"), arrays, expected):
             if a.shape != shape:
-                raise WeightsError(f"{path}: layer {npy_name!r} {what}: expected shape {shape}, "
-                                   f"found {a.shape}")
+                raise WeightsError(
+                    f"{path}: layer {npy_name!r} {what}: expected shape {shape}, found {a.shape}"
+                )
         out[info.keras_name] = arrays
     return out
 
 
-def read_imagenet(source: PretrainedSource, spec: Spec, path: str | None = None,
-                  progress: bool = True) -> dict[str, list[np.ndarray]]:
+def read_imagenet(
+    source: PretrainedSource, spec: Spec, path: str | None = None, progress: bool = True
+) -> dict[str, list[np.ndarray]]:
     """The registry's reader for ``caffe-npy``: the file (``--weights`` or the cache folder)
     in the Keras layout of ``spec``."""
     found = local_file(path, source)

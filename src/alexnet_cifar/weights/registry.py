@@ -18,8 +18,10 @@ from ..errors import WeightsError
 
 
 def torch_hub_dir() -> Path:
-    home = os.environ.get("TORCH_HOME") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "torch"
+    home = (
+        os.environ.get("TORCH_HOME")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "torch"
+    )
     return Path(home) / "hub" / "checkpoints"
 
 
@@ -48,6 +50,7 @@ class PretrainedSource:
     has_classifier: bool  # the file holds the ImageNet classifier (else the whole head is new)
 
 
+# fmt: off
 SOURCES = {s.name: s for s in (
     PretrainedSource(
         name="torchvision", title="torchvision's AlexNet ImageNet weights", model="alexnet",
@@ -58,10 +61,9 @@ SOURCES = {s.name: s for s in (
         input_size=224, normalization="imagenet", reader="pytorch", has_classifier=True),
     PretrainedSource(
         name="caffe-npy", title="the Caffe AlexNet weights", model="alexnet-caffe",
-        frameworks=("keras", "pytorch"), file_name="bvlc_alexnet.npy", url=None,
-        checksum=None, page="https://www.cs.toronto.edu/~guerzhoy/tf_alexnet/",
-        cache_dir=weights_dir, input_size=227, normalization="caffe", reader="numpy",
-        has_classifier=True),
+        frameworks=("keras", "pytorch"), file_name="bvlc_alexnet.npy", url=None, checksum=None,
+        page="https://www.cs.toronto.edu/~guerzhoy/tf_alexnet/", cache_dir=weights_dir,
+        input_size=227, normalization="caffe", reader="numpy", has_classifier=True),
     PretrainedSource(
         name="keras-vgg16", title="Keras VGG16 ImageNet weights", model="vgg16",
         frameworks=("keras",), file_name="vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
@@ -71,6 +73,7 @@ SOURCES = {s.name: s for s in (
         page="https://keras.io/api/applications/vgg/", cache_dir=keras_models_dir,
         input_size=224, normalization="caffe", reader="keras", has_classifier=False),
 )}
+# fmt: on
 
 # What a reader is: (source, ImageNet spec, --weights path or None, progress) -> the weights in
 # the reader's layout. weights/caffe.py holds the numpy one; each backend registers its own in
@@ -80,8 +83,9 @@ Reader = Callable[[PretrainedSource, Spec, "str | None", bool], dict]
 
 def source_for(framework: str, model: str) -> PretrainedSource | None:
     """The ImageNet weights a (framework, model) fine-tunes from, if any."""
-    return next((s for s in SOURCES.values() if s.model == model and framework in s.frameworks),
-                None)
+    return next(
+        (s for s in SOURCES.values() if s.model == model and framework in s.frameworks), None
+    )
 
 
 def pretrained_rows() -> list[tuple[str, str]]:
@@ -129,11 +133,13 @@ def local_file(path: str | None, source: PretrainedSource) -> Path:
         return cached
     raise WeightsError(
         f"{source.title} are not here: pass --weights path/to/{source.file_name} "
-        f"(from {source.page}), or put the file at {cached}")
+        f"(from {source.page}), or put the file at {cached}"
+    )
 
 
 def download_failed(source: PretrainedSource, reason: str) -> WeightsError:
     return WeightsError(
         f"could not download {source.title} from {source.url} ({reason}). Without internet, "
         f"put {source.file_name} into {source.cache_dir()}/ or pass --weights "
-        f"path/to/{source.file_name}")
+        f"path/to/{source.file_name}"
+    )

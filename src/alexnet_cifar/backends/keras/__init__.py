@@ -19,6 +19,3 @@ from .model import (  # noqa: E402
 from .train import Trainer, resolve_device  # noqa: E402
 
 CHECKPOINT = Trainer.checkpoint_suffix
-
-__all__ = ["CHECKPOINT", "IMAGENET_READERS", "Trainer", "bench", "build", "export_weights",
-           "import_weights", "load_file", "predict_proba", "resolve_device", "save_file"]

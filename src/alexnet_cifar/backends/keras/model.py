@@ -6,13 +6,13 @@ between the two are a name lookup plus the layout changes in weights/port.py.
 
 from __future__ import annotations
 
-import keras
 import numpy as np
+
+import keras
 from keras import layers, ops
 
 from ... import atomic
-from ...arch import (BN_EPS, BN_MOMENTUM, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Init, LayerKind,
-                     Spec)
+from ...arch import BN_EPS, BN_MOMENTUM, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Init, LayerKind, Spec
 from ...errors import ConfigError, WeightsError
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
@@ -36,31 +36,45 @@ class GroupedConv2D(layers.Layer):
     faster than Conv2D(groups=2) on the CPU, which Keras can only run through XLA there.
     """
 
-    def __init__(self, filters, kernel_size, strides=1, groups=2, kernel_initializer=None,
-                 **kwargs):
+    def __init__(
+        self, filters, kernel_size, strides=1, groups=2, kernel_initializer=None, **kwargs
+    ):
         super().__init__(**kwargs)
-        self.filters, self.kernel_size, self.strides, self.groups = \
-            filters, kernel_size, strides, groups
+        self.filters, self.kernel_size, self.strides, self.groups = (
+            filters,
+            kernel_size,
+            strides,
+            groups,
+        )
         self.kernel_initializer = keras.initializers.get(kernel_initializer or "glorot_uniform")
 
     def build(self, input_shape):
         cin = input_shape[-1]
         self.kernel = self.add_weight(
-            name="kernel", shape=(self.kernel_size, self.kernel_size, cin // self.groups,
-                                  self.filters), initializer=self.kernel_initializer)
+            name="kernel",
+            shape=(self.kernel_size, self.kernel_size, cin // self.groups, self.filters),
+            initializer=self.kernel_initializer,
+        )
         self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer="zeros")
 
     def call(self, x):
         xs = ops.split(x, self.groups, axis=-1)
         ks = ops.split(self.kernel, self.groups, axis=-1)
-        y = ops.concatenate([ops.conv(xi, ki, strides=self.strides, padding="valid")
-                             for xi, ki in zip(xs, ks)], axis=-1)
+        y = ops.concatenate(
+            [ops.conv(xi, ki, strides=self.strides, padding="valid") for xi, ki in zip(xs, ks)],
+            axis=-1,
+        )
         return y + self.bias
 
     def get_config(self):
-        return {**super().get_config(), "filters": self.filters,
-                "kernel_size": self.kernel_size, "strides": self.strides, "groups": self.groups,
-                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "groups": self.groups,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        }
 
 
 @keras.saving.register_keras_serializable("alexnet_cifar")
@@ -70,17 +84,21 @@ class LocalResponseNorm(layers.Layer):
 
     def call(self, x):
         import tensorflow as tf
+
         return tf.nn.local_response_normalization(
-            x, depth_radius=LRN_SIZE // 2, alpha=LRN_ALPHA / LRN_SIZE, beta=LRN_BETA, bias=LRN_K)
+            x, depth_radius=LRN_SIZE // 2, alpha=LRN_ALPHA / LRN_SIZE, beta=LRN_BETA, bias=LRN_K
+        )
 
 
 def _adaptive_pool(spec: Spec, h: int, side: int):
     if h == side:
         return None  # at the native input size the map is already side x side
     if h % side:
-        raise ConfigError(f"{spec.name} at {spec.input_size} px ends in a {h}x{h} map; Keras has "
-                          f"no adaptive pooling to {side}x{side} unless {h} is a multiple of "
-                          f"{side}. Use the native input size.")
+        raise ConfigError(
+            f"{spec.name} at {spec.input_size} px ends in a {h}x{h} map; Keras has "
+            f"no adaptive pooling to {side}x{side} unless {h} is a multiple of "
+            f"{side}. Use the native input size."
+        )
     return layers.AveragePooling2D(h // side, h // side, name="avgpool")
 
 
@@ -99,16 +117,21 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
         if info.section == "classifier" and info.index == 0:
             x = layers.Flatten(name="flatten")(x)  # H,W,C order; see weights/port.py
         init = _initializer(layer.init)
+        weighted = dict(kernel_initializer=init, kernel_regularizer=reg, bias_regularizer=reg)
         if kind is LayerKind.CONV:
             if layer.padding:
                 x = layers.ZeroPadding2D(layer.padding, name=f"{name}_pad")(x)
             if layer.groups > 1:
-                x = GroupedConv2D(layer.out, layer.kernel, layer.stride, layer.groups,
-                                  kernel_initializer=init, name=name)(x)
+                x = GroupedConv2D(
+                    layer.out,
+                    layer.kernel,
+                    layer.stride,
+                    layer.groups,
+                    kernel_initializer=init,
+                    name=name,
+                )(x)
             else:
-                x = layers.Conv2D(layer.out, layer.kernel, layer.stride, name=name,
-                                  kernel_initializer=init, kernel_regularizer=reg,
-                                  bias_regularizer=reg)(x)
+                x = layers.Conv2D(layer.out, layer.kernel, layer.stride, name=name, **weighted)(x)
         elif kind is LayerKind.RELU:
             x = layers.ReLU(name=name)(x)
         elif kind is LayerKind.LRN:
@@ -121,8 +144,7 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
         elif kind is LayerKind.DROPOUT:
             x = layers.Dropout(layer.p, name=name)(x)
         elif kind is LayerKind.LINEAR:
-            x = layers.Dense(layer.out, name=name, kernel_initializer=init,
-                             kernel_regularizer=reg, bias_regularizer=reg)(x)
+            x = layers.Dense(layer.out, name=name, **weighted)(x)
         else:
             raise ValueError(f"no Keras layer for {kind.value!r}")
     # Logits in float32 even under a mixed-precision policy.
@@ -135,12 +157,16 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
 # -- weight I/O, the same functions in both backends ----------------------------------------
 def export_weights(model: keras.Model) -> dict:
     """Layer name -> list of arrays, for every layer that holds weights."""
-    return {layer.name: [np.asarray(w) for w in layer.get_weights()]
-            for layer in model.layers if layer.weights}
+    return {
+        layer.name: [np.asarray(w) for w in layer.get_weights()]
+        for layer in model.layers
+        if layer.weights
+    }
 
 
-def import_weights(model: keras.Model, weights: dict, fresh: set[str] | frozenset = frozenset()
-                   ) -> None:
+def import_weights(
+    model: keras.Model, weights: dict, fresh: set[str] | frozenset = frozenset()
+) -> None:
     """Copy ``weights`` (layer name -> arrays) in, every shape checked; only the layers in
     ``fresh`` (a new head) may be missing, and keep their initialisation."""
     own = {layer.name: layer for layer in model.layers if layer.weights}
@@ -162,10 +188,14 @@ def import_weights(model: keras.Model, weights: dict, fresh: set[str] | frozense
 
 def _h5_variables(path) -> dict[str, tuple]:
     import h5py
+
     found = {}
     with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: found.__setitem__(name, obj.shape)
-                     if isinstance(obj, h5py.Dataset) else None)
+        f.visititems(
+            lambda name, obj: (
+                found.__setitem__(name, obj.shape) if isinstance(obj, h5py.Dataset) else None
+            )
+        )
     return found
 
 
@@ -185,8 +215,10 @@ def load_file(path, spec: Spec) -> dict:
                 arrays = [f[f"w{i}"] for i in range(sum(k.startswith("w") for k in f.files))]
             expected = [tuple(w.shape) for w in model.weights]
             if [a.shape for a in arrays] != expected:
-                raise WeightsError(f"{path}: its arrays do not fit Keras {spec.name} "
-                                   f"(batchnorm={spec.batchnorm}, {spec.num_classes} classes)")
+                raise WeightsError(
+                    f"{path}: its arrays do not fit Keras {spec.name} "
+                    f"(batchnorm={spec.batchnorm}, {spec.num_classes} classes)"
+                )
             model.set_weights(arrays)
             return export_weights(model)
         with tempfile.TemporaryDirectory() as tmp:
@@ -197,26 +229,31 @@ def load_file(path, spec: Spec) -> dict:
             missing = sorted(set(expected) - set(found))
             extra = sorted(set(found) - set(expected))
             reshaped = sorted(k for k in set(found) & set(expected) if found[k] != expected[k])
+            shapes = [(k, expected[k], found[k]) for k in reshaped[:3]]
             raise WeightsError(
                 f"{path} does not fit Keras {spec.name} (batchnorm={spec.batchnorm}, "
                 f"{spec.num_classes} classes): missing {missing[:3] or 'none'}, unexpected "
-                f"{extra[:3] or 'none'}, other shapes {[(k, expected[k], found[k]) for k in reshaped[:3]] or 'none'}."
-                " Pass the --model/--batchnorm/--num-classes the file was saved with.")
+                f"{extra[:3] or 'none'}, other shapes {shapes or 'none'}."
+                " Pass the --model/--batchnorm/--num-classes the file was saved with."
+            )
         model.load_weights(path)
     except (OSError, ValueError, KeyError) as exc:
         raise WeightsError(f"{path}: cannot load it into Keras {spec.name} ({exc})") from exc
     return export_weights(model)
 
 
-def read_vgg16(source: PretrainedSource, spec: Spec, path: str | None = None,
-               progress: bool = True) -> dict:
+def read_vgg16(
+    source: PretrainedSource, spec: Spec, path: str | None = None, progress: bool = True
+) -> dict:
     """The registry's reader for ``keras-vgg16``: the ImageNet convolutions of
     keras.applications.VGG16 (include_top=False) by our layer names, kernels unchanged."""
     local = explicit_file(path, source)
     try:
-        vgg = keras.applications.VGG16(include_top=False,
-                                       weights=str(local) if local else "imagenet",
-                                       input_shape=(spec.input_size, spec.input_size, 3))
+        vgg = keras.applications.VGG16(
+            include_top=False,
+            weights=str(local) if local else "imagenet",
+            input_shape=(spec.input_size, spec.input_size, 3),
+        )
     except Exception as exc:  # get_file raises a bare Exception when the download fails
         raise download_failed(source, str(exc)) from exc
     convs = [layer for layer in vgg.layers if isinstance(layer, layers.Conv2D)]
@@ -236,8 +273,15 @@ def predict_proba(model: keras.Model, images, normalization) -> np.ndarray:
     """Softmax probabilities for uint8 NHWC images, through the training input pipeline."""
     from ...preprocess import get_augmentation
     from .pipeline import TFData
-    data = TFData(images, np.zeros(len(images)), model.spec.input_size, normalization,
-                  get_augmentation("none"), model.spec.num_classes)
+
+    data = TFData(
+        images,
+        np.zeros(len(images)),
+        model.spec.input_size,
+        normalization,
+        get_augmentation("none"),
+        model.spec.num_classes,
+    )
     logits = np.asarray(model(data.transform(data.images), training=False))
     e = np.exp(logits - logits.max(1, keepdims=True))
     return e / e.sum(1, keepdims=True)

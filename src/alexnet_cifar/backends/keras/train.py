@@ -7,13 +7,13 @@ import time
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-import keras
 import numpy as np
 import tensorflow as tf
 
+import keras
+
 from ...config import TrainConfig
 from ...errors import ConfigError
-from ...preprocess import get_augmentation, get_normalization
 from ...training.schedule import lr_factor
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
@@ -24,14 +24,19 @@ from .pipeline import TFData
 def resolve_device(name: str) -> str:
     gpus = tf.config.list_physical_devices("GPU")
     if name == "cuda" and not gpus:
-        raise ConfigError("--device cuda: TensorFlow sees no GPU (tensorflow-cpu, or no CUDA "
-                          "build: pip install 'tensorflow[and-cuda]'); use --device cpu or auto")
+        raise ConfigError(
+            "--device cuda: TensorFlow sees no GPU (tensorflow-cpu, or no CUDA "
+            "build: pip install 'tensorflow[and-cuda]'); use --device cpu or auto"
+        )
     return "gpu" if gpus and name in ("auto", "cuda") else "cpu"
 
 
 def software() -> dict:
-    return {"tensorflow": tf.__version__, "keras": keras.__version__,
-            "keras_backend": keras.backend.backend()}
+    return {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras_backend": keras.backend.backend(),
+    }
 
 
 def hardware(device: str) -> dict:
@@ -66,8 +71,10 @@ class TableSchedule(keras.optimizers.schedules.LearningRateSchedule):
 def make_schedule(config: TrainConfig, steps: int) -> TableSchedule:
     """The shared curve (training.schedule.lr_factor) for ``steps`` steps per epoch."""
     total = steps * config.epochs
-    factors = np.array([lr_factor(config.schedule, s, total, steps, config.step_size)
-                        for s in range(total)], dtype=np.float32)
+    factors = np.array(
+        [lr_factor(config.schedule, s, total, steps, config.step_size) for s in range(total)],
+        dtype=np.float32,
+    )
     return TableSchedule(config.lr, factors)
 
 
@@ -112,17 +119,15 @@ class Trainer(TrainerBase):
     def build(self) -> None:
         config = self.config
         self.device = resolve_device(config.device)
-        common = dict(input_size=self.spec.input_size,
-                      normalization=get_normalization(config.normalization_name),
-                      num_classes=config.num_classes, seed=config.seed)
-        self.pipelines = {
-            split: TFData(self.images(split), self.labels(split),
-                          augmentation=get_augmentation(config.augment if split == "train"
-                                                        else "none"), **common)
-            for split in ("train", "val", "test")}
+        self.pipelines = self.input_pipelines(
+            lambda x, y, aug, norm: TFData(
+                x, y, self.spec.input_size, norm, aug, config.num_classes, config.seed
+            )
+        )
         keras.utils.set_random_seed(config.seed)
         keras.mixed_precision.set_global_policy(
-            "mixed_bfloat16" if config.amp and self.device == "gpu" else "float32")
+            "mixed_bfloat16" if config.amp and self.device == "gpu" else "float32"
+        )
         decay = config.weight_decay if config.optimizer in ("sgd", "adam") else 0.0
         self.model = build(self.spec, weight_decay=decay)
 
@@ -135,8 +140,9 @@ class Trainer(TrainerBase):
         config = self.config
         if config.init == "scratch" or config.finetune == "full":
             return []
-        backbone = [layer for layer in self.model.layers
-                    if layer.weights and layer.name not in self.fresh]
+        backbone = [
+            layer for layer in self.model.layers if layer.weights and layer.name not in self.fresh
+        ]
         if config.finetune == "discriminative":
             return [w for layer in backbone for w in layer.trainable_weights]
         for layer in backbone:
@@ -146,19 +152,22 @@ class Trainer(TrainerBase):
     def build_optimizer(self) -> None:
         config = self.config
         self.schedule = make_schedule(config, self.steps)
-        cls, kwargs = {"sgd": (keras.optimizers.SGD, {"momentum": config.momentum}),
-                       "adam": (keras.optimizers.Adam, {}),
-                       "adamw": (keras.optimizers.AdamW, {"weight_decay": config.weight_decay})
-                       }[config.optimizer]
+        cls, kwargs = {
+            "sgd": (keras.optimizers.SGD, {"momentum": config.momentum}),
+            "adam": (keras.optimizers.Adam, {}),
+            "adamw": (keras.optimizers.AdamW, {"weight_decay": config.weight_decay}),
+        }[config.optimizer]
         backbone = self._backbone()
         if backbone:
             cls = _discriminative(cls, backbone, config.backbone_lr_factor)
         self.model.compile(
             optimizer=cls(self.schedule, **kwargs),
-            loss=keras.losses.CategoricalCrossentropy(from_logits=True,
-                                                      label_smoothing=config.label_smoothing),
+            loss=keras.losses.CategoricalCrossentropy(
+                from_logits=True, label_smoothing=config.label_smoothing
+            ),
             metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
-            jit_compile=config.compile)
+            jit_compile=config.compile,
+        )
 
     def set_lr_scale(self, scale: float) -> None:
         self.schedule.scale.assign(scale)
@@ -168,8 +177,9 @@ class Trainer(TrainerBase):
 
     def write_checkpoint(self, path: Path, epochs_done: int) -> None:
         arrays = {f"w{i}": w for i, w in enumerate(self.model.get_weights())}
-        arrays.update({f"o{i}": np.asarray(v)
-                       for i, v in enumerate(self.model.optimizer.variables)})
+        arrays.update(
+            {f"o{i}": np.asarray(v) for i, v in enumerate(self.model.optimizer.variables)}
+        )
         np.savez(path, epochs_done=epochs_done, **arrays)
 
     def read_checkpoint(self, path: Path) -> int:
@@ -184,16 +194,23 @@ class Trainer(TrainerBase):
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
         bs = self.config.batch_size
         stream = self.pipelines["train"].epoch(bs, self.config.seed, epoch, self.steps)
-        history = self.model.fit(stream, epochs=1, steps_per_epoch=self.steps,
-                                 callbacks=[_ReportSteps(progress)], shuffle=False, verbose=0)
-        return {"train_loss": history.history["loss"][-1],
-                "train_accuracy": history.history["accuracy"][-1]}
+        history = self.model.fit(
+            stream,
+            epochs=1,
+            steps_per_epoch=self.steps,
+            callbacks=[_ReportSteps(progress)],
+            shuffle=False,
+            verbose=0,
+        )
+        return {
+            "train_loss": history.history["loss"][-1],
+            "train_accuracy": history.history["accuracy"][-1],
+        }
 
     def predict_logits(self, split: str) -> tuple[np.ndarray, float]:
         data = self.pipelines[split]
         start = time.perf_counter()
-        logits = self.model.predict(data.evaluation(max(self.config.batch_size, 256)),
-                                    verbose=0)
+        logits = self.model.predict(data.evaluation(max(self.config.batch_size, 256)), verbose=0)
         seconds = time.perf_counter() - start
         return np.asarray(logits, np.float32), len(data) / seconds
 

@@ -6,9 +6,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ...bench import images_per_second
-from ...config import TrainConfig
 from ...arch import spec_for
+from ...bench import bench_record, images_per_second
+from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
 from ...runs import environment
 from .model import build
@@ -23,8 +23,14 @@ def _naive_loader(images: np.ndarray, labels: np.ndarray, size: int, batch_size:
     from torchvision import transforms
 
     norm = get_normalization("cifar")
-    tf = transforms.Compose([transforms.Resize(size), transforms.RandomHorizontalFlip(),
-                             transforms.ToTensor(), transforms.Normalize(norm.mean, norm.std)])
+    tf = transforms.Compose(
+        [
+            transforms.Resize(size),
+            transforms.RandomHorizontalFlip(),
+            transforms.ToTensor(),
+            transforms.Normalize(norm.mean, norm.std),
+        ]
+    )
 
     class Arrays(Dataset):
         def __len__(self):
@@ -33,12 +39,19 @@ def _naive_loader(images: np.ndarray, labels: np.ndarray, size: int, batch_size:
         def __getitem__(self, i):
             return tf(Image.fromarray(images[i])), int(labels[i])
 
-    return DataLoader(Arrays(), batch_size=batch_size, shuffle=True, num_workers=2,
-                      drop_last=True, persistent_workers=True)
+    return DataLoader(
+        Arrays(),
+        batch_size=batch_size,
+        shuffle=True,
+        num_workers=2,
+        drop_last=True,
+        persistent_workers=True,
+    )
 
 
-def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int,
-          naive: bool = True) -> dict:
+def bench(
+    config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int, naive: bool = True
+) -> dict:
     device = resolve_device(config.device)
     cuda = device.type == "cuda"
     spec = spec_for(config)
@@ -59,8 +72,12 @@ def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int
         opt.step()
 
     n = min(len(data.x_train), batch_size * (steps + warmup) * 2)
-    pipe = DeviceData(data.x_train[:n], data.y_train[:n], device, spec.input_size,
-                      get_normalization("cifar"), get_augmentation("standard"), cuda)
+
+    def pipeline(x, y, augment):
+        norm, aug = get_normalization("cifar"), get_augmentation(augment)
+        return DeviceData(x, y, device, spec.input_size, norm, aug, cuda)
+
+    pipe = pipeline(data.x_train[:n], data.y_train[:n], "standard")
     gen = torch.Generator().manual_seed(0)
 
     def batches():
@@ -70,14 +87,16 @@ def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int
     stream = batches()
     x0, y0 = next(stream)
     model.train()
-    r = {"framework": "pytorch", "model": spec.name, "input_size": spec.input_size,
-         "batch_size": batch_size, "steps": steps, "warmup": warmup}
-    r["compute_train"] = images_per_second(lambda: train_step(x0, y0), batch_size, steps,
-                                           warmup, sync)
-    r["pipeline_train"] = images_per_second(lambda: train_step(*next(stream)), batch_size,
-                                            steps, warmup, sync)
-    r["pipeline_only"] = images_per_second(lambda: next(stream), batch_size, steps * 4,
-                                           warmup, sync)
+    r = bench_record("pytorch", spec, batch_size, steps, warmup)
+    r["compute_train"] = images_per_second(
+        lambda: train_step(x0, y0), batch_size, steps, warmup, sync
+    )
+    r["pipeline_train"] = images_per_second(
+        lambda: train_step(*next(stream)), batch_size, steps, warmup, sync
+    )
+    r["pipeline_only"] = images_per_second(
+        lambda: next(stream), batch_size, steps * 4, warmup, sync
+    )
     model.eval()
 
     @torch.no_grad()
@@ -85,12 +104,11 @@ def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int
         with autocast():
             model(x)
 
-    eval_pipe = DeviceData(data.x_test[:batch_size], data.y_test[:batch_size], device,
-                           spec.input_size, get_normalization("cifar"), get_augmentation("none"),
-                           cuda)
+    eval_pipe = pipeline(data.x_test[:batch_size], data.y_test[:batch_size], "none")
     r["compute_inference"] = images_per_second(lambda: infer(x0), batch_size, steps, warmup, sync)
     r["pipeline_inference"] = images_per_second(
-        lambda: infer(eval_pipe.transform(eval_pipe.x)), batch_size, steps, warmup, sync)
+        lambda: infer(eval_pipe.transform(eval_pipe.x)), batch_size, steps, warmup, sync
+    )
     if naive:
         model.train()
         loader = _naive_loader(data.x_train[:n], data.y_train[:n], spec.input_size, batch_size)
@@ -101,10 +119,12 @@ def bench(config: TrainConfig, data, *, batch_size: int, steps: int, warmup: int
                     yield x.to(device, non_blocking=True), y.to(device, non_blocking=True)
 
         naive_stream = naive_batches()
-        r["naive_train"] = images_per_second(lambda: train_step(*next(naive_stream)), batch_size,
-                                             steps, warmup, sync)
-        r["naive_pipeline_only"] = images_per_second(lambda: next(naive_stream), batch_size,
-                                                     steps * 4, warmup, sync)
+        r["naive_train"] = images_per_second(
+            lambda: train_step(*next(naive_stream)), batch_size, steps, warmup, sync
+        )
+        r["naive_pipeline_only"] = images_per_second(
+            lambda: next(naive_stream), batch_size, steps * 4, warmup, sync
+        )
         r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
     r["pipeline_over_compute"] = r["pipeline_train"] / r["compute_train"]
     r["software"] = software()

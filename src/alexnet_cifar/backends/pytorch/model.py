@@ -11,9 +11,18 @@ import torch
 from torch import nn
 
 from ... import atomic
-
-from ...arch import (BN_EPS, BN_MOMENTUM, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Init, LayerInfo,
-                     LayerKind, Spec)
+from ...arch import (
+    BN_EPS,
+    BN_MOMENTUM,
+    LRN_ALPHA,
+    LRN_BETA,
+    LRN_K,
+    LRN_SIZE,
+    Init,
+    LayerInfo,
+    LayerKind,
+    Spec,
+)
 from ...errors import WeightsError
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
@@ -21,8 +30,14 @@ from ...weights.registry import PretrainedSource, download_failed, explicit_file
 def _layer(info: LayerInfo) -> nn.Module:
     layer, kind = info.layer, info.layer.kind
     if kind is LayerKind.CONV:
-        return nn.Conv2d(info.in_shape[0], layer.out, layer.kernel, layer.stride, layer.padding,
-                         groups=layer.groups)
+        return nn.Conv2d(
+            info.in_shape[0],
+            layer.out,
+            layer.kernel,
+            layer.stride,
+            layer.padding,
+            groups=layer.groups,
+        )
     if kind is LayerKind.LINEAR:
         return nn.Linear(info.in_shape[0], layer.out)
     if kind is LayerKind.RELU:
@@ -81,12 +96,16 @@ def build(spec: Spec) -> AlexNet:
 # -- weight I/O, the same functions in both backends ----------------------------------------
 def export_weights(model: AlexNet) -> dict:
     """state_dict as float32 NumPy arrays (BatchNorm's batch counter left out)."""
-    return {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()
-            if not k.endswith("num_batches_tracked")}
+    return {
+        k: v.detach().cpu().numpy()
+        for k, v in model.state_dict().items()
+        if not k.endswith("num_batches_tracked")
+    }
 
 
-def import_weights(model: AlexNet, weights: dict, fresh: set[str] | frozenset = frozenset()
-                   ) -> None:
+def import_weights(
+    model: AlexNet, weights: dict, fresh: set[str] | frozenset = frozenset()
+) -> None:
     """Copy ``weights`` (state_dict keys -> arrays) in, every shape checked; only the keys in
     ``fresh`` (a new head) may be missing, and keep their initialisation."""
     own = model.state_dict()
@@ -96,8 +115,9 @@ def import_weights(model: AlexNet, weights: dict, fresh: set[str] | frozenset = 
         if key not in weights:
             raise WeightsError(f"weights lack {key!r} (expected shape {tuple(target.shape)})")
         if tuple(weights[key].shape) != tuple(target.shape):
-            raise WeightsError(f"{key}: expected shape {tuple(target.shape)}, found "
-                               f"{tuple(weights[key].shape)}")
+            raise WeightsError(
+                f"{key}: expected shape {tuple(target.shape)}, found {tuple(weights[key].shape)}"
+            )
     extra = sorted(set(weights) - set(own))
     if extra:
         raise WeightsError(f"weights hold {', '.join(extra[:5])}, which this model lacks")
@@ -117,8 +137,9 @@ def load_file(path, spec: Spec | None = None) -> dict:
     return {k: v.numpy() for k, v in obj.items() if not k.endswith("num_batches_tracked")}
 
 
-def read_torchvision(source: PretrainedSource, spec: Spec, path: str | None = None,
-                     progress: bool = True) -> dict:
+def read_torchvision(
+    source: PretrainedSource, spec: Spec, path: str | None = None, progress: bool = True
+) -> dict:
     """The registry's reader for ``torchvision`` (AlexNet_Weights.IMAGENET1K_V1) as NumPy
     arrays: a local file, else the torch.hub cache, else a download (torch.hub checks the
     hash in the file name)."""
@@ -126,15 +147,23 @@ def read_torchvision(source: PretrainedSource, spec: Spec, path: str | None = No
     if local is not None:
         return load_file(local)
     from torchvision.models import AlexNet_Weights
+
     try:
-        sd = AlexNet_Weights.IMAGENET1K_V1.get_state_dict(progress=progress, check_hash=True,
-                                                         weights_only=True)
+        sd = AlexNet_Weights.IMAGENET1K_V1.get_state_dict(
+            progress=progress, check_hash=True, weights_only=True
+        )
     except (OSError, RuntimeError, ValueError) as exc:  # URLError is an OSError
         raise download_failed(source, str(exc)) from exc
     return {k: v.numpy() for k, v in sd.items()}
 
 
 IMAGENET_READERS = {"torchvision": read_torchvision}
+
+
+def imagenet_categories() -> list[str]:
+    from torchvision.models import AlexNet_Weights
+
+    return list(AlexNet_Weights.IMAGENET1K_V1.meta["categories"])
 
 
 def save_file(model: AlexNet, path) -> None:
@@ -147,7 +176,14 @@ def predict_proba(model: AlexNet, images, normalization) -> np.ndarray:
 
     from ...preprocess import get_augmentation
     from .pipeline import DeviceData
-    data = DeviceData(images, np.zeros(len(images)), torch.device("cpu"), model.spec.input_size,
-                      normalization, get_augmentation("none"))
+
+    data = DeviceData(
+        images,
+        np.zeros(len(images)),
+        torch.device("cpu"),
+        model.spec.input_size,
+        normalization,
+        get_augmentation("none"),
+    )
     with torch.no_grad():
         return torch.softmax(model.eval()(data.transform(data.x)), 1).numpy()

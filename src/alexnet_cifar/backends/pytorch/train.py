@@ -13,7 +13,6 @@ from torch import nn
 
 from ...config import TrainConfig
 from ...errors import ConfigError
-from ...preprocess import get_augmentation, get_normalization
 from ...training.schedule import epoch_seed
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
@@ -25,15 +24,22 @@ def resolve_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("--device cuda: no CUDA device is visible to PyTorch (a CPU-only "
-                          "build, or no GPU); use --device cpu or auto")
+        raise ConfigError(
+            "--device cuda: no CUDA device is visible to PyTorch (a CPU-only "
+            "build, or no GPU); use --device cpu or auto"
+        )
     return torch.device(name)
 
 
 def software() -> dict:
     import torchvision
-    return {"torch": torch.__version__, "torchvision": torchvision.__version__,
-            "cuda": torch.version.cuda, "cudnn": torch.backends.cudnn.version()}
+
+    return {
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "cuda": torch.version.cuda,
+        "cudnn": torch.backends.cudnn.version(),
+    }
 
 
 def hardware(device: torch.device) -> dict:
@@ -61,8 +67,9 @@ def param_groups(config: TrainConfig, model: nn.Module, fresh: set[str]) -> list
 
 def make_optimizer(config: TrainConfig, params) -> torch.optim.Optimizer:
     if config.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum,
-                               weight_decay=config.weight_decay)
+        return torch.optim.SGD(
+            params, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
+        )
     if config.optimizer == "adam":
         return torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
     return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
@@ -75,14 +82,11 @@ class Trainer(TrainerBase):
         config = self.config
         self.device = resolve_device(config.device)
         cuda = self.device.type == "cuda"
-        common = dict(device=self.device, input_size=self.spec.input_size,
-                      normalization=get_normalization(config.normalization_name),
-                      channels_last=cuda)
-        self.pipelines = {
-            split: DeviceData(self.images(split), self.labels(split),
-                              augmentation=get_augmentation(config.augment if split == "train"
-                                                            else "none"), **common)
-            for split in ("train", "val", "test")}
+        self.pipelines = self.input_pipelines(
+            lambda x, y, aug, norm: DeviceData(
+                x, y, self.device, self.spec.input_size, norm, aug, channels_last=cuda
+            )
+        )
         torch.manual_seed(config.seed)
         self.model = build(self.spec).to(self.device)
         if cuda:
@@ -96,10 +100,12 @@ class Trainer(TrainerBase):
         import_weights(self.model, weights, self.fresh)
 
     def build_optimizer(self) -> None:
-        self.optimizer = make_optimizer(self.config,
-                                        param_groups(self.config, self.model, self.fresh))
+        self.optimizer = make_optimizer(
+            self.config, param_groups(self.config, self.model, self.fresh)
+        )
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda step: self.lr_at(step) * self.lr_scale)
+            self.optimizer, lambda step: self.lr_at(step) * self.lr_scale
+        )
 
     def set_lr_scale(self, scale: float) -> None:
         self.lr_scale = scale
@@ -111,9 +117,16 @@ class Trainer(TrainerBase):
         return self.optimizer.param_groups[0]["lr"]
 
     def write_checkpoint(self, path: Path, epochs_done: int) -> None:
-        torch.save({"model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
-                    "scheduler": self.scheduler.state_dict(), "epochs_done": epochs_done,
-                    "config": self.config.to_dict()}, path)
+        torch.save(
+            {
+                "model": self.model.state_dict(),
+                "optimizer": self.optimizer.state_dict(),
+                "scheduler": self.scheduler.state_dict(),
+                "epochs_done": epochs_done,
+                "config": self.config.to_dict(),
+            },
+            path,
+        )
 
     def read_checkpoint(self, path: Path) -> int:
         state = torch.load(path, map_location=self.device, weights_only=True)
@@ -133,8 +146,9 @@ class Trainer(TrainerBase):
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device, dtype=torch.long)
         seen = 0
-        batches = self.pipelines["train"].batches(self.config.batch_size, True, generator,
-                                                  drop_last=True)
+        batches = self.pipelines["train"].batches(
+            self.config.batch_size, True, generator, drop_last=True
+        )
         for step, (x, y) in enumerate(batches):
             with self._autocast():
                 logits = self.forward(x)
@@ -163,8 +177,7 @@ class Trainer(TrainerBase):
             with self._autocast():
                 out.append(self.forward(x).float().cpu())
         seconds = time.perf_counter() - start
-        logits = (torch.cat(out).numpy() if out
-                  else np.zeros((0, self.spec.num_classes), np.float32))
+        logits = torch.cat(out).numpy() if out else np.zeros((0, self.spec.num_classes), np.float32)
         return logits, len(data) / seconds if seconds else float("nan")
 
     def software(self) -> dict:
