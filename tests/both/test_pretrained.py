@@ -144,18 +144,37 @@ def test_vgg16_imagenet_convolutions_and_preprocessing(tmp_path):
 
 
 def test_offline_without_weights_says_where_to_put_them(tmp_path, offline):
+    # each download reached the network and was stopped there by the fixture's block
     with pytest.raises(
         WeightsError,
-        match=r"could not download .*put alexnet-owt-7be5be79.pth "
+        match=r"could not download .*network blocked in tests.*put alexnet-owt-7be5be79.pth "
         r"into .*torch/hub/checkpoints/ or pass --weights",
     ):
         build_model("pytorch", "alexnet", init="imagenet")
     with pytest.raises(WeightsError, match=r"pass --weights path/to/bvlc_alexnet.npy"):
         build_model("keras", "alexnet-caffe", init="imagenet")
-    with pytest.raises(WeightsError, match=r"vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"):
+    with pytest.raises(
+        WeightsError,
+        match=r"network blocked in tests.*vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    ):
         build_model("keras", "vgg16", input_size=32, init="imagenet")
     with pytest.raises(WeightsError, match="no such file"):
         build_model("pytorch", "alexnet", init="imagenet", weights=str(tmp_path / "nope.pth"))
+
+
+def test_the_offline_block_stops_every_downloader(offline):
+    """urllib, torch.hub's own urlopen (bound at its import) and keras' get_file all fail at
+    the socket, so a pretrained test never downloads real weights, internet or not."""
+    import urllib.request
+
+    import keras
+
+    with pytest.raises(OSError, match="network blocked in tests"):
+        urllib.request.urlopen("https://download.pytorch.org/models/alexnet-owt-7be5be79.pth")
+    with pytest.raises(OSError, match="network blocked in tests"):
+        torch.hub.download_url_to_file("https://example.com/w.pth", "/tmp/never-written.pth")
+    with pytest.raises(Exception, match="network blocked in tests"):
+        keras.utils.get_file("never.h5", "https://example.com/never.h5")
 
 
 def test_pretrained_combinations_that_do_not_exist():

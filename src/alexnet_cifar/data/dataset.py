@@ -115,9 +115,22 @@ def load_cifar10(
 ) -> Cifar10:
     """Load CIFAR-10 from the first source found; decode once, then serve from the cache.
 
-    ``verify=False`` skips the md5 checks of the official format (for a user's own data in that
-    format); image folders have no reference checksums and are checked image by image instead.
-    ``url``, ``archive_md5`` and ``member_md5`` default to the official release's.
+    Args:
+        data_dir: cifar-10-python.tar.gz, a cifar-10-batches-py/ folder (or its parent), or an
+            image folder ``train/<class>/*`` + ``test/<class>/*``; default
+            ``$ALEXNET_CIFAR_DATA``, then the cache folder, then a download.
+        cache_dir: where the archive and the decoded arrays are cached (default
+            ``$ALEXNET_CIFAR_CACHE``, else ``$XDG_CACHE_HOME/alexnet-cifar``).
+        download_missing: download the official archive when no local copy is found.
+        verify: check the official files' md5 sums; False reads a user's own data in that
+            format (image folders are checked image by image instead).
+        use_cache: read and write the decoded-array cache.
+        progress: show progress bars.
+        url, archive_md5, member_md5: the download and its checksums (the official release's).
+
+    Returns:
+        uint8 NHWC train and test images with int64 labels, class names and where they came
+        from.
     """
     root = cache.cache_root(cache_dir)
     path = resolve_source(data_dir, root)
