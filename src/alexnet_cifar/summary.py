@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from .arch import Spec
+from .arch import Layer, LayerKind, Spec
 
 
-def describe_layer(layer) -> str:
+def describe_layer(layer: Layer) -> str:
     k = layer.kind
-    if k == "conv":
+    if k is LayerKind.CONV:
         g = f" g{layer.groups}" if layer.groups > 1 else ""
         return f"conv {layer.out}@{layer.kernel}x{layer.kernel}/{layer.stride} p{layer.padding}{g}"
-    if k == "maxpool":
+    if k is LayerKind.MAXPOOL:
         return f"maxpool {layer.kernel}x{layer.kernel}/{layer.stride}"
-    if k == "linear":
+    if k is LayerKind.LINEAR:
         return f"linear {layer.out}"
-    if k == "dropout":
+    if k is LayerKind.DROPOUT:
         return f"dropout {layer.p}"
-    if k == "avgpool":
+    if k is LayerKind.AVGPOOL:
         return f"adaptive avgpool {layer.out}x{layer.out}"
-    return k
+    return k.value
 
 
 def summary_dict(spec: Spec) -> dict:

@@ -72,6 +72,14 @@ def test_summary_json_counts_parameters_in_the_framework(capsys):
     assert info["parameters"] == 57_044_810
     assert info["framework_parameters"] == {"pytorch": 57_044_810}
     assert info["layers"][0]["output_shape"] == [64, 55, 55]
+    assert [r["layer"] for r in info["layers"][:3]] == [
+        "conv 64@11x11/4 p2",
+        "relu",
+        "maxpool 3x3/2",
+    ]
+    assert main(["summary", "--framework", "pytorch", "--model", "alexnet-caffe"]) == 0
+    table = capsys.readouterr().out
+    assert " lrn " in table and "LayerKind" not in table
 
 
 def test_bench_writes_json(tmp_path, fixture_dir, capsys):
