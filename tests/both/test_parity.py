@@ -49,45 +49,19 @@ def test_convert_cli_round_trip(tmp_path, cifar_real, capsys):
     run = tmp_path / "run"
     h5, pt = tmp_path / "w.weights.h5", tmp_path / "back.pt"
     assert main(["convert", "--from", "pytorch", "--to", "keras", str(run), str(h5)]) == 0
-    assert (
-        main(
-            [
-                "convert",
-                "--from",
-                "keras",
-                "--to",
-                "pytorch",
-                str(h5),
-                str(pt),
-                "--model",
-                "alexnet-cifar",
-                "--batchnorm",
-            ]
-        )
-        == 0
-    )
+    back_to_torch = [
+        *"convert --from keras --to pytorch".split(),
+        str(h5),
+        str(pt),
+        *"--model alexnet-cifar --batchnorm".split(),
+    ]
+    assert main(back_to_torch) == 0
     original = torch.load(run / "checkpoint.pt", weights_only=True)["model"]
     back = torch.load(pt, weights_only=True)
     for key in back:
         if not key.endswith("num_batches_tracked"):
             assert torch.equal(original[key], back[key]), key
-    assert (
-        main(
-            [
-                "convert",
-                "--from",
-                "keras",
-                "--to",
-                "pytorch",
-                str(h5),
-                str(pt),
-                "--model",
-                "alexnet-cifar",
-                "--batchnorm",
-            ]
-        )
-        == 2
-    )
+    assert main(back_to_torch) == 2
     assert "exists; pass --force" in capsys.readouterr().err
     assert (
         main(
