@@ -5,6 +5,7 @@ resumed run decides exactly as an uninterrupted one would."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -44,6 +45,14 @@ def lr_factor(
     if schedule == "cosine":
         return 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
     raise ValueError(f"unknown schedule {schedule!r}")
+
+
+def lr_curve(
+    schedule: str, epochs: int, steps_per_ep: int, step_size: int
+) -> Callable[[int], float]:
+    """``lr_factor`` of one run, as a function of the optimizer step alone."""
+    total = steps_per_ep * epochs
+    return lambda step: lr_factor(schedule, step, total, steps_per_ep, step_size)
 
 
 def plateau_scale(records: list[dict]) -> float:

@@ -25,7 +25,7 @@ from ..preprocess import get_augmentation, get_normalization
 from ..runs import RunDir
 from ..weights.registry import new_names
 from .records import results_record, warn_if_at_chance
-from .schedule import epochs_without_improvement, lr_factor, plateau_scale, steps_per_epoch
+from .schedule import epochs_without_improvement, lr_curve, plateau_scale, steps_per_epoch
 from .splits import make_splits
 from .tensorboard import ScalarLog
 
@@ -91,6 +91,8 @@ class Trainer(ABC):
         self.spec = spec_for(config)
         self.splits = make_splits(config, data)
         self.steps = steps_per_epoch(len(self.splits.train), config.batch_size)
+        # the schedule's multiplier of the base learning rate at an optimizer step
+        self.lr_at = lr_curve(config.schedule, config.epochs, self.steps, config.step_size)
         self.fresh = new_names(config.pretrained, self.spec, config.framework)
         self.start_epoch = 0
         self.build()
@@ -149,11 +151,6 @@ class Trainer(ABC):
     def hardware(self) -> dict: ...
 
     # -- shared ----------------------------------------------------------------------------
-    def lr_at(self, step: int) -> float:
-        """The schedule's multiplier of the base learning rate at optimizer step ``step``."""
-        c = self.config
-        return lr_factor(c.schedule, step, self.steps * c.epochs, self.steps, c.step_size)
-
     def input_pipelines(self, make: Callable[[np.ndarray, np.ndarray, Any, Any], Any]) -> dict:
         """``make(images, labels, augmentation, normalization)`` for each split; only the
         training images are augmented."""

@@ -14,7 +14,7 @@ import keras
 
 from ...config import TrainConfig
 from ...errors import ConfigError
-from ...training.schedule import lr_factor
+from ...training.schedule import lr_curve
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
 from .model import build, import_weights
@@ -69,12 +69,9 @@ class TableSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
 
 def make_schedule(config: TrainConfig, steps: int) -> TableSchedule:
-    """The shared curve (training.schedule.lr_factor) for ``steps`` steps per epoch."""
-    total = steps * config.epochs
-    factors = np.array(
-        [lr_factor(config.schedule, s, total, steps, config.step_size) for s in range(total)],
-        dtype=np.float32,
-    )
+    """The shared curve (training.schedule.lr_curve) for ``steps`` steps per epoch."""
+    curve = lr_curve(config.schedule, config.epochs, steps, config.step_size)
+    factors = np.array([curve(s) for s in range(steps * config.epochs)], dtype=np.float32)
     return TableSchedule(config.lr, factors)
 
 
