@@ -1,0 +1,23 @@
+"""Pretrained settings that cannot work fail before any framework is imported."""
+
+import pytest
+
+from alexnet_cifar import TrainConfig
+from alexnet_cifar.errors import ConfigError
+from alexnet_cifar.predict import predict
+
+
+def test_head_finetune_with_the_imagenet_classifier_kept_is_refused():
+    config = TrainConfig(model="alexnet", init="imagenet", num_classes=1000, finetune="head")
+    with pytest.raises(ConfigError, match="leaves nothing to train; use --finetune full"):
+        config.validate()
+    # vgg16's file has no classifier: its whole head is new, so head-only training has work
+    TrainConfig(
+        framework="keras", model="vgg16", init="imagenet", num_classes=1000, finetune="head"
+    ).validate()
+
+
+def test_predict_refuses_vgg16_imagenet_weights_before_building_a_model(tmp_path):
+    config = TrainConfig(framework="keras", model="vgg16", init="imagenet", num_classes=1000)
+    with pytest.raises(ConfigError, match="predict with vgg16 needs a fine-tuned run"):
+        predict([str(tmp_path / "x.png")], config=config)
