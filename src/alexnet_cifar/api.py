@@ -28,6 +28,7 @@ def build_model(
     input_size: int | None = None,
     init: str = "scratch",
     weights: str | None = None,
+    dropout: float = 0.5,
 ) -> Any:
     """A model built from the variant's spec, at its fresh initialisation or ImageNet weights.
 
@@ -37,6 +38,7 @@ def build_model(
         num_classes: outputs; with ``init="imagenet"`` and 1000 the ImageNet classifier is
             kept, otherwise the last layer (for vgg16 the whole head) is new.
         batchnorm: BatchNorm after every convolution (not with ImageNet weights).
+        dropout: the rate of both dropout layers of the classifier.
         input_size: input side in px (default: the variant's own).
         init: ``scratch`` or ``imagenet``.
         weights: a local ImageNet weights file (default: download or cache).
@@ -51,6 +53,7 @@ def build_model(
         model=model,
         num_classes=num_classes,
         batchnorm=batchnorm,
+        dropout=dropout,
         input_size=input_size,
         init=init,
         weights=weights,

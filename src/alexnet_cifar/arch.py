@@ -215,8 +215,8 @@ def _with_batchnorm(features: tuple[Layer, ...]) -> tuple[Layer, ...]:
     return tuple(out)
 
 
-def _classifier(units: int, num_classes: int) -> tuple[Layer, ...]:
-    return (dropout(), linear(units), RELU, dropout(), linear(units), RELU, linear(num_classes))
+def _classifier(units: int, num_classes: int, p: float) -> tuple[Layer, ...]:
+    return (dropout(p), linear(units), RELU, dropout(p), linear(units), RELU, linear(num_classes))
 
 
 def _vgg16_features() -> tuple[Layer, ...]:
@@ -274,13 +274,17 @@ VARIANTS = {
 # fmt: on
 
 
-def get_spec(model: str, num_classes: int = 10, batchnorm: bool = False) -> Spec:
+def get_spec(
+    model: str, num_classes: int = 10, batchnorm: bool = False, dropout: float = 0.5
+) -> Spec:
     """The spec of variant ``model`` with ``num_classes`` outputs, optionally with BatchNorm
-    after every convolution."""
+    after every convolution, and ``dropout`` the rate of both dropout layers."""
     if model not in VARIANTS:
         raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(VARIANTS)}")
     if not isinstance(num_classes, int) or num_classes < 1:
         raise ConfigError(f"num_classes must be a positive integer, got {num_classes!r}")
+    if not 0 <= dropout < 1:
+        raise ConfigError(f"--dropout must be in [0, 1), got {dropout!r}")
     v = VARIANTS[model]
     features = _with_batchnorm(v.features) if batchnorm else v.features
     pool = avgpool(v.avgpool) if v.avgpool else None
@@ -289,7 +293,7 @@ def get_spec(model: str, num_classes: int = 10, batchnorm: bool = False) -> Spec
         v.input_size,
         features,
         pool,
-        _classifier(v.units, num_classes),
+        _classifier(v.units, num_classes, dropout),
         num_classes,
         batchnorm,
         v.notes,
@@ -306,10 +310,11 @@ class ModelSettings(Protocol):
     model: str
     num_classes: int
     batchnorm: bool
+    dropout: float
     input_size: int | None
 
 
 def spec_for(settings: ModelSettings) -> Spec:
-    """The spec a run config asks for: its variant, classes, BatchNorm and input size."""
-    spec = get_spec(settings.model, settings.num_classes, settings.batchnorm)
+    """The spec a run config asks for: its variant, classes, BatchNorm, dropout, input size."""
+    spec = get_spec(settings.model, settings.num_classes, settings.batchnorm, settings.dropout)
     return with_input_size(spec, settings.input_size) if settings.input_size else spec

@@ -24,6 +24,7 @@ MODELS = tuple(VARIANTS)
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
 DEVICES = ("auto", "cpu", "cuda")
+DECAY_SCOPES = ("all", "weights")
 
 
 def option(
@@ -45,8 +46,16 @@ class TrainConfig:
     model: str = option("alexnet", "architecture variant (alexnet is 224 px)", "model", MODELS)
     batchnorm: bool = option(False, "BatchNorm after every convolution", "model")
     num_classes: int = option(10, "outputs", "model")
+    dropout: float = option(0.5, "rate of both dropout layers of the classifier", "model")
     input_size: int | None = option(
         None, "input side in px (default: the model's own: 224, 227 or 32)", "model", metavar="PX"
+    )
+    init_from: str | None = option(
+        None,
+        "start from these weights instead of a random init: a weights file or run folder "
+        "of either framework (anything `convert` reads)",
+        "model",
+        metavar="FILE|RUN_DIR",
     )
     init: str = option(
         "scratch",
@@ -78,7 +87,17 @@ class TrainConfig:
     lr: float = option(0.01, "base learning rate", "optimization")
     momentum: float = option(0.9, "SGD momentum", "optimization")
     weight_decay: float = option(
-        5e-4, "L2 weight decay (coupled, as PyTorch's SGD)", "optimization"
+        5e-4,
+        "weight decay: added to the gradient as in PyTorch's SGD and Adam (coupled); "
+        "AdamW's own decoupled decay",
+        "optimization",
+    )
+    decay_on: str = option(
+        "all",
+        "which parameters decay: all (PyTorch's default) or weights (conv and linear "
+        "kernels; no decay on biases and BatchNorm)",
+        "optimization",
+        DECAY_SCOPES,
     )
     label_smoothing: float = option(0.0, "label smoothing of the cross-entropy", "optimization")
     schedule: str = option(
@@ -166,6 +185,10 @@ class TrainConfig:
                 )
         if self.weight_decay < 0:
             raise ConfigError(f"--weight-decay must be >= 0, got {self.weight_decay!r}")
+        if not 0 <= self.dropout < 1:
+            raise ConfigError(f"--dropout must be in [0, 1), got {self.dropout!r}")
+        if self.init_from is not None and self.init != "scratch":
+            raise ConfigError("--init-from gives the starting weights itself; drop --init imagenet")
         if not 0 <= self.val_fraction < 1:
             raise ConfigError(f"--val-fraction must be in [0, 1), got {self.val_fraction!r}")
         if self.val_fraction == 0 and (self.schedule == "plateau" or self.early_stopping):

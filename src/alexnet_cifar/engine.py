@@ -1,5 +1,6 @@
 """The run engine: check a config, create (or reopen) its run directory, build the backend's
-trainer with its ImageNet weights, fit and evaluate; or re-evaluate a run's checkpoint."""
+trainer with its starting weights (ImageNet, or --init-from), fit and evaluate; or re-evaluate
+a run's checkpoint."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .config import TrainConfig
 from .data import Cifar10
 from .errors import ConfigError
 from .imagenet import imagenet_weights
+from .init_from import initial_weights
 from .runs import RunDir
 from .training.splits import load_data, make_splits
 from .training.trainer import EpochCallback
@@ -47,14 +49,20 @@ def run_training(
     backend = preflight(config, resume)
     data = load_data(config, data, progress)
     make_splits(config, data)  # a batch larger than the data fails before anything is written
+    trainer_cls = backend.Trainer
+    has_checkpoint = (
+        resume and RunDir(config.out).checkpoint(trainer_cls.checkpoint_suffix).exists()
+    )
+    # read and checked before the run folder is made: a bad file leaves nothing behind
+    start = None
+    if config.init_from and not has_checkpoint:
+        start = initial_weights(config.init_from, spec_for(config), config.framework)
     run = RunDir.open(config.out) if resume else RunDir.create(config.out, config)
     if resume:
         run.save_config(config)
-    trainer_cls = backend.Trainer
     with trainer_cls.device_scope(config):
-        pretrained = None
-        has_checkpoint = run.checkpoint(trainer_cls.checkpoint_suffix).exists()
-        if config.init == "imagenet" and not (resume and has_checkpoint):
+        pretrained = start
+        if config.init == "imagenet" and not has_checkpoint:
             pretrained = imagenet_weights(
                 config.framework, spec_for(config), config.weights, progress
             )

@@ -24,6 +24,7 @@ from ..metrics import cross_entropy
 from ..preprocess import get_augmentation, get_normalization
 from ..runs import RunDir
 from ..weights.registry import new_names
+from .optim import decay_rule
 from .records import results_record, warn_if_at_chance
 from .schedule import epochs_without_improvement, lr_curve, plateau_scale, steps_per_epoch
 from .splits import make_splits
@@ -94,6 +95,7 @@ class Trainer(ABC):
         # the schedule's multiplier of the base learning rate at an optimizer step
         self.lr_at = lr_curve(config.schedule, config.epochs, self.steps, config.step_size)
         self.fresh = new_names(config.pretrained, self.spec, config.framework)
+        self.decay = decay_rule(config.optimizer, config.weight_decay, config.decay_on)
         self.start_epoch = 0
         self.build()
         if pretrained is not None:

@@ -102,10 +102,9 @@ def _adaptive_pool(spec: Spec, h: int, side: int):
     return layers.AveragePooling2D(h // side, h // side, name="avgpool")
 
 
-def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
-    """``weight_decay`` > 0 adds the L2 penalty that PyTorch's coupled weight decay applies
-    (gradient += wd * w) to every kernel and bias."""
-    reg = keras.regularizers.L2(weight_decay / 2) if weight_decay else None
+def build(spec: Spec) -> keras.Model:
+    """The Keras model of ``spec``. No layer carries a regularizer: weight decay is the
+    optimizer's (training/optim.py), so the loss is the data loss, as in PyTorch."""
     inputs = keras.Input((spec.input_size, spec.input_size, 3), name="image")
     x = inputs
     for info in spec.layers():
@@ -117,7 +116,6 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
         if info.section == "classifier" and info.index == 0:
             x = layers.Flatten(name="flatten")(x)  # H,W,C order; see weights/port.py
         init = _initializer(layer.init)
-        weighted = dict(kernel_initializer=init, kernel_regularizer=reg, bias_regularizer=reg)
         if kind is LayerKind.CONV:
             if layer.padding:
                 x = layers.ZeroPadding2D(layer.padding, name=f"{name}_pad")(x)
@@ -131,7 +129,9 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
                     name=name,
                 )(x)
             else:
-                x = layers.Conv2D(layer.out, layer.kernel, layer.stride, name=name, **weighted)(x)
+                x = layers.Conv2D(
+                    layer.out, layer.kernel, layer.stride, kernel_initializer=init, name=name
+                )(x)
         elif kind is LayerKind.RELU:
             x = layers.ReLU(name=name)(x)
         elif kind is LayerKind.LRN:
@@ -144,7 +144,7 @@ def build(spec: Spec, weight_decay: float = 0.0) -> keras.Model:
         elif kind is LayerKind.DROPOUT:
             x = layers.Dropout(layer.p, name=name)(x)
         elif kind is LayerKind.LINEAR:
-            x = layers.Dense(layer.out, name=name, **weighted)(x)
+            x = layers.Dense(layer.out, kernel_initializer=init, name=name)(x)
         else:
             raise ValueError(f"no Keras layer for {kind.value!r}")
     # Logits in float32 even under a mixed-precision policy.
@@ -199,6 +199,23 @@ def _h5_variables(path) -> dict[str, tuple]:
     return found
 
 
+def _check_arrays(path, spec: Spec, model: keras.Model, arrays: list) -> None:
+    """The arrays of a checkpoint (in ``model.weights`` order) against the model's: the
+    first layer that differs is named with both shapes."""
+    found = iter(arrays)
+    for layer in model.layers:
+        expected = [tuple(w.shape) for w in layer.weights]
+        got = [tuple(a.shape) for a, _ in zip(found, expected)]
+        if got != expected:
+            raise WeightsError(
+                f"{path} does not fit Keras {spec.name} (batchnorm={spec.batchnorm}, "
+                f"{spec.num_classes} classes): layer {layer.name} expects shapes {expected}, "
+                f"the file holds {got}"
+            )
+    if next(found, None) is not None:
+        raise WeightsError(f"{path} holds more arrays than Keras {spec.name} has weights")
+
+
 def load_file(path, spec: Spec) -> dict:
     """A Keras `.weights.h5` file (from save_file or model.save_weights), or a run checkpoint.
 
@@ -213,12 +230,7 @@ def load_file(path, spec: Spec) -> dict:
         if path.endswith(".npz"):
             with np.load(path) as f:
                 arrays = [f[f"w{i}"] for i in range(sum(k.startswith("w") for k in f.files))]
-            expected = [tuple(w.shape) for w in model.weights]
-            if [a.shape for a in arrays] != expected:
-                raise WeightsError(
-                    f"{path}: its arrays do not fit Keras {spec.name} "
-                    f"(batchnorm={spec.batchnorm}, {spec.num_classes} classes)"
-                )
+            _check_arrays(path, spec, model, arrays)
             model.set_weights(arrays)
             return export_weights(model)
         with tempfile.TemporaryDirectory() as tmp:

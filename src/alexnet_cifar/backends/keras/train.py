@@ -14,10 +14,11 @@ import keras
 
 from ...config import TrainConfig
 from ...errors import ConfigError
-from ...training.schedule import lr_curve
+from ...training.schedule import epoch_seed, lr_curve
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
 from .model import build, import_weights
+from .optim import make_optimizer
 from .pipeline import TFData
 
 
@@ -71,24 +72,8 @@ class TableSchedule(keras.optimizers.schedules.LearningRateSchedule):
 def make_schedule(config: TrainConfig, steps: int) -> TableSchedule:
     """The shared curve (training.schedule.lr_curve) for ``steps`` steps per epoch."""
     curve = lr_curve(config.schedule, config.epochs, steps, config.step_size)
-    factors = np.array([curve(s) for s in range(steps * config.epochs)], dtype=np.float32)
+    factors = np.array([curve(s) for s in range(steps * config.epochs + 1)], dtype=np.float32)
     return TableSchedule(config.lr, factors)
-
-
-def _discriminative(base, backbone, factor: float):
-    """Keras 3 optimizers have no parameter groups, but call update_step once per variable
-    with the learning rate: scaling it there gives the backbone its own rate. The TensorFlow
-    backend passes the underlying tf.Variable, so both it and the Keras variable are known."""
-    ids = {id(v) for v in backbone} | {id(getattr(v, "value", v)) for v in backbone}
-
-    class Discriminative(base):
-        def update_step(self, gradient, variable, learning_rate):
-            if id(variable) in ids:
-                learning_rate = learning_rate * factor
-            return super().update_step(gradient, variable, learning_rate)
-
-    Discriminative.__name__ = f"Discriminative{base.__name__}"
-    return Discriminative
 
 
 class _ReportSteps(keras.callbacks.Callback):
@@ -118,15 +103,16 @@ class Trainer(TrainerBase):
         self.device = resolve_device(config.device)
         self.pipelines = self.input_pipelines(
             lambda x, y, aug, norm: TFData(
-                x, y, self.spec.input_size, norm, aug, config.num_classes, config.seed
+                x, y, self.spec.input_size, norm, aug, config.num_classes
             )
         )
+        # the same seed and flags give the same run: tf.data and every kernel deterministic
+        tf.config.experimental.enable_op_determinism()
         keras.utils.set_random_seed(config.seed)
         keras.mixed_precision.set_global_policy(
             "mixed_bfloat16" if config.amp and self.device == "gpu" else "float32"
         )
-        decay = config.weight_decay if config.optimizer in ("sgd", "adam") else 0.0
-        self.model = build(self.spec, weight_decay=decay)
+        self.model = build(self.spec)
 
     def load_weights(self, weights: dict) -> None:
         import_weights(self.model, weights, self.fresh)
@@ -149,16 +135,16 @@ class Trainer(TrainerBase):
     def build_optimizer(self) -> None:
         config = self.config
         self.schedule = make_schedule(config, self.steps)
-        cls, kwargs = {
-            "sgd": (keras.optimizers.SGD, {"momentum": config.momentum}),
-            "adam": (keras.optimizers.Adam, {}),
-            "adamw": (keras.optimizers.AdamW, {"weight_decay": config.weight_decay}),
-        }[config.optimizer]
-        backbone = self._backbone()
-        if backbone:
-            cls = _discriminative(cls, backbone, config.backbone_lr_factor)
+        optimizer = make_optimizer(
+            config.optimizer,
+            self.schedule,
+            config.momentum,
+            self.decay,
+            self._backbone(),
+            config.backbone_lr_factor,
+        )
         self.model.compile(
-            optimizer=cls(self.schedule, **kwargs),
+            optimizer=optimizer,
             loss=keras.losses.CategoricalCrossentropy(
                 from_logits=True, label_smoothing=config.label_smoothing
             ),
@@ -188,7 +174,17 @@ class Trainer(TrainerBase):
                 v.assign(f[f"o{i}"])
             return int(f["epochs_done"])
 
+    def _reseed_dropout(self, epoch: int) -> None:
+        """Each epoch's dropout masks from (seed, epoch), as PyTorch's: a resumed run repeats."""
+        seed = epoch_seed(self.config.seed, epoch)
+        generators = [
+            layer.seed_generator for layer in self.model.layers if hasattr(layer, "seed_generator")
+        ]
+        for i, generator in enumerate(generators):
+            generator.state.assign(np.array([seed + i, 0], dtype=generator.state.dtype))
+
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
+        self._reseed_dropout(epoch)
         bs = self.config.batch_size
         stream = self.pipelines["train"].epoch(bs, self.config.seed, epoch, self.steps)
         history = self.model.fit(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import torch
 from torch import nn
@@ -78,11 +80,10 @@ def bench(
         return DeviceData(x, y, device, spec.input_size, norm, aug, cuda)
 
     pipe = pipeline(data.x_train[:n], data.y_train[:n], "standard")
-    gen = torch.Generator().manual_seed(0)
 
     def batches():
-        while True:
-            yield from pipe.batches(batch_size, train=True, generator=gen, drop_last=True)
+        for epoch in itertools.count():
+            yield from pipe.epoch(batch_size, 0, epoch, n // batch_size)
 
     stream = batches()
     x0, y0 = next(stream)

@@ -1,15 +1,15 @@
 """The input pipeline without PIL: CIFAR-10 stays uint8 on the device; each batch is gathered,
-augmented, resized and normalized there, in a few tensor ops on the whole batch."""
+warped, resized and normalized there, in a few tensor ops on the whole batch. Which images and
+which warps come from training/plan.py, the same for Keras."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from ...preprocess import Augmentation, Normalization
+from ...training.plan import epoch_plan
 
 
 class DeviceData:
@@ -37,28 +37,33 @@ class DeviceData:
     def __len__(self) -> int:
         return len(self.y)
 
-    def batches(
-        self,
-        batch_size: int,
-        train: bool = False,
-        generator: torch.Generator | None = None,
-        drop_last: bool = False,
-    ):
-        n = len(self)
-        order = torch.randperm(n, generator=generator) if train else torch.arange(n)
-        stop = n - n % batch_size if drop_last else n
-        for start in range(0, stop, batch_size):
-            idx = order[start : start + batch_size].to(self.device)
-            yield self.transform(self.x[idx], train, generator), self.y[idx]
+    def epoch(self, batch_size: int, seed: int, epoch: int, steps: int):
+        """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them."""
+        plan = epoch_plan(len(self), batch_size, steps, self.aug, seed, epoch)
+        for step in range(plan.steps):
+            idx, theta = plan.batch(step)
+            idx = torch.from_numpy(idx).to(self.device)
+            yield self.transform(self.x[idx], theta), self.y[idx]
 
-    def transform(
-        self, images: torch.Tensor, train: bool = False, generator: torch.Generator | None = None
-    ) -> torch.Tensor:
-        """uint8 NHWC -> normalized float NCHW at the model's input size."""
+    def evaluation(self, batch_size: int):
+        """Every image once, in order, only resized."""
+        for start in range(0, len(self), batch_size):
+            yield (
+                self.transform(self.x[start : start + batch_size]),
+                self.y[start : start + batch_size],
+            )
+
+    def transform(self, images: torch.Tensor, theta: np.ndarray | None = None) -> torch.Tensor:
+        """uint8 NHWC -> normalized float NCHW at the model's input size; ``theta`` (N, 2, 3)
+        warps each image first (bilinear, border fill), sampled straight at the output size,
+        so the resize costs nothing extra and no intermediate 224 px copy is made."""
         x = images.permute(0, 3, 1, 2).float().div_(255.0)
-        if train and self.aug.name != "none":
-            x = self._augment_and_resize(x, generator)
+        if theta is not None:
+            theta = torch.from_numpy(theta).to(x)
+            grid = F.affine_grid(theta, [len(x), 3, self.size, self.size], align_corners=False)
+            x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
         elif x.shape[-1] != self.size:
+            # equal to the identity warp: half-pixel centres, the border repeated
             x = F.interpolate(x, size=(self.size, self.size), mode="bilinear", align_corners=False)
         if self.norm.bgr:
             x = x.flip(1)
@@ -66,27 +71,3 @@ class DeviceData:
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         return x
-
-    def _augment_and_resize(self, x: torch.Tensor, generator: torch.Generator | None):
-        """Flip, shift, rotation and zoom as one affine warp per image, sampled straight at the
-        output size: the resize costs nothing extra and no intermediate 224 px copy is made."""
-        b, aug = x.shape[0], self.aug
-
-        def uniform(lo, hi):
-            return torch.rand(b, generator=generator) * (hi - lo) + lo
-
-        angle = uniform(-aug.rotate_deg, aug.rotate_deg) * (math.pi / 180)
-        scale = uniform(1 - aug.zoom, 1 + aug.zoom)
-        flip = (
-            torch.where(torch.rand(b, generator=generator) < 0.5, -1.0, 1.0)
-            if aug.flip
-            else torch.ones(b)
-        )
-        # affine_grid works in [-1, 1] coordinates, so a shift of t of the side is 2t.
-        tx, ty = (uniform(-2 * aug.translate, 2 * aug.translate) for _ in range(2))
-        cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-        theta = torch.stack(
-            [torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1
-        ).to(x)
-        grid = F.affine_grid(theta, [b, 3, self.size, self.size], align_corners=False)
-        return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)

@@ -13,6 +13,7 @@ from torch import nn
 
 from ...config import TrainConfig
 from ...errors import ConfigError
+from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
 from ...training.schedule import epoch_seed
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
@@ -49,30 +50,40 @@ def hardware(device: torch.device) -> dict:
     return info
 
 
-def param_groups(config: TrainConfig, model: nn.Module, fresh: set[str]) -> list[dict]:
+def param_groups(
+    config: TrainConfig, model: nn.Module, fresh: set[str], decay: DecayRule
+) -> list[dict]:
     """Fine-tuning: ``fresh`` parameters (the new head) train at --lr; the pretrained backbone
-    is frozen (head), at --lr (full) or at --lr x --backbone-lr-factor (discriminative)."""
+    is frozen (head), at --lr (full) or at --lr x --backbone-lr-factor (discriminative). Each
+    group is split by the decay training/optim.py gives its parameters."""
     named = dict(model.named_parameters())
     head = [p for n, p in named.items() if n in fresh]
     backbone = [p for n, p in named.items() if n not in fresh]
     if config.init == "scratch" or config.finetune == "full":
-        return [{"params": head + backbone}]
-    if config.finetune == "head":
+        groups = [{"params": head + backbone}]
+    elif config.finetune == "head":
         for p in backbone:
             p.requires_grad_(False)
-        return [{"params": head}]
-    groups = [{"params": head}, {"params": backbone, "lr": config.lr * config.backbone_lr_factor}]
-    return [g for g in groups if g["params"]]
+        groups = [{"params": head}]
+    else:
+        groups = [
+            {"params": head},
+            {"params": backbone, "lr": config.lr * config.backbone_lr_factor},
+        ]
+    split = []
+    for group in groups:
+        by_rate: dict[float, list] = {}
+        for p in group["params"]:
+            by_rate.setdefault(decay.rate_for(p.shape), []).append(p)
+        split += [{**group, "params": ps, "weight_decay": r} for r, ps in by_rate.items()]
+    return split
 
 
-def make_optimizer(config: TrainConfig, params) -> torch.optim.Optimizer:
+def make_optimizer(config: TrainConfig, groups: list[dict]) -> torch.optim.Optimizer:
     if config.optimizer == "sgd":
-        return torch.optim.SGD(
-            params, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
-        )
-    if config.optimizer == "adam":
-        return torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
-    return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+        return torch.optim.SGD(groups, lr=config.lr, momentum=config.momentum)
+    cls = torch.optim.Adam if config.optimizer == "adam" else torch.optim.AdamW
+    return cls(groups, lr=config.lr, betas=ADAM_BETAS, eps=ADAM_EPS)
 
 
 class Trainer(TrainerBase):
@@ -101,7 +112,7 @@ class Trainer(TrainerBase):
 
     def build_optimizer(self) -> None:
         self.optimizer = make_optimizer(
-            self.config, param_groups(self.config, self.model, self.fresh)
+            self.config, param_groups(self.config, self.model, self.fresh, self.decay)
         )
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda step: self.lr_at(step) * self.lr_scale
@@ -139,15 +150,13 @@ class Trainer(TrainerBase):
         return torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.amp)
 
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
-        seed = epoch_seed(self.config.seed, epoch)
-        torch.manual_seed(seed)  # dropout
-        generator = torch.Generator().manual_seed(seed + 1)  # order and augmentation
+        torch.manual_seed(epoch_seed(self.config.seed, epoch))  # dropout
         self.model.train()
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device, dtype=torch.long)
         seen = 0
-        batches = self.pipelines["train"].batches(
-            self.config.batch_size, True, generator, drop_last=True
+        batches = self.pipelines["train"].epoch(
+            self.config.batch_size, self.config.seed, epoch, self.steps
         )
         for step, (x, y) in enumerate(batches):
             with self._autocast():
@@ -173,7 +182,7 @@ class Trainer(TrainerBase):
         self.model.eval()
         data, out = self.pipelines[split], []
         start = time.perf_counter()
-        for x, _ in data.batches(max(self.config.batch_size, 256)):
+        for x, _ in data.evaluation(max(self.config.batch_size, 256)):
             with self._autocast():
                 out.append(self.forward(x).float().cpu())
         seconds = time.perf_counter() - start

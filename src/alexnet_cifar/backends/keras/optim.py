@@ -1,0 +1,91 @@
+"""PyTorch's SGD, Adam and AdamW as Keras optimizers, with the weight decay of
+training/optim.py: the update formulas of torch.optim, step for step, so both frameworks
+follow the same trajectory from the same start (tests/both/test_trajectory.py)."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
+
+
+class TorchSGD(keras.optimizers.SGD):
+    """torch.optim.SGD: ``g += wd * w; buf = momentum * buf + g; w -= lr * buf``."""
+
+    def __init__(self, learning_rate, momentum: float, decay: DecayRule, **kwargs):
+        super().__init__(learning_rate, momentum=float(momentum), **kwargs)
+        self.decay = decay
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = ops.cast(learning_rate, variable.dtype)
+        g = _decayed(self.decay, ops.cast(gradient, variable.dtype), variable, lr)
+        if self.momentum:
+            buf = self.momentums[self._get_variable_index(variable)]
+            self.assign(buf, ops.add(ops.multiply(buf, self.momentum), g))
+            g = buf
+        self.assign_sub(variable, ops.multiply(g, lr))
+
+
+class TorchAdam(keras.optimizers.Adam):
+    """torch.optim.Adam (coupled decay) or AdamW (decoupled):
+    ``w -= lr / (1 - b1^t) * m / (sqrt(v / (1 - b2^t)) + eps)``."""
+
+    def __init__(self, learning_rate, decay: DecayRule, **kwargs):
+        super().__init__(
+            learning_rate, beta_1=ADAM_BETAS[0], beta_2=ADAM_BETAS[1], epsilon=ADAM_EPS, **kwargs
+        )
+        self.decay = decay
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = ops.cast(learning_rate, variable.dtype)
+        g = _decayed(self.decay, ops.cast(gradient, variable.dtype), variable, lr)
+        t = ops.cast(self.iterations + 1, variable.dtype)
+        i = self._get_variable_index(variable)
+        m, v = self._momentums[i], self._velocities[i]
+        self.assign(m, ops.add(ops.multiply(m, self.beta_1), ops.multiply(g, 1 - self.beta_1)))
+        self.assign(
+            v, ops.add(ops.multiply(v, self.beta_2), ops.multiply(ops.square(g), 1 - self.beta_2))
+        )
+        bias1 = 1 - ops.power(ops.cast(self.beta_1, variable.dtype), t)
+        bias2 = 1 - ops.power(ops.cast(self.beta_2, variable.dtype), t)
+        denom = ops.add(ops.sqrt(ops.divide(v, bias2)), self.epsilon)
+        self.assign_sub(variable, ops.divide(ops.multiply(m, lr / bias1), denom))
+
+
+def _decayed(rule: DecayRule, gradient, variable, lr):
+    """The gradient with coupled decay added; decoupled decay is applied to the weight here."""
+    rate = rule.rate_for(variable.shape)
+    if not rate:
+        return gradient
+    if rule.coupled:
+        return ops.add(gradient, ops.multiply(variable, rate))
+    variable.assign(ops.multiply(variable, 1 - lr * rate))
+    return gradient
+
+
+def _discriminative(base, backbone, factor: float):
+    """Keras 3 optimizers have no parameter groups, but call update_step once per variable
+    with the learning rate: scaling it there gives the backbone its own rate. The TensorFlow
+    backend passes the underlying tf.Variable, so both it and the Keras variable are known."""
+    ids = {id(v) for v in backbone} | {id(getattr(v, "value", v)) for v in backbone}
+
+    class Discriminative(base):
+        def update_step(self, gradient, variable, learning_rate):
+            if id(variable) in ids:
+                learning_rate = learning_rate * factor
+            return super().update_step(gradient, variable, learning_rate)
+
+    Discriminative.__name__ = f"Discriminative{base.__name__}"
+    return Discriminative
+
+
+def make_optimizer(
+    name: str, schedule, momentum: float, decay: DecayRule, backbone=(), factor: float = 1.0
+) -> keras.optimizers.Optimizer:
+    """Optimizer ``name`` (sgd, adam, adamw) following ``schedule``; the ``backbone``
+    variables step at ``factor`` times the rate."""
+    cls, kwargs = (TorchSGD, {"momentum": momentum}) if name == "sgd" else (TorchAdam, {})
+    if backbone:
+        cls = _discriminative(cls, backbone, factor)
+    return cls(schedule, decay=decay, **kwargs)

@@ -1,0 +1,79 @@
+"""What an epoch feeds the model, decided once in NumPy for both frameworks: the order of the
+training images and every image's augmentation, as an affine matrix. A backend only gathers the
+images and warps them with the matrix (bilinear, border fill, sampled straight at the model's
+input size), so PyTorch and Keras see the same batches, and a resumed run the same epoch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..preprocess import Augmentation
+from .schedule import epoch_seed
+
+
+@dataclass(frozen=True)
+class EpochPlan:
+    """``order``: indices into the training split, ``steps * batch_size`` of them, in feeding
+    order. ``theta``: per fed image, the 2x3 matrix that maps output coordinates to input
+    coordinates, both in [-1, 1] with pixel corners at +-1 (``torch.nn.functional.affine_grid``
+    with ``align_corners=False``); None when the images are only resized."""
+
+    order: np.ndarray
+    theta: np.ndarray | None
+    batch_size: int
+
+    @property
+    def steps(self) -> int:
+        return len(self.order) // self.batch_size
+
+    def batch(self, step: int) -> tuple[np.ndarray, np.ndarray | None]:
+        part = slice(step * self.batch_size, (step + 1) * self.batch_size)
+        return self.order[part], None if self.theta is None else self.theta[part]
+
+
+def affine_theta(count: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarray | None:
+    """``count`` random warps of ``aug``: a horizontal flip, a shift of up to ``translate`` of
+    the side, a rotation of up to ``rotate_deg`` and a zoom by up to ``zoom``, one matrix each.
+    Every parameter is drawn for every image whatever the policy, so the draws of one policy do
+    not shift when another is switched on."""
+    if aug.name == "none":
+        return None
+    flip = np.where((rng.random(count) < 0.5) & aug.flip, -1.0, 1.0)
+    shift = rng.uniform(-1.0, 1.0, (2, count)) * 2 * aug.translate  # [-1, 1] spans 2 sides
+    angle = np.deg2rad(rng.uniform(-1.0, 1.0, count) * aug.rotate_deg)
+    scale = 1.0 + rng.uniform(-1.0, 1.0, count) * aug.zoom
+    cos, sin = np.cos(angle) / scale, np.sin(angle) / scale
+    theta = np.stack(
+        [np.stack([cos * flip, -sin, shift[0]], 1), np.stack([sin * flip, cos, shift[1]], 1)], 1
+    )
+    return theta.astype(np.float32)
+
+
+def epoch_plan(
+    n: int, batch_size: int, steps: int, aug: Augmentation, seed: int, epoch: int
+) -> EpochPlan:
+    """Epoch ``epoch`` of a run seeded ``seed``: a permutation of the ``n`` training images cut
+    to ``steps`` full batches, and their warps; a function of (seed, epoch) alone."""
+    rng = np.random.default_rng(epoch_seed(seed, epoch))
+    order = rng.permutation(n)[: steps * batch_size].astype(np.int64)
+    return EpochPlan(order, affine_theta(len(order), aug, rng), batch_size)
+
+
+def pixel_transforms(theta: np.ndarray, in_size: int, out_size: int) -> np.ndarray:
+    """``theta`` in pixel units, as TensorFlow's ImageProjectiveTransform reads it: (N, 8)
+    rows ``a0 a1 a2 b0 b1 b2 0 0`` mapping the output pixel (x, y) to the input point
+    ``(a0 x + a1 y + a2, b0 x + b1 y + b2)``, pixel centres at integers."""
+    # output pixel j -> [-1, 1]: (2j + 1) / S - 1; [-1, 1] -> input pixel: (W u + W - 1) / 2
+    to_unit = np.array(
+        [[2 / out_size, 0, 1 / out_size - 1], [0, 2 / out_size, 1 / out_size - 1], [0, 0, 1]]
+    )
+    to_pixel = np.array(
+        [[in_size / 2, 0, (in_size - 1) / 2], [0, in_size / 2, (in_size - 1) / 2], [0, 0, 1]]
+    )
+    full = np.concatenate([theta, np.broadcast_to([0.0, 0.0, 1.0], (len(theta), 1, 3))], 1)
+    pixel = to_pixel @ full.astype(np.float64) @ to_unit
+    return np.concatenate([pixel[:, :2, :].reshape(-1, 6), np.zeros((len(theta), 2))], 1).astype(
+        np.float32
+    )
