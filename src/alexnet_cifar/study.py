@@ -57,21 +57,32 @@ def load_preset(name_or_path: str) -> dict:
     return preset
 
 
+def seed_list(preset: dict, seeds: int | None = None) -> list[int]:
+    """The seed offsets every row runs: ``--seeds`` or the preset's ``seeds:`` (default 1)."""
+    n = seeds if seeds is not None else preset.get("seeds", 1)
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ConfigError(f"--seeds must be a positive integer, got {n!r}")
+    return list(range(n))
+
+
 def row_configs(
     preset: dict,
     out: Path,
     only: list[str] | None = None,
     data_dir: str | None = None,
     weights_dir: str | None = None,
-) -> dict[str, TrainConfig]:
-    """Every row's validated config; a bad preset fails here, before any training."""
+    seeds: int | None = None,
+) -> dict[str, dict[int, TrainConfig]]:
+    """Every row's validated config per seed (row -> seed -> config, the run in
+    ``runs/<row>/seed-<seed>``); a bad preset fails here, before any training."""
     rows = preset["rows"]
     unknown = sorted(set(only or []) - set(rows))
     if unknown:
         raise ConfigError(
             f"--only {', '.join(unknown)}: not rows of preset {preset['name']} ({', '.join(rows)})"
         )
-    configs = {}
+    offsets = seed_list(preset, seeds)
+    configs: dict[str, dict[int, TrainConfig]] = {}
     for name, fields in rows.items():
         if only and name not in only:
             continue
@@ -79,17 +90,41 @@ def row_configs(
             config = TrainConfig.from_dict({**preset["defaults"], **(fields or {})})
         except TypeError as exc:
             raise ConfigError(f"preset {preset['name']}, row {name}: {exc}") from exc
-        config = replace(config, out=str(out / "runs" / name), data_dir=data_dir)
+        config = replace(config, data_dir=data_dir)
         source = config.pretrained
         if source and weights_dir and config.weights is None:
             candidate = Path(weights_dir) / source.file_name
             if candidate.is_file():
                 config.weights = str(candidate)
         try:
-            configs[name] = config.validate()
+            config.validate()
         except ConfigError as exc:
             raise ConfigError(f"preset {preset['name']}, row {name}: {exc}") from exc
+        configs[name] = {}
+        for offset in offsets:
+            seed = config.seed + offset
+            configs[name][seed] = replace(
+                config, seed=seed, out=str(out / "runs" / name / f"seed-{seed}")
+            )
     return configs
+
+
+def shared_start(config: TrainConfig, out: Path) -> str:
+    """The initial-weights file every scratch row of this model and seed starts from (a
+    ``shared_init: true`` preset), made once by the row's framework and kept in the study."""
+    from .arch import spec_for
+    from .backends import get_backend
+
+    spec = spec_for(config)
+    suffix = ".pt" if config.framework == "pytorch" else ".weights.h5"
+    key = f"{spec.name}{'-bn' if spec.batchnorm else ''}-{spec.input_size}px-seed-{config.seed}"
+    for existing in (out / "init").glob(f"{key}.*"):
+        return str(existing)
+    path = out / "init" / f"{key}{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    backend = get_backend(config.framework)
+    backend.save_file(backend.build(spec, seed=config.seed), path)
+    return str(path)
 
 
 class StudyRecord:
@@ -111,18 +146,16 @@ def run_study(
     *,
     only: list[str] | None = None,
     resume: bool = False,
+    seeds: int | None = None,
     data=None,
     data_dir: str | None = None,
     weights_dir: str | None = None,
     progress: bool = True,
     echo=print,
 ) -> dict:
-    from .api import train
-    from .runs import RunDir
-
     out = Path(out)
     preset = load_preset(preset_name)
-    configs = row_configs(preset, out, only, data_dir, weights_dir)
+    configs = row_configs(preset, out, only, data_dir, weights_dir, seeds)
     record_file = StudyRecord(out)
     if record_file.path.exists() and not resume:
         raise ConfigError(
@@ -139,35 +172,67 @@ def run_study(
         from .data import load_cifar10
 
         data = load_cifar10(data_dir, progress=progress)
-    for i, (name, config) in enumerate(configs.items(), 1):
-        run = RunDir(config.out)
-        previous = record["rows"].get(name, {})
-        if previous.get("status") == "completed" and run.results_file.exists():
-            echo(f"[{i}/{len(configs)}] {name}: done already, kept")
-            continue
-        echo(f"[{i}/{len(configs)}] {name}: {config.framework} {config.model} ({config.init})")
-        try:
-            train(config, data=data, resume=run.config_file.exists(), progress=progress)
-            entry = {"status": "completed"}
-        except WeightsError as exc:
-            entry = {"status": "skipped", "reason": str(exc)}
-            if not run.metrics():  # nothing trained: leave no half-made run behind
-                shutil.rmtree(run.path, ignore_errors=True)
-        except KeyboardInterrupt:
-            record["rows"][name] = {"status": "interrupted", "run_dir": f"runs/{name}"}
+    for i, (name, per_seed) in enumerate(configs.items(), 1):
+        row = record["rows"].setdefault(name, {})
+        runs = row.setdefault("seeds", {})
+        for seed, config in per_seed.items():
+            label = f"[{i}/{len(configs)}] {name} seed {seed}"
+            if runs.get(str(seed), {}).get("status") == "completed":
+                echo(f"{label}: done already, kept")
+                continue
+            echo(f"{label}: {config.framework} {config.model} ({config.init})")
+            if preset.get("shared_init") and config.init == "scratch" and not config.init_from:
+                config = replace(config, init_from=shared_start(config, out))
+            try:
+                entry = _run_row(config, data, progress)
+            except KeyboardInterrupt:
+                runs[str(seed)] = {"status": "interrupted", "run_dir": _relative(config, out)}
+                _summarize(row)
+                record_file.save(record)
+                raise
+            runs[str(seed)] = {**entry, "run_dir": _relative(config, out)}
+            _summarize(row)
             record_file.save(record)
-            raise
-        except AlexNetCifarError as exc:
-            entry = {"status": "failed", "reason": str(exc)}
-        except Exception as exc:  # one broken row must not lose the others' results
-            entry = {
-                "status": "failed",
-                "reason": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc(limit=5),
-            }
-        entry["run_dir"] = f"runs/{name}"
-        record["rows"][name] = entry
-        record_file.save(record)
-        if entry["status"] != "completed":
-            echo(f"    {entry['status']}: {entry['reason']}")
+            if entry["status"] != "completed":
+                echo(f"    {entry['status']}: {entry['reason']}")
+                if entry["status"] == "skipped":
+                    break  # the same weights are missing for every seed
     return record
+
+
+def _relative(config: TrainConfig, out: Path) -> str:
+    return Path(config.out).relative_to(out).as_posix()
+
+
+def _run_row(config: TrainConfig, data, progress: bool) -> dict:
+    """One (row, seed) run: completed, skipped (ImageNet weights missing) or failed."""
+    from .api import train
+    from .runs import RunDir
+
+    run = RunDir(config.out)
+    try:
+        train(config, data=data, resume=run.config_file.exists(), progress=progress)
+        return {"status": "completed"}
+    except WeightsError as exc:
+        if not run.metrics():  # nothing trained: leave no half-made run behind
+            shutil.rmtree(run.path, ignore_errors=True)
+        return {"status": "skipped", "reason": str(exc)}
+    except AlexNetCifarError as exc:
+        return {"status": "failed", "reason": str(exc)}
+    except Exception as exc:  # one broken row must not lose the others' results
+        return {
+            "status": "failed",
+            "reason": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(limit=5),
+        }
+
+
+def _summarize(row: dict) -> None:
+    """A row's status over its seeds: completed when every seed is, else the first other
+    status and its reason."""
+    others = [r for r in row["seeds"].values() if r["status"] != "completed"]
+    row["status"] = others[0]["status"] if others else "completed"
+    if others and others[0].get("reason"):
+        row["reason"] = others[0]["reason"]
+    else:
+        row.pop("reason", None)

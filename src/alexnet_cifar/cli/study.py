@@ -16,7 +16,7 @@ def register(sub) -> None:
         "study",
         help="run the comparison matrix from a preset, then write the report",
         description="Run every row of a preset (scratch vs pretrained, PyTorch vs Keras) into "
-        "DIR/runs/<row>/, record each row's status in DIR/study.json, and write "
+        "DIR/runs/<row>/seed-<seed>/, record each row's status in DIR/study.json, and write "
         "the report into DIR/report/. Rows whose ImageNet weights are missing are "
         "skipped with the reason; a failing row does not stop the others.",
         epilog="presets: smoke (minutes on a CPU, numbers meaningless), quick (32 px scratch "
@@ -35,6 +35,13 @@ def register(sub) -> None:
         "--weights-dir",
         metavar="DIR",
         help="folder holding " + ", ".join(s.file_name for s in SOURCES.values()),
+    )
+    st.add_argument(
+        "--seeds",
+        type=int,
+        metavar="N",
+        help="run every row with N seeds (seed, seed+1, ...); default: the preset's "
+        "seeds: key, else 1. The report shows mean, spread and paired tests over seeds",
     )
     add_lang_arg(st)
     options.add_data_args(st)
@@ -57,13 +64,19 @@ def run(args: argparse.Namespace) -> int:
 
     # every row's config is checked before the data is even loaded
     row_configs(
-        load_preset(args.preset), Path(args.out), args.only, args.data_dir, args.weights_dir
+        load_preset(args.preset),
+        Path(args.out),
+        args.only,
+        args.data_dir,
+        args.weights_dir,
+        args.seeds,
     )
     record = run_study(
         args.preset,
         args.out,
         only=args.only,
         resume=args.resume,
+        seeds=args.seeds,
         data=options.load_data(args),
         data_dir=args.data_dir,
         weights_dir=args.weights_dir,

@@ -102,9 +102,12 @@ def _adaptive_pool(spec: Spec, h: int, side: int):
     return layers.AveragePooling2D(h // side, h // side, name="avgpool")
 
 
-def build(spec: Spec) -> keras.Model:
-    """The Keras model of ``spec``. No layer carries a regularizer: weight decay is the
-    optimizer's (training/optim.py), so the loss is the data loss, as in PyTorch."""
+def build(spec: Spec, seed: int | None = None) -> keras.Model:
+    """The Keras model of ``spec``, its initialisation drawn from ``seed`` when given. No
+    layer carries a regularizer: weight decay is the optimizer's (training/optim.py), so the
+    loss is the data loss, as in PyTorch."""
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
     inputs = keras.Input((spec.input_size, spec.input_size, 3), name="image")
     x = inputs
     for info in spec.layers():

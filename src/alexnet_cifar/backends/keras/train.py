@@ -108,11 +108,10 @@ class Trainer(TrainerBase):
         )
         # the same seed and flags give the same run: tf.data and every kernel deterministic
         tf.config.experimental.enable_op_determinism()
-        keras.utils.set_random_seed(config.seed)
         keras.mixed_precision.set_global_policy(
             "mixed_bfloat16" if config.amp and self.device == "gpu" else "float32"
         )
-        self.model = build(self.spec)
+        self.model = build(self.spec, config.seed)
 
     def load_weights(self, weights: dict) -> None:
         import_weights(self.model, weights, self.fresh)

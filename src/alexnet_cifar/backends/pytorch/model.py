@@ -89,7 +89,10 @@ class AlexNet(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 
 
-def build(spec: Spec) -> AlexNet:
+def build(spec: Spec, seed: int | None = None) -> AlexNet:
+    """The model of ``spec``, its initialisation drawn from ``seed`` when given."""
+    if seed is not None:
+        torch.manual_seed(seed)
     return AlexNet(spec)
 
 

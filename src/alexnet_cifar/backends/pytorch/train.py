@@ -98,8 +98,7 @@ class Trainer(TrainerBase):
                 x, y, self.device, self.spec.input_size, norm, aug, channels_last=cuda
             )
         )
-        torch.manual_seed(config.seed)
-        self.model = build(self.spec).to(self.device)
+        self.model = build(self.spec, config.seed).to(self.device)
         if cuda:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.forward = torch.compile(self.model) if config.compile else self.model
