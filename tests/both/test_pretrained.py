@@ -254,7 +254,7 @@ def test_discriminative_uses_two_learning_rates(pth):
 
 def test_keras_discriminative_optimizer_scales_the_backbone_step():
     import keras
-    from alexnet_cifar.backends.keras.train import _discriminative
+    from alexnet_cifar.backends.keras.optim import _discriminative
 
     a = keras.Variable(np.ones(3, np.float32), name="backbone")
     b = keras.Variable(np.ones(3, np.float32), name="head")

@@ -204,18 +204,16 @@ def _h5_variables(path) -> dict[str, tuple]:
 
 def _check_arrays(path, spec: Spec, model: keras.Model, arrays: list) -> None:
     """The arrays of a checkpoint (in ``model.weights`` order) against the model's: the
-    first layer that differs is named with both shapes."""
-    found = iter(arrays)
-    for layer in model.layers:
-        expected = [tuple(w.shape) for w in layer.weights]
-        got = [tuple(a.shape) for a, _ in zip(found, expected)]
-        if got != expected:
+    first variable that differs is named with both shapes."""
+    for i, variable in enumerate(model.weights):
+        found = tuple(arrays[i].shape) if i < len(arrays) else None
+        if found != tuple(variable.shape):
             raise WeightsError(
                 f"{path} does not fit Keras {spec.name} (batchnorm={spec.batchnorm}, "
-                f"{spec.num_classes} classes): layer {layer.name} expects shapes {expected}, "
-                f"the file holds {got}"
+                f"{spec.num_classes} classes): {variable.path} expects shape "
+                f"{tuple(variable.shape)}, the file holds {found or 'nothing'}"
             )
-    if next(found, None) is not None:
+    if len(arrays) > len(model.weights):
         raise WeightsError(f"{path} holds more arrays than Keras {spec.name} has weights")
 
 
