@@ -58,3 +58,17 @@ def mcnemar_exact(a_correct, b_correct) -> dict:
     n = only_a + only_b
     p = 1.0 if n == 0 else float(binomtest(min(only_a, only_b), n, 0.5).pvalue)
     return {"only_a": only_a, "only_b": only_b, "p_value": p}
+
+
+def paired_difference(a: list[float], b: list[float], level: float = 0.95) -> dict | None:
+    """``b - a`` over paired runs (the same seeds): its mean, the t-interval of the mean and
+    the paired t-test's p-value; None with fewer than two pairs (no spread to judge by)."""
+    from scipy import stats
+
+    d = np.asarray(b, np.float64) - np.asarray(a, np.float64)
+    if len(d) < 2:
+        return None
+    mean, sd = float(d.mean()), float(d.std(ddof=1))
+    half = float(stats.t.ppf((1 + level) / 2, len(d) - 1) * sd / np.sqrt(len(d)))
+    p = 1.0 if sd == 0 and mean == 0 else float(stats.ttest_rel(b, a).pvalue) if sd else 0.0
+    return {"n": len(d), "mean": mean, "sd": sd, "ci": (mean - half, mean + half), "p_value": p}

@@ -216,6 +216,8 @@ def _run_row(config: TrainConfig, data, progress: bool) -> dict:
     except WeightsError as exc:
         if not run.metrics():  # nothing trained: leave no half-made run behind
             shutil.rmtree(run.path, ignore_errors=True)
+            if run.path.parent.is_dir() and not any(run.path.parent.iterdir()):
+                run.path.parent.rmdir()
         return {"status": "skipped", "reason": str(exc)}
     except AlexNetCifarError as exc:
         return {"status": "failed", "reason": str(exc)}

@@ -28,10 +28,17 @@ def test_every_builtin_preset_has_the_seven_rows_and_valid_configs(tmp_path):
         preset = study_mod.load_preset(name)
         assert tuple(preset["rows"]) == ROWS
         configs = study_mod.row_configs(preset, tmp_path)
-        assert configs["scratch-pytorch"].framework == "pytorch"
-    fair = study_mod.row_configs(study_mod.load_preset("fair"), tmp_path)
+        assert configs["scratch-pytorch"][0].framework == "pytorch"
+    fair_preset = study_mod.load_preset("fair")
+    fair = study_mod.row_configs(fair_preset, tmp_path)
     recipe = lambda c: (c.optimizer, c.lr, c.schedule, c.augment, c.epochs, c.batch_size)  # noqa
-    assert recipe(fair["scratch-pytorch"]) == recipe(fair["scratch-keras"])
+    assert recipe(fair["scratch-pytorch"][0]) == recipe(fair["scratch-keras"][0])
+    assert fair_preset["shared_init"] is True and list(fair["scratch-keras"]) == [0, 1, 2]
+    quick = study_mod.row_configs(study_mod.load_preset("quick"), tmp_path, seeds=2)
+    assert {s: c.out for s, c in quick["scratch-keras"].items()} == {
+        0: str(tmp_path / "runs" / "scratch-keras" / "seed-0"),
+        1: str(tmp_path / "runs" / "scratch-keras" / "seed-1"),
+    }
 
 
 @pytest.mark.slow
@@ -78,7 +85,7 @@ def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypat
         assert (out / "report" / f"report.{lang}.html").stat().st_size > 10_000
     md = (out / "report" / "report.en.md").read_text()
     assert "| vgg16-keras |  |  |  | skipped |" in md
-    assert md.count("| 200 |") == 6  # six finished rows, each on the same 200 test images
+    assert md.count("| 1 | 1 |") == 6  # six finished rows, one seed and one epoch each
 
 
 def test_interrupted_study_resumes_without_redoing_finished_rows(tmp_path, cifar_real, monkeypatch):
@@ -107,12 +114,12 @@ def test_interrupted_study_resumes_without_redoing_finished_rows(tmp_path, cifar
     assert record["rows"]["b"]["status"] == "interrupted"
     with pytest.raises(ConfigError, match="already holds a study; continue it with --resume"):
         study_mod.run_study(str(preset), out, data=cifar_real, progress=False)
-    mtime = (out / "runs" / "a" / "results.json").stat().st_mtime_ns
+    mtime = (out / "runs" / "a" / "seed-0" / "results.json").stat().st_mtime_ns
     study_mod.run_study(
         str(preset), out, resume=True, data=cifar_real, progress=False, echo=lambda m: 0
     )
-    assert calls[2:] == [str(out / "runs" / "b")]
-    assert (out / "runs" / "a" / "results.json").stat().st_mtime_ns == mtime
+    assert calls[2:] == [str(out / "runs" / "b" / "seed-1")]
+    assert (out / "runs" / "a" / "seed-0" / "results.json").stat().st_mtime_ns == mtime
     assert json.loads((out / "study.json").read_text())["rows"]["b"]["status"] == "completed"
 
 
@@ -149,3 +156,28 @@ def test_bad_presets_fail_before_any_work(tmp_path, capsys):
     )
     assert "--only nosuchrow: not rows of preset smoke" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
+
+
+def test_shared_init_starts_both_frameworks_from_one_file_per_seed(tmp_path, cifar_real):
+    preset = tmp_path / "shared.yaml"
+    preset.write_text(
+        "shared_init: true\nseeds: 2\n"
+        "defaults: {epochs: 1, batch_size: 16, limit_train: 100, limit_test: 40, "
+        "model: alexnet-cifar, device: cpu, lr: 1.0e-12}\n"
+        "rows:\n  t: {framework: pytorch}\n  k: {framework: keras}\n"
+    )
+    out = tmp_path / "s"
+    record = study_mod.run_study(
+        str(preset), out, data=cifar_real, progress=False, echo=lambda m: 0
+    )
+    assert {r["status"] for r in record["rows"].values()} == {"completed"}
+    files = sorted(p.name for p in (out / "init").iterdir())
+    assert files == ["alexnet-cifar-32px-seed-0.pt", "alexnet-cifar-32px-seed-1.pt"]
+    for seed in (0, 1):
+        starts = {
+            json.loads((out / "runs" / row / f"seed-{seed}" / "config.json").read_text())[
+                "init_from"
+            ]
+            for row in ("t", "k")
+        }
+        assert starts == {str(out / "init" / f"alexnet-cifar-32px-seed-{seed}.pt")}

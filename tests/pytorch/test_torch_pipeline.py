@@ -8,6 +8,7 @@ F = torch.nn.functional
 
 from alexnet_cifar.backends.pytorch.pipeline import DeviceData  # noqa: E402
 from alexnet_cifar.preprocess import get_augmentation, get_normalization  # noqa: E402
+from alexnet_cifar.training.plan import affine_theta  # noqa: E402
 
 
 def data(aug="none", norm="cifar", size=32, n=8):
@@ -57,33 +58,27 @@ def test_resize_to_model_input_is_bilinear():
 
 def test_flip_augmentation_flips_some_images_exactly():
     d, _ = data(aug="flip")
-    plain = d.transform(d.x)
-    flipped = d.transform(d.x, train=True, generator=torch.Generator().manual_seed(0))
+    theta = affine_theta(8, get_augmentation("flip"), np.random.default_rng(0))
+    plain, flipped = d.transform(d.x), d.transform(d.x, theta)
     same = [torch.allclose(flipped[i], plain[i], atol=1e-5) for i in range(8)]
     mirrored = [torch.allclose(flipped[i], plain[i].flip(-1), atol=1e-5) for i in range(8)]
     assert all(s or m for s, m in zip(same, mirrored)) and any(mirrored) and any(same)
 
 
-def test_standard_augmentation_is_seeded_and_varies_per_image():
-    d, _ = data(aug="standard", size=64)
-    a = d.transform(d.x, True, torch.Generator().manual_seed(5))
-    b = d.transform(d.x, True, torch.Generator().manual_seed(5))
-    c = d.transform(d.x, True, torch.Generator().manual_seed(6))
-    assert a.shape == (8, 3, 64, 64)
-    torch.testing.assert_close(a, b)
-    assert not torch.allclose(a, c)
+def test_an_epoch_is_a_function_of_seed_and_epoch_alone():
+    d, _ = data(aug="standard", size=64, n=10)
+    a = list(d.epoch(4, 5, 0, 2))
+    b = list(d.epoch(4, 5, 0, 2))
+    c = list(d.epoch(4, 5, 1, 2))
+    assert a[0][0].shape == (4, 3, 64, 64) and len(a) == 2
+    for (xa, ya), (xb, yb) in zip(a, b):
+        torch.testing.assert_close(xa, xb)
+        torch.testing.assert_close(ya, yb)
+    assert not torch.allclose(a[0][0], c[0][0])
 
 
-def test_batches_cover_the_data_once_per_epoch():
+def test_an_epoch_takes_each_image_at_most_once_and_evaluation_all_in_order():
     d, _ = data(n=10)
-    labels = torch.cat(
-        [y for _, y in d.batches(3, train=True, generator=torch.Generator().manual_seed(0))]
-    )
-    assert sorted(labels.tolist()) == list(range(10))
-    kept = sum(
-        len(y)
-        for _, y in d.batches(
-            3, train=True, drop_last=True, generator=torch.Generator().manual_seed(0)
-        )
-    )
-    assert kept == 9
+    labels = torch.cat([y for _, y in d.epoch(3, 0, 0, 3)])
+    assert len(labels) == 9 and len(set(labels.tolist())) == 9  # full batches only
+    assert torch.cat([y for _, y in d.evaluation(3)]).tolist() == list(range(10))

@@ -1,14 +1,16 @@
-"""Read a study (or any folder of run directories) into plain rows for the report."""
+"""Read a study (or any folder of run directories) into plain rows for the report: each row
+holds its runs (one per seed), their mean and spread, and the paired comparisons."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ConfigError
-from ..metrics import bootstrap_ci, mcnemar_exact
+from ..metrics import bootstrap_ci, mcnemar_exact, paired_difference
 
 SCRATCH_VS_PRETRAINED = [
     ("scratch-pytorch", "imagenet-pytorch"),
@@ -22,50 +24,105 @@ PYTORCH_VS_KERAS = [
     ("imagenet-pytorch", "torchvision-keras"),
     ("caffe-pytorch", "caffe-keras"),
 ]
+# an absolute path of the machine a run was made on (not inside a URL)
+_MACHINE_PATH = re.compile(r"(?<![\w:/.~])/(?:[\w.\-~]+/)+([\w.\-~]+)")
 
 
-def _run_dirs(root: Path) -> dict[str, Path]:
+def redact(text: str) -> str:
+    """``text`` with the machine's folders cut from every absolute path: a committed report
+    names files, not the directories of whoever ran it."""
+    return _MACHINE_PATH.sub(lambda m: f".../{m.group(1)}", text)
+
+
+def _study_runs(root: Path, study: dict) -> dict[str, list[Path]]:
+    """Row -> its finished run folders, from study.json (one per seed; an older study.json
+    has one run_dir per row), else every folder under runs/ (or root) with a results.json."""
+    found: dict[str, list[Path]] = {}
+    for name, entry in study.get("rows", {}).items():
+        runs = entry.get("seeds", {"0": entry}).values()
+        paths = [root / r.get("run_dir", f"runs/{name}") for r in runs]
+        paths = [p for p in paths if (p / "results.json").is_file()]
+        if paths:
+            found[name] = paths
+    if found or study.get("rows"):
+        return found
     for base in (root / "runs", root):
-        found = (
-            {p.name: p for p in sorted(base.iterdir()) if (p / "results.json").is_file()}
-            if base.is_dir()
-            else {}
-        )
-        if found:
-            return found
+        if base.is_dir():
+            runs = {p.name: [p] for p in sorted(base.iterdir()) if (p / "results.json").is_file()}
+            if runs:
+                return runs
     return {}
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc}); re-run `evaluate` on the run") from exc
+
+
+def _read_run(path: Path) -> dict:
+    r = _read_json(path / "results.json")
+    metrics_file = path / "metrics.jsonl"
+    metrics = (
+        [json.loads(line) for line in metrics_file.read_text().splitlines() if line.strip()]
+        if metrics_file.exists()
+        else []
+    )
+    correct = np.array(r["test_predictions"]) == np.array(r["test_labels"])
+    return {**r, "correct": correct, "metrics": metrics}
+
+
+def seed_of(run: dict) -> int:
+    return run.get("config", {}).get("seed", 0)
+
+
+def _row(name: str, runs: list[dict]) -> dict:
+    """One row over its seeds: the mean accuracy with its spread, a bootstrap interval over
+    the test images of the per-image mean correctness, per-class means, median timings."""
+    accs = np.array([r["test_accuracy"] for r in runs])
+    same_images = all(r["test_indices"] == runs[0]["test_indices"] for r in runs)
+    correct = np.mean([r["correct"] for r in runs], axis=0) if same_images else runs[0]["correct"]
+    epochs = [m for r in runs for m in r["metrics"]]
+    classes = runs[0]["class_names"]
+    row = {
+        **runs[0],
+        "row": name,
+        "runs": runs,
+        "seeds": [seed_of(r) for r in runs],
+        "test_accuracy": float(accs.mean()),
+        "accuracy_std": float(accs.std(ddof=1)) if len(accs) > 1 else 0.0,
+        "accuracy_min": float(accs.min()),
+        "accuracy_max": float(accs.max()),
+        "ci": bootstrap_ci(correct),
+        "correct": correct,
+        "per_class_accuracy": {
+            c: float(np.mean([r["per_class_accuracy"][c] for r in runs])) for c in classes
+        },
+        "confusion_matrix": np.sum([r["confusion_matrix"] for r in runs], axis=0).tolist(),
+    }
+    if epochs:  # medians over every epoch of every seed
+        row["seconds_per_epoch"] = float(np.median([m["seconds"] for m in epochs]))
+        row["train_images_per_second"] = float(np.median([m["images_per_second"] for m in epochs]))
+    return row
 
 
 def collect(root: str | Path) -> dict:
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"{root}: no such folder; pass a study --out folder or a folder of runs")
-    study = json.loads((root / "study.json").read_text()) if (root / "study.json").exists() else {}
-    rows, not_run = [], []
-    for name, path in _run_dirs(root).items():
-        r = json.loads((path / "results.json").read_text())
-        metrics = (
-            [json.loads(l) for l in (path / "metrics.jsonl").read_text().splitlines() if l]
-            if (path / "metrics.jsonl").exists()
-            else []
-        )
-        correct = np.array(r["test_predictions"]) == np.array(r["test_labels"])
-        lo, hi = bootstrap_ci(correct)
-        if metrics:  # medians from the per-epoch records (older results.json held means)
-            r["seconds_per_epoch"] = float(np.median([m["seconds"] for m in metrics]))
-            r["train_images_per_second"] = float(
-                np.median([m["images_per_second"] for m in metrics])
-            )
-        rows.append({**r, "row": name, "ci": (lo, hi), "correct": correct, "metrics": metrics})
-    for name, entry in study.get("rows", {}).items():
-        if entry.get("status") != "completed":
-            not_run.append(
-                {"row": name, "status": entry.get("status"), "reason": entry.get("reason", "")}
-            )
+    study = _read_json(root / "study.json") if (root / "study.json").exists() else {}
+    rows = [
+        _row(name, [_read_run(p) for p in paths])
+        for name, paths in _study_runs(root, study).items()
+    ]
+    not_run = [
+        {"row": name, "status": entry.get("status"), "reason": redact(entry.get("reason", ""))}
+        for name, entry in study.get("rows", {}).items()
+        if entry.get("status") != "completed"
+    ]
     if not rows and not not_run:
         raise ConfigError(f"{root}: no finished runs (no runs/*/results.json) to report on")
-    order = {n: i for i, n in enumerate(study.get("rows", {}))}
-    rows.sort(key=lambda r: order.get(r["row"], len(order)))
     return {
         "root": root,
         "preset": study.get("preset"),
@@ -87,15 +144,37 @@ def _pairs(rows: list[dict]) -> dict[str, list[dict]]:
         out[group] = []
         for a, b in pairs:
             ra, rb = by_name.get(a), by_name.get(b)
-            if ra is None or rb is None or ra["test_indices"] != rb["test_indices"]:
+            if ra is None or rb is None:
                 continue
-            out[group].append(
-                {
-                    "a": a,
-                    "b": b,
-                    "acc_a": ra["test_accuracy"],
-                    "acc_b": rb["test_accuracy"],
-                    **mcnemar_exact(ra["correct"], rb["correct"]),
-                }
-            )
+            pair = _compare(ra, rb)
+            if pair is not None:
+                out[group].append({"a": a, "b": b, **pair})
     return out
+
+
+def _compare(ra: dict, rb: dict) -> dict | None:
+    """McNemar's test per seed the two rows share (on the same test images), and the paired
+    difference of their accuracies over those seeds."""
+    runs_a = {seed_of(r): r for r in ra["runs"]}
+    runs_b = {seed_of(r): r for r in rb["runs"]}
+    seeds = [s for s in runs_a if s in runs_b]
+    per_seed = [
+        {
+            "seed": s,
+            "acc_a": runs_a[s]["test_accuracy"],
+            "acc_b": runs_b[s]["test_accuracy"],
+            **mcnemar_exact(runs_a[s]["correct"], runs_b[s]["correct"]),
+        }
+        for s in seeds
+        if runs_a[s]["test_indices"] == runs_b[s]["test_indices"]
+    ]
+    if not per_seed:
+        return None
+    return {
+        "acc_a": ra["test_accuracy"],
+        "acc_b": rb["test_accuracy"],
+        "per_seed": per_seed,
+        "paired": paired_difference([p["acc_a"] for p in per_seed], [p["acc_b"] for p in per_seed]),
+        # the first seed's test, for a study of one seed
+        **{k: per_seed[0][k] for k in ("only_a", "only_b", "p_value")},
+    }

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .. import atomic
 from ..data import translate
-from . import figures
-from .collect import collect
+from . import earlier, figures
+from .collect import collect, seed_of
 from .i18n import TEXT
 
 FORMATS = ("md", "html")
@@ -28,6 +28,12 @@ def _hardware(r: dict) -> str:
     return hw.get("gpu") or f"{hw.get('cpu', '?')} ({hw.get('cpu_count', '?')} cores)"
 
 
+def _accuracy(r: dict) -> str:
+    if len(r["runs"]) == 1:
+        return _pct(r["test_accuracy"])
+    return f"{_pct(r['test_accuracy'])} ± {100 * r['accuracy_std']:.2f}"
+
+
 def findings(data: dict, lang: str) -> list[str]:
     """Sentences that state only what the numbers show."""
     t = TEXT[lang]
@@ -38,25 +44,28 @@ def findings(data: dict, lang: str) -> list[str]:
         out.append(
             t["best"].format(
                 row=best["row"],
-                acc=_pct(best["test_accuracy"]),
+                acc=_accuracy(best),
                 lo=_pct(best["ci"][0]),
                 hi=_pct(best["ci"][1]),
                 n=f"{best['num_test_images']:,}",
+                seeds=len(best["runs"]),
             )
         )
     compared = [p for group in data["pairs"].values() for p in group]
     for p in compared:
-        out.append(
-            t["diff"].format(
-                a=p["a"],
-                b=p["b"],
-                acc_a=_pct(p["acc_a"]),
-                acc_b=_pct(p["acc_b"]),
-                d=100 * (p["acc_b"] - p["acc_a"]),
-                p=_p(p["p_value"]),
-                verdict=t["sig"] if p["p_value"] < 0.05 else t["nsig"],
+        paired = p["paired"]
+        names = dict(a=p["a"], b=p["b"], acc_a=_pct(p["acc_a"]), acc_b=_pct(p["acc_b"]))
+        if paired:  # several seeds: the paired interval decides
+            lo, hi = (100 * x for x in paired["ci"])
+            verdict = t["not_apart"] if lo <= 0 <= hi else t["apart"]
+            d = round(100 * paired["mean"], 2) + 0.0
+            out.append(
+                t["diff_seeds"].format(**names, n=paired["n"], d=d, lo=lo, hi=hi, verdict=verdict)
             )
-        )
+        else:  # one seed: McNemar on the test images
+            verdict = t["sig"] if p["p_value"] < 0.05 else t["nsig"]
+            d = 100 * (p["acc_b"] - p["acc_a"])
+            out.append(t["diff"].format(**names, d=d, p=_p(p["p_value"]), verdict=verdict))
     if not compared:
         out.append(t["none_sig"])
     if data["not_run"]:
@@ -77,13 +86,14 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
         t["model"],
         t["init"],
         t["accuracy"],
+        t["range"],
         t["ci"],
-        t["images"],
+        t["seeds"],
         t["epochs"],
         t["sec_epoch"],
         t["ips"],
         t["params"],
-        t["hardware"],
+        t["earlier"],
     ]
     body = [
         [
@@ -91,22 +101,43 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
             r["framework"],
             r["model"] + (" +BN" if r.get("batchnorm") else ""),
             r["init"],
-            _pct(r["test_accuracy"]),
+            _accuracy(r),
+            f"{_pct(r['accuracy_min'])}-{_pct(r['accuracy_max'])}",
             f"{_pct(r['ci'][0])}-{_pct(r['ci'][1])}",
-            f"{r['num_test_images']:,}",
+            str(len(r["runs"])),
             str(r["epochs"]),
             f"{r['seconds_per_epoch']:.1f}",
             f"{r['train_images_per_second']:.1f}",
             f"{r['parameters']:,}",
-            _hardware(r),
+            earlier.cell(r["row"]),
         ]
         for r in rows
     ]
     body += [
-        [r["row"], "", "", "", t.get(r["status"], r["status"] or ""), r["reason"]] + [""] * 6
+        [
+            r["row"],
+            "",
+            "",
+            "",
+            t.get(r["status"], r["status"] or ""),
+            t.get(f"short_{r['status']}", ""),
+        ]
+        + [""] * 6
+        + [earlier.cell(r["row"])]
         for r in data["not_run"]
     ]
     tables = [(t["comparison"], head, body)]
+    if any(len(r["runs"]) > 1 for r in rows):
+        seeds = sorted({s for r in rows for s in r["seeds"]})
+        by_seed = [
+            [r["row"]]
+            + [
+                next((_pct(x["test_accuracy"]) for x in r["runs"] if seed_of(x) == s), "")
+                for s in seeds
+            ]
+            for r in rows
+        ]
+        tables.append((t["per_seed"], [t["row"]] + [f"{t['seed']} {s}" for s in seeds], by_seed))
     if rows:
         names = rows[0]["class_names"]
         pc_head = [t["class"]] + [r["row"] for r in rows]
@@ -115,28 +146,42 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
             for n, label in zip(names, translate(names, lang))
         ]
         tables.append((t["per_class"], pc_head, pc_body))
-    sig_head = [t["pair"], "A", "B", t["only_a"], t["only_b"], t["p"]]
+    sig_head = [t["pair"], "A", "B", t["diff_pp"], t["diff_ci"], t["p_paired"], t["p_mcnemar"]]
     for group, pairs in data["pairs"].items():
         if pairs:
             title = f"{t['significance']}: {t.get(group, group)}"
-            tables.append(
-                (
-                    title,
-                    sig_head,
-                    [
-                        [
-                            f"{p['a']} / {p['b']}",
-                            _pct(p["acc_a"]),
-                            _pct(p["acc_b"]),
-                            str(p["only_a"]),
-                            str(p["only_b"]),
-                            _p(p["p_value"]),
-                        ]
-                        for p in pairs
-                    ],
-                )
-            )
+            tables.append((title, sig_head, [_pair_cells(p) for p in pairs]))
     return tables
+
+
+def _pair_cells(p: dict) -> list[str]:
+    paired = p["paired"]
+    d = round(100 * (p["acc_b"] - p["acc_a"]), 2) + 0.0
+    interval = f"{100 * paired['ci'][0]:+.2f} to {100 * paired['ci'][1]:+.2f}" if paired else ""
+    return [
+        f"{p['a']} / {p['b']}",
+        _pct(p["acc_a"]),
+        _pct(p["acc_b"]),
+        f"{d:+.2f}",
+        interval,
+        _p(paired["p_value"]) if paired else "",
+        ", ".join(_p(s["p_value"]) for s in p["per_seed"]),
+    ]
+
+
+def notes(data: dict, lang: str) -> list[str]:
+    """What the tables leave out: the full reason of every row not run, the hardware, and the
+    earlier studies' setups."""
+    t = TEXT[lang]
+    out = [f"{r['row']}: {r['reason']}" for r in data["not_run"] if r["reason"]]
+    machines = sorted({_hardware(r) for r in data["rows"]})
+    if machines:
+        out.append(t["hardware_note"].format(hw="; ".join(machines)))
+    names = [r["row"] for r in data["rows"]] + [r["row"] for r in data["not_run"]]
+    items = earlier.note_items(names, lang)
+    if items:
+        out.append(t["earlier_note"].format(items="; ".join(items)))
+    return out
 
 
 def _md_table(head, body) -> str:
@@ -176,6 +221,7 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
         figs = [(title, p) for title, p in figs if p is not None]
         tables = _tables(data, lang)
         facts = findings(data, lang)
+        remarks = notes(data, lang)
         intro = (
             f"{t['preset']}: {data['preset']}. {data['description'] or ''}".strip()
             if data["preset"]
@@ -189,6 +235,7 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
                 "\n".join(f"- {f}" for f in facts),
             ]
             parts += [f"## {title}\n\n{_md_table(head, body)}" for title, head, body in tables]
+            parts += [f"## {t['notes']}", "\n".join(f"- {n}" for n in remarks)]
             parts += [f"## {t['figures']}"] + [
                 f"### {title}\n\n![{title}](figures/{p.name})" for title, p in figs
             ]
@@ -197,19 +244,19 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
             written.append(path)
         if "html" in formats:
             path = out_dir / f"report.{lang}.html"
-            atomic.write_text(path, _html(t, intro, facts, tables, figs, lang))
+            atomic.write_text(path, _html(t, intro, facts, tables, remarks, figs, lang))
             written.append(path)
     return written
 
 
-def _html(t, intro, facts, tables, figs, lang) -> str:
+def _html(t, intro, facts, tables, remarks, figs, lang) -> str:
     e = html.escape
     parts = [
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
         f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif;max-width:"
-        "1100px;margin:2em auto}table{border-collapse:collapse;margin:1em 0}td,th{border:"
-        "1px solid #ccc;padding:4px 8px;font-size:14px}th{background:#f3f3f3}img{max-width:"
-        "100%}</style></head><body>",
+        "1200px;margin:2em auto;padding:0 1em;overflow-wrap:anywhere}table{border-collapse:"
+        "collapse;margin:1em 0;max-width:100%}td,th{border:1px solid #ccc;padding:3px 6px;"
+        "font-size:13px}th{background:#f3f3f3}img{max-width:100%}</style></head><body>",
         f"<h1>{e(t['title'])}</h1>",
     ]
     if intro:
@@ -225,6 +272,9 @@ def _html(t, intro, facts, tables, figs, lang) -> str:
             + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in body)
             + "</table>"
         )
+    parts.append(
+        f"<h2>{e(t['notes'])}</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in remarks) + "</ul>"
+    )
     parts.append(f"<h2>{e(t['figures'])}</h2>")
     for title, p in figs:
         b64 = base64.b64encode(p.read_bytes()).decode()

@@ -148,6 +148,17 @@ class Trainer(TrainerBase):
     def _autocast(self):
         return torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.amp)
 
+    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One optimizer step on a batch: (the batch's data loss, its logits), not synced."""
+        with self._autocast():
+            logits = self.forward(x)
+            loss = self.loss_fn(logits.float(), y)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        self.scheduler.step()
+        return loss.detach(), logits
+
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
         torch.manual_seed(epoch_seed(self.config.seed, epoch))  # dropout
         self.model.train()
@@ -158,14 +169,8 @@ class Trainer(TrainerBase):
             self.config.batch_size, self.config.seed, epoch, self.steps
         )
         for step, (x, y) in enumerate(batches):
-            with self._autocast():
-                logits = self.forward(x)
-                loss = self.loss_fn(logits.float(), y)
-            self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            self.optimizer.step()
-            self.scheduler.step()
-            loss_sum += loss.detach() * len(y)
+            loss, logits = self.train_step(x, y)
+            loss_sum += loss * len(y)
             correct += (logits.argmax(1) == y).sum()
             seen += len(y)
             if progress.due(step):

@@ -1,0 +1,99 @@
+"""The rules both frameworks follow, decided once in the core: the optimizer formulas and the
+weight decay, the augmented batches, and runs that repeat exactly."""
+
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("tensorflow")
+
+from alexnet_cifar import train  # noqa: E402
+from alexnet_cifar.preprocess import AUGMENTATIONS, get_normalization  # noqa: E402
+from alexnet_cifar.training.optim import decay_rule  # noqa: E402
+from alexnet_cifar.training.plan import epoch_plan  # noqa: E402
+
+from train_fixtures import small_config  # noqa: E402
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "adamw"])
+@pytest.mark.parametrize("scope", ["all", "weights"])
+def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, scope):
+    import tensorflow as tf
+
+    import keras
+    from alexnet_cifar.backends.keras.optim import make_optimizer
+    from alexnet_cifar.backends.pytorch.train import make_optimizer as torch_optimizer
+    from alexnet_cifar.backends.pytorch.train import param_groups
+    from alexnet_cifar.config import TrainConfig
+
+    rng = np.random.default_rng(0)
+    shapes = [(3, 3, 2, 4), (4,), (6, 4)]  # a kernel, a bias (or BatchNorm), a dense kernel
+    start = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    grads = [[rng.normal(size=s).astype(np.float32) for s in shapes] for _ in range(5)]
+    config = TrainConfig(optimizer=optimizer, lr=0.05, weight_decay=0.1, decay_on=scope)
+    rule = decay_rule(optimizer, 0.1, scope)
+
+    params = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(w)) for w in start])
+    t_opt = torch_optimizer(config, param_groups(config, params, set(), rule))
+    k_vars = [keras.Variable(w) for w in start]
+    k_opt = make_optimizer(optimizer, 0.05, config.momentum, rule)
+    for g in grads:
+        for p, gg in zip(params, g):
+            p.grad = torch.tensor(gg)
+        t_opt.step()
+        k_opt.apply_gradients(zip([tf.constant(x) for x in g], k_vars))
+    for p, v, w in zip(params, k_vars, start):
+        np.testing.assert_allclose(np.asarray(v), p.detach().numpy(), rtol=2e-5, atol=2e-6)
+        assert not np.allclose(np.asarray(v), w)
+    # "weights" leaves the bias undecayed: with a zero gradient it would not move at all
+    assert rule.rate_for((4,)) == (0.0 if scope == "weights" else 0.1)
+    assert rule.rate_for((6, 4)) == 0.1
+
+
+@pytest.mark.parametrize("augment", sorted(AUGMENTATIONS))
+@pytest.mark.parametrize("size", [32, 224, 227])
+def test_both_pipelines_feed_the_same_augmented_batches(augment, size):
+    from alexnet_cifar.backends.keras.pipeline import TFData
+    from alexnet_cifar.backends.pytorch.pipeline import DeviceData
+    from alexnet_cifar.preprocess import get_augmentation
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (24, 32, 32, 3), dtype=np.uint8)
+    labels = np.arange(24) % 10
+    aug, norm = get_augmentation(augment), get_normalization("cifar")
+    t = DeviceData(images, labels, torch.device("cpu"), size, norm, aug)
+    k = TFData(images, labels, size, norm, aug, 10)
+    t_batches = list(t.epoch(8, 5, 2, 3))
+    k_batches = list(k.epoch(8, 5, 2, 3))
+    assert len(t_batches) == len(k_batches) == 3
+    for (tx, ty), (kx, ky) in zip(t_batches, k_batches):
+        np.testing.assert_array_equal(ty.numpy(), ky.numpy().argmax(1))
+        np.testing.assert_allclose(tx.numpy().transpose(0, 2, 3, 1), kx.numpy(), atol=1e-4)
+    if augment != "none":  # the warps do something, and differ between epochs
+        first = epoch_plan(len(labels), 8, 3, aug, 5, 2).batch(0)[0]
+        plain = t.transform(t.x[torch.from_numpy(first)]).numpy()
+        assert not np.allclose(plain, t_batches[0][0].numpy())
+        other = next(iter(t.epoch(8, 5, 3, 1)))[0].numpy()
+        assert not np.allclose(other, t_batches[0][0].numpy())
+
+
+def _records(run) -> list[dict]:
+    lines = (run / "metrics.jsonl").read_text().splitlines()
+    drop = ("seconds", "images_per_second")
+    return [{k: v for k, v in json.loads(line).items() if k not in drop} for line in lines]
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+def test_the_same_seed_and_flags_repeat_the_run_exactly(tmp_path, cifar_real, framework):
+    """Dropout, BatchNorm, augmentation and a shuffled order, twice: identical records."""
+    runs = []
+    for i in range(2):
+        config = small_config(
+            tmp_path / str(i), framework, augment="standard", epochs=2, limit_train=200
+        )
+        train(config, data=cifar_real, progress=False)
+        runs.append(_records(tmp_path / str(i) / "run"))
+    assert runs[0] == runs[1]
+    assert len(runs[0]) == 2
