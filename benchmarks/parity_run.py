@@ -1,7 +1,9 @@
 """Trajectory parity over a long run: PyTorch and Keras train alexnet-cifar from the same
 initial weights on the same batches (order and augmentation from training/plan.py) with SGD,
 momentum, weight decay and a cosine schedule, dropout 0, fp32 on the CPU; after every step the
-weights of both are compared. Writes the per-step divergence curve (JSON) and its plot.
+weights of both are compared. A control run does the same for PyTorch against itself, started
+from weights changed by one float32 rounding step (a relative 2**-24 per element): how far two
+runs drift apart from rounding alone. Writes the per-step divergence curves (JSON), a plot.
 
     python benchmarks/parity_run.py --data-dir ../shared/data/cifar10 --out results/parity
 """
@@ -57,17 +59,27 @@ def main() -> None:
     )
     spec = spec_for(TrainConfig(**base))
     start = get_backend("pytorch").export_weights(get_backend("pytorch").build(spec, seed=0))
+    noise = np.random.default_rng(1)
+    nudged = {
+        k: (v * (1 + np.sign(noise.standard_normal(v.shape)) * 2.0**-24)).astype(v.dtype)
+        for k, v in start.items()
+    }
     trainers = {}
-    for fw in ("pytorch", "keras"):
-        config = TrainConfig(framework=fw, out=str(out / f"run-{fw}"), **base).validate()
+    for name, fw, weights in (
+        ("pytorch", "pytorch", start),
+        ("keras", "keras", convert_weights(spec, start, "pytorch", "keras")),
+        ("control", "pytorch", nudged),
+    ):
+        config = TrainConfig(framework=fw, out=str(out / f"run-{name}"), **base).validate()
         backend = get_backend(fw)
-        weights = convert_weights(spec, start, "pytorch", fw)
         with backend.Trainer.device_scope(config):
-            trainers[fw] = backend.Trainer(config, RunDir(config.out), data, False, weights)
-    t, k = trainers["pytorch"], trainers["keras"]
+            trainers[name] = backend.Trainer(config, RunDir(config.out), data, False, weights)
+    t, k, c = trainers["pytorch"], trainers["keras"], trainers["control"]
     steps = min(args.steps or t.steps, t.steps)
     t.model.train()
+    c.model.train()
     t_batches = t.pipelines["train"].epoch(t.config.batch_size, t.config.seed, 0, t.steps)
+    c_batches = c.pipelines["train"].epoch(c.config.batch_size, c.config.seed, 0, c.steps)
     k_batches = iter(k.pipelines["train"].epoch(k.config.batch_size, k.config.seed, 0, k.steps))
     curve = []
     began = time.perf_counter()
@@ -76,11 +88,13 @@ def main() -> None:
         loss_t, _ = t.train_step(x, y)
         kx, ky = next(k_batches)
         loss_k = k.model.train_on_batch(kx, ky, return_dict=True)["loss"]
+        c.train_step(*next(c_batches))
         w_t = get_backend("pytorch").export_weights(t.model)
         w_k = convert_weights(
             spec, get_backend("keras").export_weights(k.model), "keras", "pytorch"
         )
         diffs = relative(w_k, w_t)
+        control = relative(get_backend("pytorch").export_weights(c.model), w_t)
         worst = max(diffs, key=diffs.get)
         curve.append(
             {
@@ -92,6 +106,10 @@ def main() -> None:
                 # relative difference is mostly float rounding of small numbers
                 "max_kernel_relative_difference": max(
                     v for key, v in diffs.items() if w_t[key].ndim > 1
+                ),
+                "control_max_relative_difference": max(control.values()),
+                "control_max_kernel_relative_difference": max(
+                    v for key, v in control.items() if w_t[key].ndim > 1
                 ),
                 "loss_pytorch": float(loss_t),
                 "loss_keras": float(loss_k),
@@ -105,6 +123,8 @@ def main() -> None:
         "steps": steps,
         "seconds": time.perf_counter() - began,
         "final_max_relative_difference": curve[-1]["max_relative_difference"],
+        "final_max_kernel_relative_difference": curve[-1]["max_kernel_relative_difference"],
+        "final_control_max_relative_difference": curve[-1]["control_max_relative_difference"],
         "epoch_loss_pytorch": float(np.mean([c["loss_pytorch"] for c in curve])),
         "epoch_loss_keras": float(np.mean([c["loss_keras"] for c in curve])),
         "hardware": environment({"device": "cpu", "torch_threads": torch.get_num_threads()}),
@@ -129,6 +149,13 @@ def plot(record: dict, path: Path) -> None:
         steps, [c["max_kernel_relative_difference"] for c in record["curve"]], label="max, kernels"
     )
     top.semilogy(steps, [c["median_relative_difference"] for c in record["curve"]], label="median")
+    top.semilogy(
+        steps,
+        [c["control_max_relative_difference"] for c in record["curve"]],
+        label="control: PyTorch vs PyTorch nudged by rounding, max",
+        color="black",
+        linestyle="--",
+    )
     top.axhline(1e-3, color="grey", linestyle=":", label="1e-3")
     top.set(ylabel="relative weight difference", title="PyTorch vs Keras, same start and batches")
     top.legend()
