@@ -47,16 +47,16 @@ def run_training(
     """Create (or reopen) the run, build the trainer, fit, evaluate; returns results.json.
     A resumed run with a checkpoint skips loading ImageNet weights it would replace."""
     backend = preflight(config, resume)
-    data = load_data(config, data, progress)
-    make_splits(config, data)  # a batch larger than the data fails before anything is written
     trainer_cls = backend.Trainer
     has_checkpoint = (
         resume and RunDir(config.out).checkpoint(trainer_cls.checkpoint_suffix).exists()
     )
-    # read and checked before the run folder is made: a bad file leaves nothing behind
+    # read and checked before the data and the run folder: a bad file leaves nothing behind
     start = None
     if config.init_from and not has_checkpoint:
         start = initial_weights(config.init_from, spec_for(config), config.framework)
+    data = load_data(config, data, progress)
+    make_splits(config, data)  # a batch larger than the data fails before anything is written
     run = RunDir.open(config.out) if resume else RunDir.create(config.out, config)
     if resume:
         run.save_config(config)

@@ -91,7 +91,12 @@ def test_the_same_seed_and_flags_repeat_the_run_exactly(tmp_path, cifar_real, fr
     runs = []
     for i in range(2):
         config = small_config(
-            tmp_path / str(i), framework, augment="standard", epochs=2, limit_train=200
+            tmp_path / str(i),
+            framework,
+            augment="standard",
+            epochs=2,
+            limit_train=120,
+            batch_size=16,
         )
         train(config, data=cifar_real, progress=False)
         runs.append(_records(tmp_path / str(i) / "run"))
