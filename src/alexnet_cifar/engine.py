@@ -4,13 +4,14 @@ a run's checkpoint."""
 
 from __future__ import annotations
 
+import shutil
 from types import ModuleType
 
 from .arch import spec_for
 from .backends import get_backend
 from .config import TrainConfig
 from .data import Cifar10
-from .errors import ConfigError
+from .errors import ConfigError, WeightsError
 from .imagenet import imagenet_weights
 from .init_from import initial_weights
 from .runs import RunDir
@@ -58,17 +59,36 @@ def run_training(
     data = load_data(config, data, progress)
     make_splits(config, data)  # a batch larger than the data fails before anything is written
     run = RunDir.open(config.out) if resume else RunDir.create(config.out, config)
-    if resume:
-        run.save_config(config)
+    with run.lock():
+        try:
+            return _train(
+                run, trainer_cls, config, data, start, resume, has_checkpoint, progress, callbacks
+            )
+        except Exception:
+            if not resume and not run.metrics():
+                # nothing was trained: remove the new folder, so the same command can retry
+                shutil.rmtree(run.path, ignore_errors=True)
+            raise
+
+
+def _train(run, trainer_cls, config, data, start, resume, has_checkpoint, progress, callbacks):
     with trainer_cls.device_scope(config):
         pretrained = start
         if config.init == "imagenet" and not has_checkpoint:
             pretrained = imagenet_weights(
                 config.framework, spec_for(config), config.weights, progress
             )
-        trainer = trainer_cls(config, run, data, progress, pretrained=pretrained)
+        try:
+            trainer = trainer_cls(config, run, data, progress, pretrained=pretrained)
+        except WeightsError as exc:
+            if config.weights and config.weights not in str(exc):
+                raise WeightsError(f"{config.weights}: {exc}") from None
+            raise
         if resume:
             trainer.load_checkpoint()
+            run.save_config(
+                config
+            )  # only once the run could be reopened: a failure changes nothing
         trainer.fit(callbacks)
         return trainer.evaluate()
 
@@ -80,7 +100,7 @@ def rerun_evaluation(run_dir, data: Cifar10 | None, progress: bool) -> dict:
     trainer_cls = get_backend(config.framework).Trainer
     if not run.checkpoint(trainer_cls.checkpoint_suffix).exists():
         raise ConfigError(f"{run.path}: no checkpoint yet (no epoch finished); train first")
-    with trainer_cls.device_scope(config):
+    with run.lock(), trainer_cls.device_scope(config):
         trainer = trainer_cls(config, run, load_data(config, data, progress), progress)
         trainer.load_checkpoint()
         return trainer.evaluate()

@@ -3,10 +3,12 @@ results.json, state.json, checkpoints and TensorBoard events. Every write is ato
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,19 @@ class RunDir:
     def checkpoint(self, suffix: str) -> Path:
         return self.path / f"checkpoint{suffix}"
 
+    # what a run writes: a folder holding any of these holds a run, config.json or not
+    RUN_FILES = ("config.json", "metrics.jsonl", "results.json", "state.json", "tensorboard")
+
+    def leftovers(self) -> list[str]:
+        """The run files in this folder (checkpoints included)."""
+        if not self.path.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.path.iterdir()
+            if p.name in self.RUN_FILES or p.name.startswith("checkpoint")
+        )
+
     @classmethod
     def create(cls, path: str | os.PathLike, config: TrainConfig) -> RunDir:
         run = cls(path)
@@ -38,6 +53,13 @@ class RunDir:
                 f"{run.path} already holds a run; continue it with "
                 f"--resume {run.path}, or choose another --out"
             )
+        if run.leftovers():
+            raise ConfigError(
+                f"{run.path} holds run files ({', '.join(run.leftovers())}) but no config.json; "
+                "choose another --out, or delete them first"
+            )
+        if run.path.exists() and not run.path.is_dir():
+            raise ConfigError(f"--out {run.path} is a file; give a folder for the run")
         run.path.mkdir(parents=True, exist_ok=True)
         atomic.write_json(run.config_file, config.to_dict())
         run.set_state("created")
@@ -61,9 +83,19 @@ class RunDir:
 
     # -- per-epoch records ---------------------------------------------------------------
     def metrics(self) -> list[dict]:
+        """The epoch records. A last line cut short (a crash mid-write) is dropped from the
+        file, with a warning; a damaged line before it is an error naming the file."""
         if not self.metrics_file.exists():
             return []
-        return [json.loads(line) for line in self.metrics_file.read_text().splitlines() if line]
+        records, cut = read_jsonl(self.metrics_file)
+        if cut:
+            atomic.write_text(self.metrics_file, "".join(json.dumps(r) + "\n" for r in records))
+            warnings.warn(
+                f"{self.metrics_file}: its last line was cut short (a crash while writing "
+                "it); dropped it, that epoch will be trained again",
+                stacklevel=2,
+            )
+        return records
 
     def append_epoch(self, record: dict) -> None:
         atomic.append_jsonl(self.metrics_file, record)
@@ -76,6 +108,33 @@ class RunDir:
     # -- state and results ---------------------------------------------------------------
     def set_state(self, status: str, **extra: Any) -> None:
         atomic.write_json(self.state_file, {"status": status, **extra})
+
+    def state(self) -> dict:
+        return read_json(self.state_file) if self.state_file.exists() else {}
+
+    @contextmanager
+    def lock(self):
+        """Held while a process trains or evaluates this run: a second one is refused instead
+        of doubling the records. The kernel drops the lock when the holder dies."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".lock", "a+") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0)
+                holder = f.read().strip() or "?"
+                raise ConfigError(
+                    f"{self.path} is in use by another alexnet-cifar process (pid {holder}); "
+                    "wait for it to finish, or stop it, then try again"
+                ) from None
+            f.seek(0)
+            f.truncate()
+            f.write(str(os.getpid()))
+            f.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     @contextmanager
     def guard(self):
@@ -93,12 +152,46 @@ class RunDir:
         except TrainingDiverged:
             self.set_state("diverged", epochs_done=len(self.metrics()))
             raise
+        except OSError as exc:  # a full disk or a folder gone read-only mid-run
+            try:
+                self.set_state("failed", epochs_done=len(self.metrics()), error=str(exc))
+            except OSError:
+                pass  # the same full disk: state.json keeps its last value
+            raise
 
     def write_results(self, results: dict) -> None:
         atomic.write_json(self.results_file, results)
 
     def results(self) -> dict:
-        return json.loads(self.results_file.read_text())
+        return read_json(self.results_file)
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(
+            f"{path}: cannot be read ({exc}); it was cut or damaged: restore it, or re-create "
+            "it (`evaluate` rewrites results.json)"
+        ) from exc
+
+
+def read_jsonl(path: Path) -> tuple[list[dict], bool]:
+    """(the records of a JSON-lines file, whether its last line was cut short)."""
+    lines = Path(path).read_text().splitlines()
+    records = []
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            if i == len(lines) - 1:
+                return records, True
+            raise ConfigError(
+                f"{path}: line {i + 1} is damaged (not JSON); restore the file or delete that line"
+            ) from None
+    return records, False
 
 
 def environment(extra: dict | None = None) -> dict:

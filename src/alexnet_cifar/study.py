@@ -132,9 +132,9 @@ class StudyRecord:
         self.path = out / "study.json"
 
     def load(self) -> dict:
-        import json
+        from .runs import read_json
 
-        return json.loads(self.path.read_text()) if self.path.exists() else {}
+        return read_json(self.path) if self.path.exists() else {}
 
     def save(self, record: dict) -> None:
         atomic.write_json(self.path, record)

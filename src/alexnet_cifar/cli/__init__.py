@@ -5,7 +5,9 @@ with neither torch nor tensorflow installed."""
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
 
 from ..errors import AlexNetCifarError
@@ -36,11 +38,44 @@ def main(argv: list[str] | None = None) -> int:
     # TensorBoard's writer imports TensorFlow when installed; keep its start-up banner quiet.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
+    # a scheduler stops a job with SIGTERM: treat it as Ctrl-C (records kept, resume told)
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        previous = None
     try:
         return args.func(args) or 0
     except AlexNetCifarError as exc:
         print(f"alexnet-cifar: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("alexnet-cifar: interrupted", file=sys.stderr)
+    except OSError as exc:
+        print(f"alexnet-cifar: error: {_os_error(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        print(f"alexnet-cifar: {exc or 'interrupted'}", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+# what to do about the file-system errors a user meets
+_OS_FIXES = {
+    errno.ENOSPC: "free some space there, or choose another --out / --cache-dir",
+    errno.EDQUOT: "free some space there, or choose another --out / --cache-dir",
+    errno.EACCES: "choose a folder you can write to (--out / --cache-dir)",
+    errno.EROFS: "choose a folder you can write to (--out / --cache-dir)",
+    errno.EPERM: "choose a folder you can write to (--out / --cache-dir)",
+    errno.ENOTDIR: "a file stands where a folder is needed; choose another path",
+    errno.EEXIST: "a file stands where a folder is needed; choose another path",
+}
+
+
+def _os_error(exc: OSError) -> str:
+    where = exc.filename or "a file"
+    fix = _OS_FIXES.get(exc.errno, "check the path and try again")
+    return f"{where}: {exc.strerror or exc}; {fix}"

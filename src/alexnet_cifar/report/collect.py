@@ -3,7 +3,6 @@ holds its runs (one per seed), their mean and spread, and the paired comparisons
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..metrics import bootstrap_ci, mcnemar_exact, paired_difference
+from ..runs import RunDir, read_json
 
 SCRATCH_VS_PRETRAINED = [
     ("scratch-pytorch", "imagenet-pytorch"),
@@ -54,23 +54,10 @@ def _study_runs(root: Path, study: dict) -> dict[str, list[Path]]:
     return {}
 
 
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc}); re-run `evaluate` on the run") from exc
-
-
 def _read_run(path: Path) -> dict:
-    r = _read_json(path / "results.json")
-    metrics_file = path / "metrics.jsonl"
-    metrics = (
-        [json.loads(line) for line in metrics_file.read_text().splitlines() if line.strip()]
-        if metrics_file.exists()
-        else []
-    )
+    r = read_json(path / "results.json")
     correct = np.array(r["test_predictions"]) == np.array(r["test_labels"])
-    return {**r, "correct": correct, "metrics": metrics}
+    return {**r, "correct": correct, "metrics": RunDir(path).metrics()}
 
 
 def seed_of(run: dict) -> int:
@@ -111,7 +98,7 @@ def collect(root: str | Path) -> dict:
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"{root}: no such folder; pass a study --out folder or a folder of runs")
-    study = _read_json(root / "study.json") if (root / "study.json").exists() else {}
+    study = read_json(root / "study.json") if (root / "study.json").exists() else {}
     rows = [
         _row(name, [_read_run(p) for p in paths])
         for name, paths in _study_runs(root, study).items()

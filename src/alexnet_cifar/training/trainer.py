@@ -19,7 +19,7 @@ from .. import atomic
 from ..arch import spec_for
 from ..config import TrainConfig
 from ..data import Cifar10
-from ..errors import TrainingDiverged
+from ..errors import ConfigError, TrainingDiverged
 from ..metrics import cross_entropy
 from ..preprocess import get_augmentation, get_normalization
 from ..runs import RunDir
@@ -187,8 +187,16 @@ class Trainer(ABC):
 
     def load_checkpoint(self) -> None:
         """Continue from the last checkpoint; none yet (stopped in epoch 1): start over."""
-        if self.checkpoint_path.exists():
+        if not self.checkpoint_path.exists():
+            return
+        try:
             self.start_epoch = self.read_checkpoint(self.checkpoint_path)
+        except Exception as exc:  # each framework raises its own kinds on a damaged file
+            raise ConfigError(
+                f"{self.checkpoint_path}: the checkpoint cannot be read ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else 'damaged'}); it was cut or damaged. "
+                "Delete it to train this run again from epoch 1"
+            ) from None
 
     def fit(self, callbacks: Iterable[EpochCallback] = ()) -> list[dict]:
         """Train the remaining epochs, recording each; returns every epoch's record."""
@@ -202,8 +210,11 @@ class Trainer(ABC):
             with self.run.guard():
                 for epoch in range(self.start_epoch, self.config.epochs):
                     record = self._epoch(epoch)
-                    self.save_checkpoint(epoch + 1)
+                    # the record first: a crash before the checkpoint lands leaves a record
+                    # that --resume drops (it resumes from the checkpoint before), never a
+                    # checkpoint whose epoch has no record
                     self.run.append_epoch(record)
+                    self.save_checkpoint(epoch + 1)
                     warn_if_at_chance(self.config, record)
                     log.add(epoch + 1, {k: v for k, v in record.items() if k != "epoch"})
                     self.run.set_state("running", epochs_done=epoch + 1)
@@ -226,11 +237,15 @@ class Trainer(ABC):
             if not math.isfinite(stats["train_loss"]):
                 raise NonFiniteLoss(stats["train_loss"], self.steps - 1)
         except NonFiniteLoss as exc:
+            kept = (
+                f"its last good checkpoint (after epoch {epoch}) is kept in {self.run.path}"
+                if epoch
+                else "no epoch had finished, so there is nothing to keep"
+            )
             raise TrainingDiverged(
                 f"the training loss became {exc.value} in epoch {epoch + 1} (step "
-                f"{exc.step + 1}); the run stopped and its last good checkpoint (after epoch "
-                f"{epoch}) is kept in {self.run.path}. Lower --lr (now {self.config.lr}), "
-                "add --batchnorm, or check the input normalization."
+                f"{exc.step + 1}); the run stopped and {kept}. Lower --lr (now "
+                f"{self.config.lr}), add --batchnorm, or check the input normalization."
             ) from None
         finally:
             progress.close()
@@ -267,5 +282,6 @@ class Trainer(ABC):
             self.hardware(),
         )
         self.run.write_results(results)
-        self.run.set_state("completed", epochs_done=len(self.run.metrics()))
+        if self.run.state().get("status") != "diverged":  # evaluating it does not mend it
+            self.run.set_state("completed", epochs_done=len(self.run.metrics()))
         return results

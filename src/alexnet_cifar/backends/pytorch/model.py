@@ -6,6 +6,8 @@ spec without BatchNorm the state_dict keys equal `torchvision.models.alexnet`'s.
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import torch
 from torch import nn
@@ -133,10 +135,25 @@ def load_file(path, spec: Spec | None = None) -> dict:
     """A state_dict file (.pt/.pth), or a run checkpoint; never unpickles code."""
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises UnpicklingError, RuntimeError, OSError...
-        raise WeightsError(f"{path}: not a loadable PyTorch weights file ({exc})") from exc
+    except pickle.UnpicklingError as exc:
+        if "weights only" not in str(exc).lower():  # a pickle cut short, not a refusal
+            raise WeightsError(f"{path}: not a loadable PyTorch weights file ({exc})") from None
+        raise WeightsError(
+            f"{path}: refused: it holds Python objects besides tensors, and loading those "
+            "could run code; only state_dict files (tensors by name) are read"
+        ) from None
+    except Exception as exc:  # torch raises RuntimeError, OSError, EOFError...
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise WeightsError(
+            f"{path}: not a loadable PyTorch weights file ({first}); it may be cut short"
+        ) from None
     if isinstance(obj, dict) and "model" in obj and isinstance(obj["model"], dict):
         obj = obj["model"]  # a run checkpoint
+    if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        raise WeightsError(
+            f"{path}: holds a {type(obj).__name__}, not a state_dict (layer name -> tensor); "
+            "save model.state_dict()"
+        )
     return {k: v.numpy() for k, v in obj.items() if not k.endswith("num_batches_tracked")}
 
 

@@ -1,0 +1,138 @@
+"""Runs survive faults: a crash between the record and the checkpoint, a damaged checkpoint,
+a failed resume, a diverged run re-evaluated, a first epoch that fails, SIGTERM."""
+
+import json
+import os
+import signal
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("tensorflow")
+
+from alexnet_cifar import evaluate, train  # noqa: E402
+from alexnet_cifar.cli import main  # noqa: E402
+from alexnet_cifar.errors import ConfigError, TrainingDiverged  # noqa: E402
+from alexnet_cifar.training.trainer import Trainer  # noqa: E402
+
+from train_fixtures import small_config  # noqa: E402
+
+CHECKPOINT = {"pytorch": "checkpoint.pt", "keras": "checkpoint.keras.npz"}
+
+
+def epochs_of(run) -> list[int]:
+    return [json.loads(line)["epoch"] for line in (run / "metrics.jsonl").read_text().splitlines()]
+
+
+def test_a_crash_between_record_and_checkpoint_loses_and_doubles_nothing(
+    tmp_path, cifar_real, monkeypatch
+):
+    config = small_config(tmp_path, "pytorch", epochs=3, limit_train=120, batch_size=16)
+    real_save = Trainer.save_checkpoint
+
+    def crash_at_epoch_2(self, epochs_done):
+        if epochs_done == 2:
+            raise RuntimeError("power cut")
+        real_save(self, epochs_done)
+
+    monkeypatch.setattr(Trainer, "save_checkpoint", crash_at_epoch_2)
+    with pytest.raises(RuntimeError, match="power cut"):
+        train(config, data=cifar_real, progress=False)
+    run = tmp_path / "run"
+    assert epochs_of(run) == [0, 1]  # epoch 1's record landed, its checkpoint did not
+    monkeypatch.setattr(Trainer, "save_checkpoint", real_save)
+    results = train(config, data=cifar_real, resume=True, progress=False)
+    assert epochs_of(run) == [0, 1, 2] and results["epochs"] == 3
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+def test_a_cut_checkpoint_is_one_line_and_changes_nothing(tmp_path, cifar_real, framework):
+    config = small_config(tmp_path, framework, epochs=1, limit_train=120, batch_size=16)
+    train(config, data=cifar_real, progress=False)
+    run = tmp_path / "run"
+    checkpoint = run / CHECKPOINT[framework]
+    checkpoint.write_bytes(checkpoint.read_bytes()[: checkpoint.stat().st_size // 2])
+    before = (run / "config.json").read_text()
+    config.epochs = 4
+    with pytest.raises(ConfigError, match=rf"{CHECKPOINT[framework]}: the checkpoint cannot be"):
+        train(config, data=cifar_real, resume=True, progress=False)
+    assert (run / "config.json").read_text() == before  # the failed resume changed nothing
+    with pytest.raises(ConfigError, match="Delete it to train this run again"):
+        evaluate(run, data=cifar_real, progress=False)
+
+
+def test_a_diverged_run_stays_diverged_when_evaluated(tmp_path, cifar_real):
+    def poison(epoch, record, model):
+        with torch.no_grad():
+            for p in model.parameters():
+                p.fill_(float("nan"))
+
+    config = small_config(tmp_path, "pytorch", epochs=3, limit_train=120, batch_size=16)
+    with pytest.raises(TrainingDiverged):
+        train(config, data=cifar_real, progress=False, callbacks=[poison])
+    evaluate(tmp_path / "run", data=cifar_real, progress=False)
+    state = json.loads((tmp_path / "run" / "state.json").read_text())
+    assert state["status"] == "diverged"
+
+
+def test_a_first_epoch_that_diverges_leaves_no_folder_to_block_a_retry(tmp_path, cifar_real):
+    config = small_config(tmp_path, "pytorch", epochs=2, lr=1e30, limit_train=120)
+    with pytest.raises(TrainingDiverged, match="no epoch had finished, so there is nothing"):
+        train(config, data=cifar_real, progress=False)
+    assert not (tmp_path / "run").exists()
+    config.lr = 0.01
+    config.epochs = 1
+    assert train(config, data=cifar_real, progress=False)["epochs"] == 1
+
+
+def test_sigterm_is_an_interrupt_with_the_resume_command(tmp_path, cifar_real, monkeypatch, capsys):
+    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
+    real_epoch = Trainer._epoch
+
+    def terminated_in_epoch_2(self, epoch):
+        if epoch == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real_epoch(self, epoch)
+
+    monkeypatch.setattr(Trainer, "_epoch", terminated_in_epoch_2)
+    out = tmp_path / "run"
+    flags = "--model alexnet-cifar --limit-train 120 --limit-test 50 --batch-size 16"
+    rc = main(
+        ["train", *flags.split(), "--epochs", "3", "--device", "cpu", "--quiet", "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert rc == 130
+    assert f"continue with: alexnet-cifar train --resume {out}" in err
+    assert json.loads((out / "state.json").read_text()) == {
+        "status": "interrupted",
+        "epochs_done": 1,
+    }
+
+
+def test_weights_files_that_are_not_state_dicts_are_refused_in_one_line(tmp_path, capsys):
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo pwned",))
+
+    hostile, plain = tmp_path / "hostile.pth", tmp_path / "plain.pth"
+    torch.save({"features.0.weight": torch.zeros(1), "x": Evil()}, hostile)
+    torch.save(torch.zeros(3), plain)
+    for path, message in (
+        (hostile, "refused: it holds Python objects besides tensors"),
+        (plain, "holds a Tensor, not a state_dict"),
+    ):
+        rc = main(
+            [
+                "convert",
+                "--from",
+                "pytorch",
+                "--to",
+                "keras",
+                str(path),
+                str(tmp_path / "o.weights.h5"),
+                "--model",
+                "alexnet",
+            ]
+        )
+        err = capsys.readouterr().err.strip()
+        assert rc == 2 and len(err.splitlines()) == 1 and message in err and str(path) in err
