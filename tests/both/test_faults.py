@@ -136,3 +136,23 @@ def test_weights_files_that_are_not_state_dicts_are_refused_in_one_line(tmp_path
         )
         err = capsys.readouterr().err.strip()
         assert rc == 2 and len(err.splitlines()) == 1 and message in err and str(path) in err
+
+
+def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(
+    tmp_path, cifar_real, monkeypatch, capsys
+):
+    import errno
+
+    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
+
+    def full_disk(self, epochs_done):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.checkpoint_path))
+
+    monkeypatch.setattr(Trainer, "save_checkpoint", full_disk)
+    out = tmp_path / "run"
+    flags = "--model alexnet-cifar --limit-train 120 --limit-test 50 --batch-size 16 --epochs 2"
+    rc = main(["train", *flags.split(), "--device", "cpu", "--quiet", "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert "checkpoint.pt: No space left on device; free some space there" in err
+    assert json.loads((out / "state.json").read_text())["status"] == "failed"

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from alexnet_cifar.cli import main
 
 from cifar_fixtures import make_image_folder
@@ -59,3 +61,12 @@ def test_module_entry_point(tmp_path):
         [sys.executable, "-m", "alexnet_cifar", "--version"], capture_output=True, text=True
     )
     assert r.returncode == 0 and r.stdout.startswith("alexnet-cifar ")
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_not_a_failure(tmp_path, capsys):
+    root, _ = make_image_folder(tmp_path / "d")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    with pytest.warns(UserWarning, match="cannot write the data cache.*going on without it"):
+        rc = main(["data", "info", "--data-dir", str(root), "--cache-dir", str(blocked)])
+    assert rc == 0 and "images:        9 train, 6 test" in capsys.readouterr().out

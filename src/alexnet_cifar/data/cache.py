@@ -66,6 +66,15 @@ def load(path: Path) -> tuple[dict[str, np.ndarray], dict] | None:
 
 
 def save(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Write the cache; a cache that cannot be written (read-only, full) is a warning only:
+    the data are in memory already, the next run decodes them again."""
     meta = {**meta, "checksum": _checksum(arrays), "format": FORMAT_VERSION}
-    with atomic.atomic_path(path, suffix=".npz") as tmp:
-        np.savez(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    try:
+        with atomic.atomic_path(path, suffix=".npz") as tmp:
+            np.savez(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    except OSError as exc:
+        warnings.warn(
+            f"{path}: cannot write the data cache ({exc.strerror or exc}); going on without "
+            "it. Point --cache-dir (or ALEXNET_CIFAR_CACHE) at a writable folder to keep it.",
+            stacklevel=2,
+        )
