@@ -26,3 +26,7 @@ class WeightsError(AlexNetCifarError):
 
 class TrainingDiverged(AlexNetCifarError):
     """The training loss became NaN or infinite; the last good checkpoint is kept."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler stopping the job): handled as Ctrl-C, exit status 143."""

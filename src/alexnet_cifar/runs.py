@@ -142,10 +142,10 @@ class RunDir:
         user is told how to continue; finished epochs stay checkpointed."""
         try:
             yield
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or Terminated (SIGTERM)
             done = len(self.metrics())
             self.set_state("interrupted", epochs_done=done)
-            raise KeyboardInterrupt(
+            raise type(exc)(
                 f"interrupted; {done} finished epoch(s) are checkpointed in {self.path}; "
                 f"continue with: alexnet-cifar train --resume {self.path}"
             ) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import traceback
+from dataclasses import fields as fields_of
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,10 @@ import yaml
 from . import atomic
 from .config import TrainConfig
 from .errors import AlexNetCifarError, ConfigError, WeightsError
+from .runs import RunDir
+
+# the keys of a preset file; rows and defaults hold TrainConfig fields
+PRESET_KEYS = {"description", "defaults", "rows", "seeds", "shared_init"}
 
 
 def preset_names() -> list[str]:
@@ -52,6 +57,12 @@ def load_preset(name_or_path: str) -> dict:
         or not preset["rows"]
     ):
         raise ConfigError(f"preset {name_or_path}: needs a 'rows' mapping (row name -> settings)")
+    unknown = sorted(set(preset) - PRESET_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"preset {name_or_path}: unknown key(s) {', '.join(unknown)}; a preset holds "
+            f"{', '.join(sorted(PRESET_KEYS))}"
+        )
     preset.setdefault("defaults", {})
     preset["name"] = name
     return preset
@@ -88,8 +99,11 @@ def row_configs(
             continue
         try:
             config = TrainConfig.from_dict({**preset["defaults"], **(fields or {})})
-        except TypeError as exc:
-            raise ConfigError(f"preset {preset['name']}, row {name}: {exc}") from exc
+        except (TypeError, ConfigError) as exc:
+            keys = ", ".join(f.name for f in fields_of(TrainConfig) if f.metadata["cli"])
+            raise ConfigError(
+                f"preset {preset['name']}, row {name}: {exc} (valid keys: {keys})"
+            ) from None
         config = replace(config, data_dir=data_dir)
         source = config.pretrained
         if source and weights_dir and config.weights is None:
@@ -156,6 +170,11 @@ def run_study(
     out = Path(out)
     preset = load_preset(preset_name)
     configs = row_configs(preset, out, only, data_dir, weights_dir, seeds)
+    with RunDir(out).lock():  # one process per study folder
+        return _run_rows(preset, configs, out, resume, data, data_dir, progress, echo)
+
+
+def _run_rows(preset, configs, out: Path, resume: bool, data, data_dir, progress, echo) -> dict:
     record_file = StudyRecord(out)
     if record_file.path.exists() and not resume:
         raise ConfigError(
@@ -207,7 +226,6 @@ def _relative(config: TrainConfig, out: Path) -> str:
 def _run_row(config: TrainConfig, data, progress: bool) -> dict:
     """One (row, seed) run: completed, skipped (ImageNet weights missing) or failed."""
     from .api import train
-    from .runs import RunDir
 
     run = RunDir(config.out)
     try:

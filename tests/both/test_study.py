@@ -181,3 +181,25 @@ def test_shared_init_starts_both_frameworks_from_one_file_per_seed(tmp_path, cif
             for row in ("t", "k")
         }
         assert starts == {str(out / "init" / f"alexnet-cifar-32px-seed-{seed}.pt")}
+
+
+def test_preset_mistakes_name_the_preset_row_and_valid_keys(tmp_path):
+    bad = tmp_path / "typo.yaml"
+    bad.write_text("rows:\n  x: {framework: pytorch, learning_rate: 3}\n")
+    with pytest.raises(
+        ConfigError,
+        match=r"preset typo, row x: unknown config keys: "
+        r"learning_rate \(valid keys: framework, model, .*\blr\b",
+    ):
+        study_mod.row_configs(study_mod.load_preset(str(bad)), tmp_path)
+    bad.write_text("row:\n  x: {framework: pytorch}\nrows:\n  y: {}\n")
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) row; a preset holds defaults"):
+        study_mod.load_preset(str(bad))
+
+
+def test_one_process_per_study_folder(tmp_path, cifar_real):
+    from alexnet_cifar.runs import RunDir
+
+    with RunDir(tmp_path / "s").lock():
+        with pytest.raises(ConfigError, match="in use by another alexnet-cifar process"):
+            study_mod.run_study("smoke", tmp_path / "s", data=cifar_real, progress=False)

@@ -221,3 +221,16 @@ def test_html_report_fits_1280_px_in_a_real_browser(study, tmp_path):
     assert match, dom[:500]
     scroll, inner = map(int, match.groups())
     assert inner == 1280 and scroll <= inner, f"the page is {scroll} px wide at {inner} px"
+
+
+def test_a_run_without_results_is_listed_as_incomplete(study):
+    root, *_ = study
+    (root / "runs" / "scratch-keras").mkdir()
+    (root / "runs" / "scratch-keras" / "config.json").write_text("{}")
+    record = json.loads((root / "study.json").read_text())
+    record["rows"]["scratch-keras"] = {"status": "completed", "run_dir": "runs/scratch-keras"}
+    (root / "study.json").write_text(json.dumps(record))
+    write_report(root, langs=("en",))
+    md = (root / "report" / "report.en.md").read_text()
+    assert "| scratch-keras |  |  |  | incomplete | no results.json (note below) |" in md
+    assert "- scratch-keras: scratch-keras: no results.json (the run did not finish)" in md

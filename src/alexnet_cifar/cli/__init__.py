@@ -9,8 +9,9 @@ import errno
 import os
 import signal
 import sys
+import warnings
 
-from ..errors import AlexNetCifarError
+from ..errors import AlexNetCifarError, Terminated
 from ..version import __version__
 from . import bench, convert, data_info, evaluate, predict, report, study, summary, train
 from .options import EPILOG
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: sys.argv); returns the exit status."""
     # TensorBoard's writer imports TensorFlow when installed; keep its start-up banner quiet.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    warnings.formatwarning = _one_line_warning
     args = build_parser().parse_args(argv)
     # a scheduler stops a job with SIGTERM: treat it as Ctrl-C (records kept, resume told)
     try:
@@ -53,14 +55,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as exc:
         print(f"alexnet-cifar: {exc or 'interrupted'}", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    return f"alexnet-cifar: warning: {message}\n"
+
+
 def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 # what to do about the file-system errors a user meets

@@ -34,24 +34,41 @@ def redact(text: str) -> str:
     return _MACHINE_PATH.sub(lambda m: f".../{m.group(1)}", text)
 
 
-def _study_runs(root: Path, study: dict) -> dict[str, list[Path]]:
-    """Row -> its finished run folders, from study.json (one per seed; an older study.json
-    has one run_dir per row), else every folder under runs/ (or root) with a results.json."""
+def _study_runs(root: Path, study: dict) -> tuple[dict[str, list[Path]], list[dict]]:
+    """(row -> its finished run folders, the runs that should have results but have none).
+    From study.json (one run per seed; an older study.json has one run_dir per row), else every
+    run folder under runs/ (or root)."""
     found: dict[str, list[Path]] = {}
-    for name, entry in study.get("rows", {}).items():
-        runs = entry.get("seeds", {"0": entry}).values()
-        paths = [root / r.get("run_dir", f"runs/{name}") for r in runs]
-        paths = [p for p in paths if (p / "results.json").is_file()]
-        if paths:
-            found[name] = paths
-    if found or study.get("rows"):
-        return found
+    incomplete = []
+    if study.get("rows"):
+        for name, entry in study["rows"].items():
+            for r in entry.get("seeds", {"0": entry}).values():
+                path = root / r.get("run_dir", f"runs/{name}")
+                if (path / "results.json").is_file():
+                    found.setdefault(name, []).append(path)
+                elif r.get("status") == "completed":
+                    incomplete.append(_incomplete(name, path))
+        return found, incomplete
     for base in (root / "runs", root):
-        if base.is_dir():
-            runs = {p.name: [p] for p in sorted(base.iterdir()) if (p / "results.json").is_file()}
-            if runs:
-                return runs
-    return {}
+        if not base.is_dir():
+            continue
+        for p in sorted(base.iterdir()):
+            if (p / "results.json").is_file():
+                found[p.name] = [p]
+            elif (p / "config.json").is_file():
+                incomplete.append(_incomplete(p.name, p))
+        if found or incomplete:
+            break
+    return found, incomplete
+
+
+def _incomplete(name: str, path: Path) -> dict:
+    return {
+        "row": name,
+        "status": "incomplete",
+        "reason": f"{path.name}: no results.json (the run did not finish); "
+        f"`alexnet-cifar train --resume` or `evaluate` on it",
+    }
 
 
 def _read_run(path: Path) -> dict:
@@ -99,15 +116,13 @@ def collect(root: str | Path) -> dict:
     if not root.is_dir():
         raise ConfigError(f"{root}: no such folder; pass a study --out folder or a folder of runs")
     study = read_json(root / "study.json") if (root / "study.json").exists() else {}
-    rows = [
-        _row(name, [_read_run(p) for p in paths])
-        for name, paths in _study_runs(root, study).items()
-    ]
+    runs, incomplete = _study_runs(root, study)
+    rows = [_row(name, [_read_run(p) for p in paths]) for name, paths in runs.items()]
     not_run = [
         {"row": name, "status": entry.get("status"), "reason": redact(entry.get("reason", ""))}
         for name, entry in study.get("rows", {}).items()
         if entry.get("status") != "completed"
-    ]
+    ] + incomplete
     if not rows and not not_run:
         raise ConfigError(f"{root}: no finished runs (no runs/*/results.json) to report on")
     return {

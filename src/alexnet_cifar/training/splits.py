@@ -25,7 +25,7 @@ def load_data(config: TrainConfig, data: Cifar10 | None, progress: bool) -> Cifa
     if data.num_classes != config.num_classes:
         raise ConfigError(
             f"the data has {data.num_classes} classes but the config asks for "
-            f"{config.num_classes}; set num_classes to {data.num_classes}"
+            f"{config.num_classes}; pass --num-classes {data.num_classes}"
         )
     return data
 

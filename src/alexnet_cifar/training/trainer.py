@@ -282,6 +282,6 @@ class Trainer(ABC):
             self.hardware(),
         )
         self.run.write_results(results)
-        if self.run.state().get("status") != "diverged":  # evaluating it does not mend it
+        if self.run.state().get("status") not in ("diverged", "failed"):  # not mended by this
             self.run.set_state("completed", epochs_done=len(self.run.metrics()))
         return results
