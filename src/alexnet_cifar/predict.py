@@ -26,8 +26,8 @@ def read_images(paths: list[str], size: int) -> np.ndarray:
         try:
             with Image.open(p) as img:
                 out.append(np.asarray(img.convert("RGB").resize((size, size), Image.BILINEAR)))
-        except (FileNotFoundError, UnidentifiedImageError, OSError) as exc:
-            raise DataError(f"{p}: cannot read the image ({exc})") from exc
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            raise DataError(f"{p}: cannot read the image ({exc})") from None
     return np.stack(out)
 
 

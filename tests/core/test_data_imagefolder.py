@@ -56,3 +56,23 @@ def test_grayscale_images_become_rgb(tmp_path):
     data = load_cifar10(root, progress=False)
     gray = data.x_train[data.y_train == 2][0]
     assert gray.shape == (32, 32, 3) and (gray == 77).all()
+
+
+def test_a_class_of_one_image_and_a_decompression_bomb_are_one_line(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from alexnet_cifar.data.imagefolder import _decode
+    from alexnet_cifar.data.split import train_val_split
+    from alexnet_cifar.errors import ConfigError, DataError
+    from alexnet_cifar.predict import read_images
+
+    labels = np.array([0] * 20 + [1] * 20 + [2])
+    with pytest.raises(ConfigError, match=r"class\(es\) 2 have a single image .* at least 2"):
+        train_val_split(labels, 0.2, 0)
+    path = tmp_path / "bomb.png"
+    Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # 1,024 px is a "bomb" now
+    with pytest.raises(DataError, match=r"bomb.png: unreadable image .*decompression bomb"):
+        _decode(path, (32, 32))
+    with pytest.raises(DataError, match=r"bomb.png: cannot read the image"):
+        read_images([str(path)], 32)

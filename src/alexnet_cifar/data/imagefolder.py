@@ -73,7 +73,13 @@ def _decode(path: Path, size: tuple[int, int]) -> np.ndarray:
                     "or remove it."
                 )
             return np.asarray(img.convert("RGB"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise DataError(f"{path}: unreadable image ({exc}). Replace or remove the file.") from exc
 
 

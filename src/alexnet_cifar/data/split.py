@@ -7,6 +7,17 @@ import numpy as np
 from ..errors import ConfigError
 
 
+def _check_strata(labels: np.ndarray, what: str) -> None:
+    """A stratified split needs two images of every class (scikit-learn's rule)."""
+    classes, counts = np.unique(labels, return_counts=True)
+    if counts.min() < 2:
+        rare = ", ".join(str(c) for c in classes[counts < 2])
+        raise ConfigError(
+            f"class(es) {rare} have a single image among the {what}: a stratified split needs "
+            "at least 2 per class; add images of that class, or remove its folder"
+        )
+
+
 def stratified_subset(labels: np.ndarray, n: int | None, seed: int) -> np.ndarray:
     """Indices of a class-balanced subset of size ``n`` (all indices, sorted, when None)."""
     from sklearn.model_selection import train_test_split  # 1 s import: only when splitting
@@ -19,6 +30,7 @@ def stratified_subset(labels: np.ndarray, n: int | None, seed: int) -> np.ndarra
             f"a subset of {n} images cannot hold every one of the "
             f"{len(np.unique(labels))} classes; ask for at least that many."
         )
+    _check_strata(labels, "images to subset")
     subset, _ = train_test_split(everything, train_size=n, stratify=labels, random_state=seed)
     return np.sort(subset)
 
@@ -41,6 +53,7 @@ def train_val_split(
             f"few images for {n_classes} classes on one side; use more images or a "
             "fraction between them."
         )
+    _check_strata(labels[pool], "training images (before the validation split)")
     train, val = train_test_split(
         pool, test_size=n_val, stratify=labels[pool], random_state=seed + 1
     )
