@@ -179,3 +179,19 @@ def test_a_crash_at_any_write_of_an_epoch_resumes_to_consistent_records(
     assert epochs_of(run) == [0, 1, 2]
     assert results["epochs"] == 3
     assert json.loads((run / "state.json").read_text()) == {"status": "completed", "epochs_done": 3}
+
+
+def test_bad_weights_name_the_file_and_leave_no_folder(tmp_path, cifar_real, capsys, monkeypatch):
+    from alexnet_cifar.arch import get_spec
+    from alexnet_cifar.backends import get_backend
+
+    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
+    wrong = tmp_path / "alexnet-owt-7be5be79.pth"  # torchvision's name, another model inside
+    torch.save(get_backend("pytorch").build(get_spec("alexnet-cifar")).state_dict(), wrong)
+    out = tmp_path / "run"
+    flags = "--model alexnet --init imagenet --limit-train 120 --limit-test 50 --batch-size 16"
+    argv = ["train", *flags.split(), "--weights", str(wrong), "--device", "cpu", "--quiet"]
+    assert main([*argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(wrong) in err and "features.0.weight" in err
+    assert not out.exists()  # the same command can be retried once the file is right
