@@ -86,9 +86,8 @@ def _train(run, trainer_cls, config, data, start, resume, has_checkpoint, progre
             raise
         if resume:
             trainer.load_checkpoint()
-            run.save_config(
-                config
-            )  # only once the run could be reopened: a failure changes nothing
+            # the new settings land only once the run could be reopened: a failure changes nothing
+            run.save_config(config)
         trainer.fit(callbacks)
         return trainer.evaluate()
 

@@ -19,7 +19,7 @@ import yaml
 from . import atomic
 from .config import TrainConfig
 from .errors import AlexNetCifarError, ConfigError, WeightsError
-from .runs import RunDir
+from .runs import RunDir, read_json
 
 # the keys of a preset file; rows and defaults hold TrainConfig fields
 PRESET_KEYS = {"description", "defaults", "rows", "seeds", "shared_init"}
@@ -146,8 +146,6 @@ class StudyRecord:
         self.path = out / "study.json"
 
     def load(self) -> dict:
-        from .runs import read_json
-
         return read_json(self.path) if self.path.exists() else {}
 
     def save(self, record: dict) -> None:
