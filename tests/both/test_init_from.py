@@ -1,13 +1,15 @@
 """`train --init-from`: a run starts from given weights of either framework; a file that does
 not fit is refused in one line naming the file and the first layer that differs."""
 
+import json
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("tensorflow")
 
-from alexnet_cifar import train  # noqa: E402
+from alexnet_cifar import TrainConfig, train  # noqa: E402
 from alexnet_cifar.backends import get_backend  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
 from alexnet_cifar.weights.port import convert_weights  # noqa: E402
@@ -88,6 +90,13 @@ def test_init_from_files_that_do_not_fit_are_refused_in_one_line(tmp_path, capsy
 
     err = _refused(tmp_path, capsys, tmp_path / "weights.bin")
     assert "no such file or run folder" in err
+
+    other_run = tmp_path / "other-run"  # a run folder of another model: its config says so
+    other_run.mkdir()
+    config = TrainConfig(model="alexnet", out=str(other_run))
+    (other_run / "config.json").write_text(json.dumps(config.to_dict()))
+    err = _refused(tmp_path, capsys, other_run)
+    assert "that run trains alexnet (batchnorm=False, 10 classes), this one alexnet-cifar" in err
 
 
 def test_seeds_and_dropout_out_of_range_are_one_line(tmp_path, capsys):
