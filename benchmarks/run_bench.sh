@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Measure training/inference throughput of both frameworks in one run, on this machine, and
-# write the JSON files under results/ (named after the device: cpu or gpu).
+# Training/inference throughput of both frameworks and both models on this machine, in
+# --precision auto with the fp32 baseline timed in the same run; writes
+# results/bench-<cpu|gpu>-<framework>-<model>.json and the table results/bench-<cpu|gpu>.md.
 # Usage: benchmarks/run_bench.sh [cpu|cuda] [steps]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 device="${1:-cpu}"; steps="${2:-8}"
 tag=$([ "$device" = cuda ] && echo gpu || echo cpu)
 export ALEXNET_CIFAR_DATA="${ALEXNET_CIFAR_DATA:-$(cd .. && pwd)/shared/data/cifar10}"
-for model in alexnet alexnet-cifar; do
+# the batch sizes the studies train with: 128 at 32 px, 64 at 224 px
+for spec in "alexnet-cifar --batchnorm --batch-size 128" "alexnet --batch-size 64"; do
+  read -r model flags <<<"$spec"
   for fw in pytorch keras; do
-    .venv/bin/alexnet-cifar bench --framework "$fw" --model "$model" --batch-size 32 \
-      --steps "$steps" --device "$device" --output "results/bench-$tag-$fw-$model.json"
+    # shellcheck disable=SC2086
+    .venv/bin/alexnet-cifar bench --framework "$fw" --model "$model" $flags \
+      --steps "$steps" --device "$device" --precision auto --quiet \
+      --output "results/bench-$tag-$fw-$model.json"
   done
 done
+.venv/bin/python benchmarks/bench_table.py results/bench-"$tag"-*.json > "results/bench-$tag.md"
+cat "results/bench-$tag.md"

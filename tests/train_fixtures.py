@@ -17,6 +17,7 @@ def small_config(tmp_path, framework: str, **kw) -> TrainConfig:
         limit_test=100,
         val_fraction=0.2,
         device="cpu",
+        precision="fp32",  # the same numbers on every CPU; tests/both/test_precision.py
         out=str(tmp_path / "run"),
     )
     return TrainConfig(**{**base, **kw})

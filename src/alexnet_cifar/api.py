@@ -110,6 +110,7 @@ def evaluate(
     data: Cifar10 | None = None,
     data_dir: str | None = None,
     progress: bool = True,
+    precision: str | None = None,
 ) -> dict:
     """Re-evaluate a finished or interrupted run from its checkpoint.
 
@@ -118,6 +119,8 @@ def evaluate(
         data: CIFAR-10 already loaded (default: load it from the run's data folder).
         data_dir: a CIFAR-10 source to use from now on (saved in the run's config).
         progress: show progress bars.
+        precision: evaluate in this precision (default: the one the run trained in); the
+            results record says which.
 
     Returns:
         The results record, rewritten to ``RUN_DIR/results.json``.
@@ -127,7 +130,7 @@ def evaluate(
         config = run.config()
         config.data_dir = data_dir
         run.save_config(config)
-    return rerun_evaluation(run_dir, data, progress)
+    return rerun_evaluation(run_dir, data, progress, precision)
 
 
 def _framework_of(model: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from .arch import VARIANTS, spec_for
 from .errors import ConfigError
 from .preprocess import AUGMENTATIONS, NORMALIZATIONS
+from .training.precision import PRECISIONS
 from .weights.registry import PretrainedSource, new_layers, pretrained_rows, source_for
 
 FRAMEWORKS = ("pytorch", "keras")
@@ -139,7 +140,14 @@ class TrainConfig:
     seed: int = option(0, "seed of the split, initialisation, order and augmentation", "data split")
     device: str = option("auto", "where to train", "runtime", DEVICES)
     compile: bool = option(False, "torch.compile / XLA-compile the model", "runtime")
-    amp: bool = option(True, "bf16 autocast where the device supports it (CUDA)", "runtime")
+    precision: str = option(
+        "auto",
+        "arithmetic precision; auto: bf16 on GPUs of compute capability 8.0+ and on CPUs with "
+        "bf16 instructions, fp16 with loss scaling on older GPUs, else fp32. A run records "
+        "the precision it used",
+        "runtime",
+        PRECISIONS,
+    )
     data_dir: str | None = option(None, "CIFAR-10 source", "data", cli=False)
     out: str | None = option(None, "run directory", "run", cli=False)
 
@@ -244,6 +252,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        d = upgrade_config(d)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -256,3 +265,14 @@ class TrainConfig:
             return cls.from_dict(json.loads(Path(path).read_text()))
         except (OSError, json.JSONDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read the run config ({exc})") from exc
+
+
+def upgrade_config(d: dict[str, Any]) -> dict[str, Any]:
+    """A config written before --precision had ``amp``: bf16 autocast on CUDA only, so such a
+    run computed in fp32 unless it named --device cuda."""
+    if "amp" not in d:
+        return d
+    amp = d["amp"]
+    d = {k: v for k, v in d.items() if k != "amp"}
+    d.setdefault("precision", "bf16" if amp and d.get("device") == "cuda" else "fp32")
+    return d

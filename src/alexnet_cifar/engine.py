@@ -15,26 +15,41 @@ from .errors import ConfigError, WeightsError
 from .imagenet import imagenet_weights
 from .init_from import initial_weights
 from .runs import RunDir
+from .training.precision import choose
 from .training.splits import load_data, make_splits
 from .training.trainer import EpochCallback
 
 
 def preflight(config: TrainConfig, resume: bool = False) -> ModuleType:
-    """Every check that needs no data: values, framework installed, device, run directory.
-    Returns the backend module."""
+    """Every check that needs no data: values, framework installed, device and precision
+    (``config.precision`` is set to the one ``auto`` picks), run directory. Returns the
+    backend module."""
     config.validate()
     if not config.out:
         raise ConfigError("no run directory: pass --out RUN_DIR")
     backend = get_backend(config.framework)
-    backend.resolve_device(config.device)
     if resume:
-        RunDir.open(config.out)
-    elif RunDir(config.out).config_file.exists():
+        _keep_precision(config, RunDir.open(config.out).config().precision)
+    # recorded resolved: config.json says what the run computed in
+    config.precision = choose(config.precision, backend.capability(config.device), config.framework)
+    if not resume and RunDir(config.out).config_file.exists():
         raise ConfigError(
             f"{config.out} already holds a run; continue it with "
             f"--resume {config.out}, or choose another --out"
         )
     return backend
+
+
+def _keep_precision(config: TrainConfig, stored: str) -> None:
+    """A resumed run computes in the precision it started in: ``auto`` means that one; any
+    other is refused, as a changed flag is."""
+    if config.precision == "auto":
+        config.precision = stored
+    elif config.precision != stored:
+        raise ConfigError(
+            f"{config.out} trained in {stored}; --resume keeps the run's precision: drop "
+            f"--precision {config.precision}, or start a new run with --out"
+        )
 
 
 def run_training(
@@ -92,11 +107,18 @@ def _train(run, trainer_cls, config, data, start, resume, has_checkpoint, progre
         return trainer.evaluate()
 
 
-def rerun_evaluation(run_dir, data: Cifar10 | None, progress: bool) -> dict:
-    """A run's last checkpoint on its test images; rewrites results.json."""
+def rerun_evaluation(
+    run_dir, data: Cifar10 | None, progress: bool, precision: str | None = None
+) -> dict:
+    """A run's last checkpoint on its test images (in ``precision``, default the run's own);
+    rewrites results.json."""
     run = RunDir.open(run_dir)
     config = run.config()
-    trainer_cls = get_backend(config.framework).Trainer
+    backend = get_backend(config.framework)
+    config.precision = choose(
+        precision or config.precision, backend.capability(config.device), config.framework
+    )
+    trainer_cls = backend.Trainer
     if not run.checkpoint(trainer_cls.checkpoint_suffix).exists():
         raise ConfigError(f"{run.path}: no checkpoint yet (no epoch finished); train first")
     with run.lock(), trainer_cls.device_scope(config):

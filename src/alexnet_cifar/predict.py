@@ -16,6 +16,7 @@ from .errors import ConfigError, DataError
 from .imagenet import imagenet_weights
 from .preprocess import get_normalization
 from .runs import RunDir
+from .training.precision import choose
 
 
 def read_images(paths: list[str], size: int) -> np.ndarray:
@@ -40,10 +41,10 @@ def imagenet_class_names() -> list[str]:
 
 
 def load_predictor(
-    run_dir: str | None = None, config: TrainConfig | None = None
+    run_dir: str | None = None, config: TrainConfig | None = None, precision: str = "auto"
 ) -> tuple[Backend, Any, TrainConfig, list[str], int]:
     """(backend, model, config, class names, image size to read at) for a run or an ImageNet
-    config."""
+    config; the model computes in ``precision`` on the CPU."""
     if run_dir is not None:
         run = RunDir.open(run_dir)
         config = run.config()
@@ -52,7 +53,7 @@ def load_predictor(
         if not checkpoint.exists():
             raise ConfigError(f"{run_dir}: no checkpoint yet; train first")
         spec = spec_for(config)
-        model = backend.build(spec)
+        model = backend.build(spec, precision=_on_cpu(backend, precision, config.framework))
         backend.import_weights(model, backend.load_file(checkpoint, spec))
         names = run.results()["class_names"] if run.results_file.exists() else None
         return backend, model, config, names or list(CLASS_NAMES["en"]), 32
@@ -64,16 +65,24 @@ def load_predictor(
         )
     spec = spec_for(config)
     backend = get_backend(config.framework)
-    model = backend.build(spec)
+    model = backend.build(spec, precision=_on_cpu(backend, precision, config.framework))
     backend.import_weights(model, imagenet_weights(config.framework, spec, config.weights))
     return backend, model, config, imagenet_class_names(), spec.input_size
 
 
+def _on_cpu(backend: Backend, precision: str, framework: str) -> str:
+    return choose(precision, backend.capability("cpu"), framework)
+
+
 def predict(
-    paths: list[str], run_dir: str | None = None, config: TrainConfig | None = None, top: int = 3
+    paths: list[str],
+    run_dir: str | None = None,
+    config: TrainConfig | None = None,
+    top: int = 3,
+    precision: str = "auto",
 ) -> list[dict]:
     """The ``top`` classes and all probabilities of each image, from a run or ImageNet."""
-    backend, model, config, names, size = load_predictor(run_dir, config)
+    backend, model, config, names, size = load_predictor(run_dir, config, precision)
     probs = backend.predict_proba(
         model, read_images(paths, size), get_normalization(config.normalization_name)
     )

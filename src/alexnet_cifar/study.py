@@ -83,9 +83,11 @@ def row_configs(
     data_dir: str | None = None,
     weights_dir: str | None = None,
     seeds: int | None = None,
+    precision: str | None = None,
 ) -> dict[str, dict[int, TrainConfig]]:
     """Every row's validated config per seed (row -> seed -> config, the run in
-    ``runs/<row>/seed-<seed>``); a bad preset fails here, before any training."""
+    ``runs/<row>/seed-<seed>``); ``precision`` overrides the preset's for every row. A bad
+    preset fails here, before any training."""
     rows = preset["rows"]
     unknown = sorted(set(only or []) - set(rows))
     if unknown:
@@ -105,6 +107,8 @@ def row_configs(
                 f"preset {preset['name']}, row {name}: {exc} (valid keys: {keys})"
             ) from None
         config = replace(config, data_dir=data_dir)
+        if precision is not None:
+            config.precision = precision
         source = config.pretrained
         if source and weights_dir and config.weights is None:
             candidate = Path(weights_dir) / source.file_name
@@ -159,6 +163,7 @@ def run_study(
     only: list[str] | None = None,
     resume: bool = False,
     seeds: int | None = None,
+    precision: str | None = None,
     data=None,
     data_dir: str | None = None,
     weights_dir: str | None = None,
@@ -167,7 +172,7 @@ def run_study(
 ) -> dict:
     out = Path(out)
     preset = load_preset(preset_name)
-    configs = row_configs(preset, out, only, data_dir, weights_dir, seeds)
+    configs = row_configs(preset, out, only, data_dir, weights_dir, seeds, precision)
     with RunDir(out).lock():  # one process per study folder
         return _run_rows(preset, configs, out, resume, data, data_dir, progress, echo)
 

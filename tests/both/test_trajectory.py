@@ -35,6 +35,7 @@ def parity_config(tmp_path, framework, init_from, **kw) -> TrainConfig:
         limit_test=10,
         val_fraction=0.0,
         device="cpu",
+        precision="fp32",
         init_from=str(init_from),
         out=str(tmp_path / framework),
     )

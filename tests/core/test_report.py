@@ -93,7 +93,7 @@ def test_tables_significance_and_findings(study):
     }
     md = (root / "report" / "report.en.md").read_text()
     acc_s, acc_p = (scratch == labels).mean(), (pretrained == labels).mean()
-    assert f"| scratch-pytorch | pytorch | alexnet | scratch | {100 * acc_s:.2f}% |" in md
+    assert f"| scratch-pytorch | pytorch | alexnet | scratch | fp32 | {100 * acc_s:.2f}% |" in md
     assert f"{100 * acc_p:.2f}%" in md and "Hardware: Test GPU." in md
     # one seed, medians of the epochs (not means), the earlier studies beside the row
     assert "| 1 | 3 | 12.5 | 3600.0 | 57,044,810 | 79.72% / 70.93% |" in md
@@ -105,7 +105,7 @@ def test_tables_significance_and_findings(study):
     )
     assert "The most accurate row is imagenet-pytorch" in md
     assert "a significant difference at the 5% level" in md
-    assert "| caffe-keras |  |  |  | skipped | weights not available (note below) |" in md
+    assert "| caffe-keras |  |  |  |  | skipped | weights not available (note below) |" in md
     assert "- caffe-keras: no bvlc_alexnet.npy here" in md
     assert "1 row(s) did not run and have no number: caffe-keras." in md
     for fig in ("curves.en.png", "per_class.en.png", "confusion.scratch-pytorch.en.png"):
@@ -232,5 +232,5 @@ def test_a_run_without_results_is_listed_as_incomplete(study):
     (root / "study.json").write_text(json.dumps(record))
     write_report(root, langs=("en",))
     md = (root / "report" / "report.en.md").read_text()
-    assert "| scratch-keras |  |  |  | incomplete | no results.json (note below) |" in md
+    assert "| scratch-keras |  |  |  |  | incomplete | no results.json (note below) |" in md
     assert "- scratch-keras: scratch-keras: no results.json (the run did not finish)" in md

@@ -100,6 +100,8 @@ def test_bench_writes_json(tmp_path, fixture_dir, capsys):
                 "1",
                 "--device",
                 "cpu",
+                "--precision",
+                "fp16",  # GradScaler's fp16 runs on every CPU; bf16 needs native support
                 "--data-dir",
                 str(fixture_dir),
                 "--no-verify",
@@ -113,4 +115,13 @@ def test_bench_writes_json(tmp_path, fixture_dir, capsys):
     for key in ("compute_train", "pipeline_train", "naive_train", "compute_inference"):
         assert r[key] > 0
     assert r["pipeline_over_naive"] == pytest.approx(r["pipeline_train"] / r["naive_train"])
-    assert "pipeline / naive" in capsys.readouterr().out
+    # the fp32 baseline is timed in the same run, and the other memory layout on the CPU
+    assert r["precision"] == "fp16" and r["fp32"]["compute_train"] > 0
+    assert r["speedup_over_fp32"]["compute_train"] == pytest.approx(
+        r["compute_train"] / r["fp32"]["compute_train"]
+    )
+    assert r["channels_last_over_nchw"] == pytest.approx(
+        r["compute_train"] / r["nchw_compute_train"]
+    )
+    printed = capsys.readouterr().out
+    assert "pipeline / naive" in printed and "fp16 / fp32 (train)" in printed

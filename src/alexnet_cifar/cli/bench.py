@@ -20,11 +20,16 @@ def register(sub) -> None:
         "(b) the real input pipeline from uint8 CIFAR arrays, and (c) the naive "
         "PIL DataLoader pipeline of the earlier studies; writes JSON.",
     )
-    options.add_config_flags(b, (*options.MODEL_FLAGS, "device"))
+    options.add_config_flags(b, (*options.MODEL_FLAGS, "device", "precision"))
     b.add_argument("--batch-size", type=int, default=64, help="(default: 64)")
     b.add_argument("--steps", type=int, default=5, help="timed steps per measurement (default: 5)")
     b.add_argument("--warmup", type=int, default=2, help="untimed steps first (default: 2)")
     b.add_argument("--no-naive", action="store_true", help="skip the naive PIL pipeline")
+    b.add_argument(
+        "--no-fp32-baseline",
+        action="store_true",
+        help="when --precision is not fp32, skip timing fp32 as well (the speed-up)",
+    )
     b.add_argument(
         "--output", metavar="FILE", help="JSON file (default: bench-FRAMEWORK-MODEL.json)"
     )
@@ -50,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         steps=args.steps,
         warmup=args.warmup,
         naive=not args.no_naive,
+        baseline=not args.no_fp32_baseline,
     )
     print(format_bench(result))
     output = Path(args.output or f"bench-{config.framework}-{config.model}.json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from . import options
+from .options import add_precision_arg
 from .train import print_results
 
 
@@ -16,6 +17,7 @@ def register(sub) -> None:
         "images and rewrite results.json.",
     )
     e.add_argument("run_dir", metavar="RUN_DIR")
+    add_precision_arg(e, "default: the precision the run trained in")
     options.add_data_args(e)
     e.set_defaults(func=run)
 
@@ -26,6 +28,11 @@ def run(args: argparse.Namespace) -> int:
 
     run_dir = RunDir.open(args.run_dir)
     args.data_dir = args.data_dir or run_dir.config().data_dir
-    results = evaluate(run_dir.path, data=options.load_data(args), progress=not args.quiet)
+    results = evaluate(
+        run_dir.path,
+        data=options.load_data(args),
+        progress=not args.quiet,
+        precision=args.precision,
+    )
     print_results(results, run_dir.path)
     return 0

@@ -60,6 +60,19 @@ def load_data(args: argparse.Namespace) -> Cifar10:
     )
 
 
+def add_precision_arg(p: argparse.ArgumentParser, default_text: str, default=None) -> None:
+    """--precision for the commands that take no other TrainConfig flag (evaluate, predict)."""
+    from ..training.precision import PRECISIONS
+
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default=default,
+        help=f"arithmetic precision; auto: bf16 where the device has it natively, fp16 on "
+        f"older GPUs, else fp32 ({default_text})",
+    )
+
+
 def _flag_type(annotation: Any) -> type:
     text = str(annotation)
     return int if "int" in text else float if "float" in text else str

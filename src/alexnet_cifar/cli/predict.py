@@ -8,6 +8,7 @@ import json
 from ..config import FRAMEWORKS, TrainConfig
 from ..errors import ConfigError
 from ..weights.registry import SOURCES
+from .options import add_precision_arg
 
 WHOLE_MODELS = tuple(s.model for s in SOURCES.values() if s.has_classifier)
 
@@ -33,6 +34,7 @@ def register(sub) -> None:
     pr.add_argument("--weights", metavar="FILE", help="local ImageNet weights file")
     pr.add_argument("--top", type=int, default=3, help="classes shown per image (default: 3)")
     pr.add_argument("--json", action="store_true", help="JSON with the full probability vector")
+    add_precision_arg(pr, "default: auto", default="auto")
     pr.set_defaults(func=run)
 
 
@@ -52,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
             num_classes=1000,
         )
     )
-    results = predict(args.images, run_dir=args.run, config=config, top=args.top)
+    results = predict(
+        args.images, run_dir=args.run, config=config, top=args.top, precision=args.precision
+    )
     if args.json:
         print(json.dumps(results, indent=2))
         return 0

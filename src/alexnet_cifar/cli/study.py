@@ -43,6 +43,7 @@ def register(sub) -> None:
         help="run every row with N seeds (seed, seed+1, ...); default: the preset's "
         "seeds: key, else 1. The report shows mean, spread and paired tests over seeds",
     )
+    options.add_precision_arg(st, "default: the preset's precision: key, else auto")
     add_lang_arg(st)
     options.add_data_args(st)
     st.set_defaults(func=run)
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         args.data_dir,
         args.weights_dir,
         args.seeds,
+        args.precision,
     )
     record = run_study(
         args.preset,
@@ -77,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         only=args.only,
         resume=args.resume,
         seeds=args.seeds,
+        precision=args.precision,
         data=options.load_data(args),
         data_dir=args.data_dir,
         weights_dir=args.weights_dir,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import upgrade_config
 from ..errors import ConfigError
 from ..metrics import bootstrap_ci, mcnemar_exact, paired_difference
 from ..runs import RunDir, read_json
@@ -74,7 +75,9 @@ def _incomplete(name: str, path: Path) -> dict:
 def _read_run(path: Path) -> dict:
     r = read_json(path / "results.json")
     correct = np.array(r["test_predictions"]) == np.array(r["test_labels"])
-    return {**r, "correct": correct, "metrics": RunDir(path).metrics()}
+    # a run from before --precision names none; its config's amp flag tells
+    precision = r.get("precision") or upgrade_config(r.get("config", {})).get("precision", "fp32")
+    return {**r, "precision": precision, "correct": correct, "metrics": RunDir(path).metrics()}
 
 
 def seed_of(run: dict) -> int:

@@ -85,6 +85,7 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
         t["framework"],
         t["model"],
         t["init"],
+        t["precision"],
         t["accuracy"],
         t["range"],
         t["ci"],
@@ -101,6 +102,7 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
             r["framework"],
             r["model"] + (" +BN" if r.get("batchnorm") else ""),
             r["init"],
+            r["precision"],
             _accuracy(r),
             f"{_pct(r['accuracy_min'])}-{_pct(r['accuracy_max'])}",
             f"{_pct(r['ci'][0])}-{_pct(r['ci'][1])}",
@@ -116,6 +118,7 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
     body += [
         [
             r["row"],
+            "",
             "",
             "",
             "",

@@ -35,6 +35,7 @@ def results_record(
         "init": config.init,
         "batchnorm": config.batchnorm,
         "input_size": spec.input_size,
+        "precision": config.precision,
         "test_accuracy": report["accuracy"],
         "per_class_accuracy": report["per_class_accuracy"],
         "confusion_matrix": report["confusion_matrix"],

@@ -61,7 +61,8 @@ class EpochProgress:
         return step % self.SYNC_EVERY == self.SYNC_EVERY - 1 or step == self.steps - 1
 
     def update(self, step: int, loss: float | None = None, accuracy: float | None = None) -> None:
-        self.bar.update(1)
+        """Step ``step`` (0-based) is done: a backend may report every step or only some."""
+        self.bar.update(step + 1 - self.bar.n)
         if loss is None:
             return
         if not math.isfinite(loss):

@@ -16,6 +16,9 @@ from ...arch import BN_EPS, BN_MOMENTUM, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, I
 from ...errors import ConfigError, WeightsError
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
+# the Keras dtype policy of each precision (training/precision.py)
+POLICIES = {"fp32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
+
 
 def _initializer(init: Init | None):
     if init is None:
@@ -90,7 +93,7 @@ class LocalResponseNorm(layers.Layer):
         )
 
 
-def _adaptive_pool(spec: Spec, h: int, side: int):
+def _adaptive_pool(spec: Spec, h: int, side: int, policy: str):
     if h == side:
         return None  # at the native input size the map is already side x side
     if h % side:
@@ -99,29 +102,33 @@ def _adaptive_pool(spec: Spec, h: int, side: int):
             f"no adaptive pooling to {side}x{side} unless {h} is a multiple of "
             f"{side}. Use the native input size."
         )
-    return layers.AveragePooling2D(h // side, h // side, name="avgpool")
+    return layers.AveragePooling2D(h // side, h // side, name="avgpool", dtype=policy)
 
 
-def build(spec: Spec, seed: int | None = None) -> keras.Model:
-    """The Keras model of ``spec``, its initialisation drawn from ``seed`` when given. No
+def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> keras.Model:
+    """The Keras model of ``spec``, its initialisation drawn from ``seed`` when given, every
+    layer in the dtype policy of ``precision`` (training/precision.py). No
     layer carries a regularizer: weight decay is the optimizer's (training/optim.py), so the
     loss is the data loss, as in PyTorch."""
     if seed is not None:
         keras.utils.set_random_seed(seed)
+    policy = POLICIES[precision]
     inputs = keras.Input((spec.input_size, spec.input_size, 3), name="image")
     x = inputs
-    for info in spec.layers():
+    infos = list(spec.layers())
+    last_linear = max(i for i, info in enumerate(infos) if info.layer.kind is LayerKind.LINEAR)
+    for i, info in enumerate(infos):
         layer, kind, name = info.layer, info.layer.kind, info.keras_name
         if kind is LayerKind.AVGPOOL:
-            pool = _adaptive_pool(spec, x.shape[1], layer.out)
+            pool = _adaptive_pool(spec, x.shape[1], layer.out, policy)
             x = pool(x) if pool else x
             continue
         if info.section == "classifier" and info.index == 0:
-            x = layers.Flatten(name="flatten")(x)  # H,W,C order; see weights/port.py
+            x = layers.Flatten(name="flatten", dtype=policy)(x)  # H,W,C order; see weights/port.py
         init = _initializer(layer.init)
         if kind is LayerKind.CONV:
             if layer.padding:
-                x = layers.ZeroPadding2D(layer.padding, name=f"{name}_pad")(x)
+                x = layers.ZeroPadding2D(layer.padding, name=f"{name}_pad", dtype=policy)(x)
             if layer.groups > 1:
                 x = GroupedConv2D(
                     layer.out,
@@ -130,27 +137,36 @@ def build(spec: Spec, seed: int | None = None) -> keras.Model:
                     layer.groups,
                     kernel_initializer=init,
                     name=name,
+                    dtype=policy,
                 )(x)
             else:
                 x = layers.Conv2D(
-                    layer.out, layer.kernel, layer.stride, kernel_initializer=init, name=name
+                    layer.out,
+                    layer.kernel,
+                    layer.stride,
+                    kernel_initializer=init,
+                    name=name,
+                    dtype=policy,
                 )(x)
         elif kind is LayerKind.RELU:
-            x = layers.ReLU(name=name)(x)
+            x = layers.ReLU(name=name, dtype=policy)(x)
         elif kind is LayerKind.LRN:
-            x = LocalResponseNorm(name=name)(x)
+            x = LocalResponseNorm(name=name, dtype=policy)(x)
         elif kind is LayerKind.MAXPOOL:
-            x = layers.MaxPooling2D(layer.kernel, layer.stride, name=name)(x)
+            x = layers.MaxPooling2D(layer.kernel, layer.stride, name=name, dtype=policy)(x)
         elif kind is LayerKind.BATCHNORM:
             # Keras' momentum is the share of the old statistic: 1 - PyTorch's
-            x = layers.BatchNormalization(momentum=1 - BN_MOMENTUM, epsilon=BN_EPS, name=name)(x)
+            x = layers.BatchNormalization(
+                momentum=1 - BN_MOMENTUM, epsilon=BN_EPS, name=name, dtype=policy
+            )(x)
         elif kind is LayerKind.DROPOUT:
-            x = layers.Dropout(layer.p, name=name)(x)
+            x = layers.Dropout(layer.p, name=name, dtype=policy)(x)
         elif kind is LayerKind.LINEAR:
-            x = layers.Dense(layer.out, kernel_initializer=init, name=name)(x)
+            # the logits in float32 under a mixed policy too (training/precision.py)
+            dtype = "float32" if i == last_linear else policy
+            x = layers.Dense(layer.out, kernel_initializer=init, name=name, dtype=dtype)(x)
         else:
             raise ValueError(f"no Keras layer for {kind.value!r}")
-    # Logits in float32 even under a mixed-precision policy.
     outputs = layers.Activation("linear", dtype="float32", name="logits")(x)
     model = keras.Model(inputs, outputs, name=spec.name.replace("-", "_"))
     model.spec = spec  # as the PyTorch model carries it: port_weights reads it

@@ -14,6 +14,8 @@ import keras
 
 from ...config import TrainConfig
 from ...errors import ConfigError
+from ...runs import environment
+from ...training.precision import Capability, choose, cpu_native_bf16, cuda_native_bf16
 from ...training.schedule import epoch_seed, lr_curve
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
@@ -30,6 +32,18 @@ def resolve_device(name: str) -> str:
             "build: pip install 'tensorflow[and-cuda]'); use --device cpu or auto"
         )
     return "gpu" if gpus and name in ("auto", "cuda") else "cpu"
+
+
+def capability(name: str) -> Capability:
+    """What Keras computes in on device ``name``: mixed_float16 with loss scaling everywhere
+    (on the CPU through Eigen, slowly), mixed_bfloat16 where the hardware has bf16."""
+    if resolve_device(name) == "gpu":
+        gpu = tf.config.list_physical_devices("GPU")[0]
+        details = tf.config.experimental.get_device_details(gpu)
+        cc = tuple(details.get("compute_capability") or (0, 0))
+        label = f"{details.get('device_name', 'GPU')} (compute capability {cc[0]}.{cc[1]})"
+        return Capability("cuda", label, cuda_native_bf16(cc), True)
+    return Capability("cpu", environment()["cpu"], cpu_native_bf16(), True)
 
 
 def software() -> dict:
@@ -77,17 +91,19 @@ def make_schedule(config: TrainConfig, steps: int) -> TableSchedule:
 
 
 class _ReportSteps(keras.callbacks.Callback):
-    """Feeds the shared progress bar; reads the loss (a device sync) only when it is due."""
+    """Feeds the shared progress bar. Keras converts the logs to numbers (a device sync) on
+    every call, so the model runs EpochProgress.SYNC_EVERY steps per call
+    (``steps_per_execution``) and this sees every SYNC_EVERY-th step, as the PyTorch loop
+    reads its loss."""
 
     def __init__(self, progress: EpochProgress):
         super().__init__()
         self.progress = progress
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.progress.due(batch):
-            self.progress.update(batch, float(logs["loss"]), float(logs["accuracy"]))
-        else:
-            self.progress.update(batch)
+        # Keras numbers a short last call as if it ran SYNC_EVERY steps; the data ends sooner
+        step = min(batch, self.progress.steps - 1)
+        self.progress.update(step, float(logs["loss"]), float(logs["accuracy"]))
 
 
 class Trainer(TrainerBase):
@@ -108,10 +124,8 @@ class Trainer(TrainerBase):
         )
         # the same seed and flags give the same run: tf.data and every kernel deterministic
         tf.config.experimental.enable_op_determinism()
-        keras.mixed_precision.set_global_policy(
-            "mixed_bfloat16" if config.amp and self.device == "gpu" else "float32"
-        )
-        self.model = build(self.spec, config.seed)
+        self.precision = choose(config.precision, capability(config.device), "keras")
+        self.model = build(self.spec, config.seed, self.precision)
 
     def load_weights(self, weights: dict) -> None:
         import_weights(self.model, weights, self.fresh)
@@ -142,6 +156,8 @@ class Trainer(TrainerBase):
             self._backbone(),
             config.backbone_lr_factor,
         )
+        if self.precision == "fp16":
+            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
         self.model.compile(
             optimizer=optimizer,
             loss=keras.losses.CategoricalCrossentropy(
@@ -149,6 +165,7 @@ class Trainer(TrainerBase):
             ),
             metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
             jit_compile=config.compile,
+            steps_per_execution=EpochProgress.SYNC_EVERY,
         )
 
     def set_lr_scale(self, scale: float) -> None:

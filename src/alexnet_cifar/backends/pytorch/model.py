@@ -87,15 +87,48 @@ class AlexNet(nn.Module):
                 _initialise(module, info.layer.init)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.avgpool(self.features(x))
-        return self.classifier(torch.flatten(x, 1))
+        x = torch.flatten(self.avgpool(self.features(x)), 1)
+        *hidden, last = self.classifier
+        for module in hidden:
+            x = module(x)
+        # the logits in float32 under autocast too (training/precision.py)
+        with torch.autocast(x.device.type, enabled=False):
+            return last(x.float())
 
 
-def build(spec: Spec, seed: int | None = None) -> AlexNet:
-    """The model of ``spec``, its initialisation drawn from ``seed`` when given."""
+AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+class Precision:
+    """Autocast and, for fp16, loss scaling, for one resolved precision on one device."""
+
+    def __init__(self, precision: str, device: torch.device):
+        self.name, self.device = precision, device
+        self.dtype = AUTOCAST_DTYPES.get(precision)
+        self.scaler = torch.amp.GradScaler(device.type, enabled=precision == "fp16")
+
+    def autocast(self):
+        return torch.autocast(
+            self.device.type, dtype=self.dtype or torch.float32, enabled=self.dtype is not None
+        )
+
+    def backward_step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer) -> None:
+        """Backward and optimizer step; under fp16 the loss is scaled and a step whose
+        gradients overflowed is skipped, as GradScaler does."""
+        self.scaler.scale(loss).backward()
+        self.scaler.step(optimizer)
+        self.scaler.update()
+
+
+def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> AlexNet:
+    """The model of ``spec``, its initialisation drawn from ``seed`` when given. Its weights
+    stay float32; ``precision`` is what predict_proba's autocast runs in (training runs its
+    own)."""
     if seed is not None:
         torch.manual_seed(seed)
-    return AlexNet(spec)
+    model = AlexNet(spec)
+    model.precision = precision
+    return model
 
 
 # -- weight I/O, the same functions in both backends ----------------------------------------
@@ -205,5 +238,5 @@ def predict_proba(model: AlexNet, images, normalization) -> np.ndarray:
         normalization,
         get_augmentation("none"),
     )
-    with torch.no_grad():
-        return torch.softmax(model.eval()(data.transform(data.x)), 1).numpy()
+    with torch.no_grad(), Precision(model.precision, torch.device("cpu")).autocast():
+        return torch.softmax(model.eval()(data.transform(data.x)), 1).float().numpy()

@@ -13,11 +13,13 @@ from torch import nn
 
 from ...config import TrainConfig
 from ...errors import ConfigError
+from ...runs import environment
 from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
+from ...training.precision import Capability, choose, cpu_native_bf16, cuda_native_bf16
 from ...training.schedule import epoch_seed
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
-from .model import build, import_weights
+from .model import Precision, build, import_weights
 from .pipeline import DeviceData
 
 
@@ -30,6 +32,22 @@ def resolve_device(name: str) -> torch.device:
             "build, or no GPU); use --device cpu or auto"
         )
     return torch.device(name)
+
+
+def capability(name: str) -> Capability:
+    """What PyTorch computes in on device ``name``: fp16 with GradScaler everywhere (the CPU
+    too), bf16 where the hardware has it."""
+    device = resolve_device(name)
+    if device.type == "cuda":
+        cc = torch.cuda.get_device_capability(device)
+        gpu = f"{torch.cuda.get_device_name(device)} (compute capability {cc[0]}.{cc[1]})"
+        return Capability("cuda", gpu, cuda_native_bf16(cc), True)
+    return Capability("cpu", environment()["cpu"], cpu_native_bf16(), True)
+
+
+# Channels-last (NHWC) memory is faster on CUDA, and on the CPU measured faster for every
+# model in fp32 and bf16 (bench's nchw_over_channels_last: results/bench-cpu-*.json).
+CHANNELS_LAST = True
 
 
 def software() -> dict:
@@ -92,18 +110,19 @@ class Trainer(TrainerBase):
     def build(self) -> None:
         config = self.config
         self.device = resolve_device(config.device)
-        cuda = self.device.type == "cuda"
+        self.precision = Precision(
+            choose(config.precision, capability(config.device), "pytorch"), self.device
+        )
         self.pipelines = self.input_pipelines(
             lambda x, y, aug, norm: DeviceData(
-                x, y, self.device, self.spec.input_size, norm, aug, channels_last=cuda
+                x, y, self.device, self.spec.input_size, norm, aug, channels_last=CHANNELS_LAST
             )
         )
         self.model = build(self.spec, config.seed).to(self.device)
-        if cuda:
+        if CHANNELS_LAST:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.forward = torch.compile(self.model) if config.compile else self.model
         self.loss_fn = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
-        self.amp = config.amp and cuda
         self.lr_scale = 1.0
 
     def load_weights(self, weights: dict) -> None:
@@ -132,6 +151,7 @@ class Trainer(TrainerBase):
                 "model": self.model.state_dict(),
                 "optimizer": self.optimizer.state_dict(),
                 "scheduler": self.scheduler.state_dict(),
+                "scaler": self.precision.scaler.state_dict(),
                 "epochs_done": epochs_done,
                 "config": self.config.to_dict(),
             },
@@ -143,19 +163,17 @@ class Trainer(TrainerBase):
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
+        if state.get("scaler"):
+            self.precision.scaler.load_state_dict(state["scaler"])
         return state["epochs_done"]
-
-    def _autocast(self):
-        return torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.amp)
 
     def train_step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One optimizer step on a batch: (the batch's data loss, its logits), not synced."""
-        with self._autocast():
+        with self.precision.autocast():
             logits = self.forward(x)
             loss = self.loss_fn(logits.float(), y)
         self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.optimizer.step()
+        self.precision.backward_step(loss, self.optimizer)
         self.scheduler.step()
         return loss.detach(), logits
 
@@ -187,7 +205,7 @@ class Trainer(TrainerBase):
         data, out = self.pipelines[split], []
         start = time.perf_counter()
         for x, _ in data.evaluation(max(self.config.batch_size, 256)):
-            with self._autocast():
+            with self.precision.autocast():
                 out.append(self.forward(x).float().cpu())
         seconds = time.perf_counter() - start
         logits = torch.cat(out).numpy() if out else np.zeros((0, self.spec.num_classes), np.float32)

@@ -1,0 +1,51 @@
+"""The Markdown table of `bench` JSON files: img/s in fp32 and in the precision `auto` chose,
+and the speed-up, with the machine and its bf16 support named.
+
+Usage: python benchmarks/bench_table.py results/bench-cpu-*.json > results/bench-cpu.md
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from alexnet_cifar.training.precision import BF16_CPU_FLAGS
+
+
+def _machine(r: dict) -> str:
+    hw = r["hardware"]
+    if hw.get("gpu"):
+        return f"{hw['gpu']} (GPU)"
+    bf16 = (
+        f"native bf16 ({' or '.join(BF16_CPU_FLAGS)})"
+        if hw.get("native_bf16")
+        else "no native bf16"
+    )
+    return f"{hw['cpu']}, {hw['cpu_count']} cores, {bf16}"
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        f"Machine: {_machine(results[0])}; torch {results[0]['software'].get('torch', '-')} / "
+        "TensorFlow (see the JSON files). Compute only (a batch already on the device), "
+        "images per second.",
+        "",
+        "| framework | model | batch | precision (auto) | train fp32 | train auto | speed-up "
+        "| inference fp32 | inference auto | speed-up |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in sorted(results, key=lambda r: (r["input_size"], r["framework"])):
+        fp32 = r.get("fp32") or {k: r[k] for k in ("compute_train", "compute_inference")}
+        speed = r.get("speedup_over_fp32") or {"compute_train": 1.0, "compute_inference": 1.0}
+        lines.append(
+            f"| {r['framework']} | {r['model']} {r['input_size']} px | {r['batch_size']} "
+            f"| {r['precision']} | {fp32['compute_train']:,.0f} | {r['compute_train']:,.0f} "
+            f"| {speed['compute_train']:.2f}x | {fp32['compute_inference']:,.0f} "
+            f"| {r['compute_inference']:,.0f} | {speed['compute_inference']:.2f}x |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(table([json.loads(Path(p).read_text()) for p in sys.argv[1:]]))

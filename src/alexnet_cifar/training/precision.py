@@ -1,0 +1,96 @@
+"""Which floating-point precision a run computes in, decided here once for both frameworks.
+
+``auto`` takes the fastest precision the device runs natively: on CUDA bf16 from compute
+capability 8.0 (Ampere) on, fp16 with loss scaling before it (T4, V100); on the CPU bf16 where
+the processor has bf16 instructions (``amx_bf16`` or ``avx512_bf16``), else fp32, because
+emulated bf16 is slower than fp32. A backend reports what its device can do as a
+``Capability``; ``choose`` turns the requested precision into the one that runs, or a
+ConfigError naming what is supported there and what ``auto`` would pick.
+
+What stays in float32 under bf16/fp16, in both frameworks: the weights and optimizer state,
+the last linear layer (the logits), softmax and loss, and BatchNorm's statistics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
+CUDA_BF16_CAPABILITY = (8, 0)
+
+
+@dataclass(frozen=True)
+class Capability:
+    """What one framework can compute in on one device."""
+
+    device: str  # "cpu" or "cuda"
+    name: str  # the processor or GPU, for messages
+    bf16: bool  # native bf16 arithmetic
+    fp16: bool  # this framework trains in fp16 (with loss scaling) here
+
+    @property
+    def supported(self) -> list[str]:
+        return ["fp32"] + ["bf16"] * self.bf16 + ["fp16"] * self.fp16
+
+
+def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> set[str]:
+    """The instruction-set flags Linux lists for the first processor (empty elsewhere)."""
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.partition(":")[2].split())
+    return set()
+
+
+def cpu_native_bf16(flags: set[str] | None = None) -> bool:
+    return bool(set(BF16_CPU_FLAGS) & (cpu_flags() if flags is None else flags))
+
+
+def cuda_native_bf16(capability: tuple[int, int]) -> bool:
+    return tuple(capability) >= CUDA_BF16_CAPABILITY
+
+
+def auto_precision(cap: Capability) -> str:
+    if cap.bf16:
+        return "bf16"
+    if cap.device == "cuda" and cap.fp16:
+        return "fp16"
+    return "fp32"
+
+
+def choose(requested: str, cap: Capability, framework: str) -> str:
+    """The precision a run computes in: ``requested`` where ``cap`` supports it."""
+    if requested not in PRECISIONS:
+        raise ConfigError(
+            f"--precision {requested!r} is not known; choose one of: {', '.join(PRECISIONS)}"
+        )
+    auto = auto_precision(cap)
+    if requested == "auto":
+        return auto
+    if requested in cap.supported:
+        return requested
+    if requested == "bf16":
+        why = (
+            f"{cap.name} has no native bf16 (compute capability "
+            f"{'.'.join(map(str, CUDA_BF16_CAPABILITY))} or newer needed)"
+            if cap.device == "cuda"
+            else f"this CPU ({cap.name}) has no bf16 instructions "
+            f"({' or '.join(BF16_CPU_FLAGS)} in lscpu)"
+        )
+    else:
+        why = f"{framework} has no fp16 training on the {cap.device}"
+    raise ConfigError(
+        f"--precision {requested}: {why}; {framework} on this {cap.device} supports "
+        f"{', '.join(cap.supported)} (auto picks {auto})"
+    )
+
+
+def mixed(precision: str) -> bool:
+    return precision in ("bf16", "fp16")
