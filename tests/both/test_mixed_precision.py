@@ -100,6 +100,24 @@ def test_logits_and_batchnorm_statistics_stay_float32():
     assert out.dtype == "float32"
 
 
+def test_caffe_lrn_runs_in_float32_under_bf16():
+    """TensorFlow has no bf16 LRN kernel on the CPU: the layer computes in float32, in both."""
+    from alexnet_cifar.backends import keras as kb
+    from alexnet_cifar.backends import pytorch as pb
+    from alexnet_cifar.backends.pytorch.model import Precision
+
+    spec = get_spec("alexnet-caffe", 10)
+    kmodel = kb.build(spec, seed=0, precision="bf16")
+    lrn = [layer for layer in kmodel.layers if type(layer).__name__ == "LocalResponseNorm"]
+    assert lrn and all(layer.compute_dtype == "float32" for layer in lrn)
+    image = np.random.rand(1, 227, 227, 3).astype("float32")
+    assert np.isfinite(np.asarray(kmodel(image, training=False))).all()
+    model = pb.build(spec, seed=0).eval()
+    with torch.no_grad(), Precision("bf16", torch.device("cpu")).autocast():
+        x = model.features[0](torch.from_numpy(image).permute(0, 3, 1, 2))
+        assert model.features[2](model.features[1](x)).dtype == torch.float32
+
+
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_resume_keeps_the_precision_it_started_in(tmp_path, cifar_real, framework):
     config = small_config(tmp_path, framework, precision="fp32", epochs=1, limit_train=80)

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
 def print_results(results: dict, run_dir: Path) -> None:
     print(
-        f"{results['framework']} {results['model']} ({results['init']}): test accuracy "
+        f"{results['framework']} {results['model']} ({results['init']}, "
+        f"{results.get('precision', 'fp32')}): test accuracy "
         f"{results['test_accuracy']:.4f} on {results['num_test_images']:,} images after "
         f"{results['epochs']} epoch(s), {results['seconds_per_epoch'] or 0:.1f} s/epoch"
     )

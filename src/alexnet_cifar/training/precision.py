@@ -8,7 +8,8 @@ emulated bf16 is slower than fp32. A backend reports what its device can do as a
 ConfigError naming what is supported there and what ``auto`` would pick.
 
 What stays in float32 under bf16/fp16, in both frameworks: the weights and optimizer state,
-the last linear layer (the logits), softmax and loss, and BatchNorm's statistics.
+the last linear layer (the logits), softmax and loss, BatchNorm's statistics, and Caffe's LRN
+(TensorFlow has no bf16 LRN kernel; squares of activations overflow fp16).
 """
 
 from __future__ import annotations

@@ -151,7 +151,8 @@ def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> keras
         elif kind is LayerKind.RELU:
             x = layers.ReLU(name=name, dtype=policy)(x)
         elif kind is LayerKind.LRN:
-            x = LocalResponseNorm(name=name, dtype=policy)(x)
+            # float32: TensorFlow has no bf16 LRN kernel (training/precision.py)
+            x = LocalResponseNorm(name=name, dtype="float32")(x)
         elif kind is LayerKind.MAXPOOL:
             x = layers.MaxPooling2D(layer.kernel, layer.stride, name=name, dtype=policy)(x)
         elif kind is LayerKind.BATCHNORM:

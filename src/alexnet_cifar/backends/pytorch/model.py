@@ -29,6 +29,14 @@ from ...errors import WeightsError
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
 
+class Float32LRN(nn.LocalResponseNorm):
+    """LRN computed in float32 under autocast too, as Keras must (training/precision.py)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.autocast(x.device.type, enabled=False):
+            return super().forward(x.float())
+
+
 def _layer(info: LayerInfo) -> nn.Module:
     layer, kind = info.layer, info.layer.kind
     if kind is LayerKind.CONV:
@@ -46,7 +54,7 @@ def _layer(info: LayerInfo) -> nn.Module:
         return nn.ReLU(inplace=True)
     if kind is LayerKind.LRN:
         # PyTorch divides alpha by the window size itself, as Caffe does.
-        return nn.LocalResponseNorm(LRN_SIZE, alpha=LRN_ALPHA, beta=LRN_BETA, k=LRN_K)
+        return Float32LRN(LRN_SIZE, alpha=LRN_ALPHA, beta=LRN_BETA, k=LRN_K)
     if kind is LayerKind.MAXPOOL:
         return nn.MaxPool2d(layer.kernel, layer.stride)
     if kind is LayerKind.BATCHNORM:
