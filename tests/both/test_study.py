@@ -92,7 +92,7 @@ def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypat
     for lang in ("en", "es"):
         assert (out / "report" / f"report.{lang}.html").stat().st_size > 10_000
     md = (out / "report" / "report.en.md").read_text()
-    assert "| vgg16-keras |  |  |  | skipped |" in md
+    assert "| vgg16-keras |  |  |  |  | skipped |" in md
     assert md.count("| 1 | 1 |") == 6  # six finished rows, one seed and one epoch each
 
 
