@@ -26,10 +26,11 @@ def _machine(r: dict) -> str:
 
 
 def table(results: list[dict]) -> str:
+    versions = {k: v for r in results for k, v in r["software"].items()}
     lines = [
-        f"Machine: {_machine(results[0])}; torch {results[0]['software'].get('torch', '-')} / "
-        "TensorFlow (see the JSON files). Compute only (a batch already on the device), "
-        "images per second.",
+        f"Machine: {_machine(results[0])}; torch {versions.get('torch', '-')}, TensorFlow "
+        f"{versions.get('tensorflow', '-')}. Compute only (a batch already on the device), "
+        f"{results[0]['steps']} timed steps, images per second.",
         "",
         "| framework | model | batch | precision (auto) | train fp32 | train auto | speed-up "
         "| inference fp32 | inference auto | speed-up |",

@@ -5,7 +5,7 @@
 # Usage: benchmarks/run_bench.sh [cpu|cuda] [steps]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-device="${1:-cpu}"; steps="${2:-8}"
+device="${1:-cpu}"; steps="${2:-16}"
 tag=$([ "$device" = cuda ] && echo gpu || echo cpu)
 export ALEXNET_CIFAR_DATA="${ALEXNET_CIFAR_DATA:-$(cd .. && pwd)/shared/data/cifar10}"
 # the batch sizes the studies train with: 128 at 32 px, 64 at 224 px
