@@ -17,6 +17,7 @@ import numpy as np
 
 from alexnet_cifar import atomic
 from alexnet_cifar.metrics import bootstrap_ci, mcnemar_exact
+from alexnet_cifar.report.collect import precision_of
 
 
 def _runs(study: Path) -> dict[tuple[str, str], dict]:
@@ -29,10 +30,6 @@ def _runs(study: Path) -> dict[tuple[str, str], dict]:
 
 def _correct(r: dict) -> np.ndarray:
     return np.asarray(r["test_predictions"]) == np.asarray(r["test_labels"])
-
-
-def _precision(r: dict) -> str:
-    return r.get("precision") or "fp32"  # runs from before --precision computed in fp32 on a CPU
 
 
 def compare(base: Path, other: Path) -> list[dict]:
@@ -51,7 +48,7 @@ def compare(base: Path, other: Path) -> list[dict]:
             {
                 "row": key[0],
                 "seed": key[1],
-                "precision": [_precision(a), _precision(b)],
+                "precision": [precision_of(a), precision_of(b)],
                 "accuracy": [a["test_accuracy"], b["test_accuracy"]],
                 "base_ci": [lo, hi],
                 "inside_base_ci": bool(lo <= b["test_accuracy"] <= hi),

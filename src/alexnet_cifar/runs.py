@@ -15,6 +15,7 @@ from typing import Any
 
 from . import atomic
 from .config import TrainConfig
+from .cpuinfo import cpu_model
 from .errors import ConfigError, TrainingDiverged
 from .version import __version__
 
@@ -196,17 +197,11 @@ def read_jsonl(path: Path) -> tuple[list[dict], bool]:
 
 def environment(extra: dict | None = None) -> dict:
     """Software and hardware facts recorded with every result."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     return {
         "alexnet_cifar": __version__,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
         **(extra or {}),
     }

@@ -2,7 +2,6 @@
 ways), fp16 with loss scaling on the CPU, bf16 learning, float32 logits and BatchNorm
 statistics, resume keeping its precision, and the Keras loop not syncing every step."""
 
-import importlib
 import json
 
 import numpy as np
@@ -14,6 +13,7 @@ from alexnet_cifar import train
 from alexnet_cifar.arch import get_spec
 from alexnet_cifar.cli import main
 from alexnet_cifar.engine import preflight
+from alexnet_cifar.training import precision
 from alexnet_cifar.training.trainer import EpochProgress
 
 from train_fixtures import small_config
@@ -21,16 +21,15 @@ from train_fixtures import small_config
 FRAMEWORKS = ("pytorch", "keras")
 
 
-def native_bf16(monkeypatch, framework: str, native: bool) -> None:
-    """Pretend this CPU has (or lacks) bf16 instructions, for ``framework``'s backend."""
-    module = importlib.import_module(f"alexnet_cifar.backends.{framework}.train")
-    monkeypatch.setattr(module, "cpu_native_bf16", lambda: native)
+def native_bf16(monkeypatch, native: bool) -> None:
+    """Pretend this CPU has (or lacks) bf16 instructions; both backends ask the same core."""
+    monkeypatch.setattr(precision, "cpu_native_bf16", lambda: native)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 @pytest.mark.parametrize("native", [True, False])
 def test_auto_is_bf16_exactly_where_the_cpu_has_it(tmp_path, monkeypatch, framework, native):
-    native_bf16(monkeypatch, framework, native)
+    native_bf16(monkeypatch, native)
     config = small_config(tmp_path, framework, precision="auto")
     preflight(config)
     assert config.precision == ("bf16" if native else "fp32")
@@ -40,7 +39,7 @@ def test_auto_is_bf16_exactly_where_the_cpu_has_it(tmp_path, monkeypatch, framew
 def test_bf16_on_a_cpu_without_it_is_one_line_and_writes_nothing(
     tmp_path, monkeypatch, capsys, framework
 ):
-    native_bf16(monkeypatch, framework, False)
+    native_bf16(monkeypatch, False)
     run = tmp_path / "run"
     argv = ["train", "--framework", framework, "--model", "alexnet-cifar", "--device", "cpu"]
     assert main([*argv, "--precision", "bf16", "--out", str(run), "--quiet"]) == 2
@@ -65,7 +64,7 @@ def test_fp16_with_loss_scaling_trains_on_the_cpu(tmp_path, cifar_real, framewor
 
 
 def test_bf16_learns_on_real_images(tmp_path, monkeypatch, cifar_real):
-    native_bf16(monkeypatch, "pytorch", True)  # emulated where not native: slower, same result
+    native_bf16(monkeypatch, True)  # emulated where not native: slower, same result
     config = small_config(
         tmp_path, "pytorch", precision="bf16", epochs=6, batch_size=16, limit_train=160, dropout=0.0
     )

@@ -5,14 +5,9 @@ import pytest
 
 from alexnet_cifar import TrainConfig
 from alexnet_cifar.config import upgrade_config
+from alexnet_cifar.cpuinfo import cpu_flags, cpu_model
 from alexnet_cifar.errors import ConfigError
-from alexnet_cifar.training.precision import (
-    Capability,
-    choose,
-    cpu_flags,
-    cpu_native_bf16,
-    cuda_native_bf16,
-)
+from alexnet_cifar.training.precision import Capability, choose, cpu_native_bf16, cuda_native_bf16
 
 AMX_CPU = Capability("cpu", "Intel Xeon", bf16=True, fp16=True)
 OLD_CPU = Capability("cpu", "AMD EPYC", bf16=False, fp16=True)
@@ -51,7 +46,11 @@ def test_fp16_where_the_framework_lacks_it_is_refused():
 
 def test_cpu_bf16_is_read_from_the_processor_flags(tmp_path):
     info = tmp_path / "cpuinfo"
-    info.write_text("processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16 avx512_vnni\n")
+    info.write_text(
+        "processor\t: 0\nmodel name\t: AMD EPYC 9R14\n"
+        "flags\t\t: fpu sse avx512f avx512_bf16 avx512_vnni\n"
+    )
+    assert cpu_model(info) == "AMD EPYC 9R14"
     assert cpu_flags(info) >= {"avx512f", "avx512_bf16"}
     assert cpu_native_bf16({"amx_bf16", "amx_tile"})
     assert cpu_native_bf16({"avx512_bf16"})

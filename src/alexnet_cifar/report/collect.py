@@ -75,9 +75,19 @@ def _incomplete(name: str, path: Path) -> dict:
 def _read_run(path: Path) -> dict:
     r = read_json(path / "results.json")
     correct = np.array(r["test_predictions"]) == np.array(r["test_labels"])
-    # a run from before --precision names none; its config's amp flag tells
-    precision = r.get("precision") or upgrade_config(r.get("config", {})).get("precision", "fp32")
-    return {**r, "precision": precision, "correct": correct, "metrics": RunDir(path).metrics()}
+    return {
+        **r,
+        "precision": precision_of(r),
+        "correct": correct,
+        "metrics": RunDir(path).metrics(),
+    }
+
+
+def precision_of(results: dict) -> str:
+    """The precision a run computed in; one from before --precision names none, and its
+    config's amp flag tells."""
+    recorded = upgrade_config(results.get("config", {})).get("precision", "fp32")
+    return results.get("precision") or recorded
 
 
 def seed_of(run: dict) -> int:

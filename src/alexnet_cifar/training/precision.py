@@ -15,8 +15,8 @@ the last linear layer (the logits), softmax and loss, BatchNorm's statistics, an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
+from ..cpuinfo import cpu_flags, cpu_model
 from ..errors import ConfigError
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
@@ -38,24 +38,24 @@ class Capability:
         return ["fp32"] + ["bf16"] * self.bf16 + ["fp16"] * self.fp16
 
 
-def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> set[str]:
-    """The instruction-set flags Linux lists for the first processor (empty elsewhere)."""
-    try:
-        text = Path(cpuinfo).read_text()
-    except OSError:
-        return set()
-    for line in text.splitlines():
-        if line.startswith("flags"):
-            return set(line.partition(":")[2].split())
-    return set()
-
-
 def cpu_native_bf16(flags: set[str] | None = None) -> bool:
     return bool(set(BF16_CPU_FLAGS) & (cpu_flags() if flags is None else flags))
 
 
 def cuda_native_bf16(capability: tuple[int, int]) -> bool:
     return tuple(capability) >= CUDA_BF16_CAPABILITY
+
+
+def cpu_capability() -> Capability:
+    """This CPU, for a framework that trains in fp16 on it (both do: PyTorch with GradScaler,
+    Keras through Eigen)."""
+    return Capability("cpu", cpu_model(), cpu_native_bf16(), True)
+
+
+def cuda_capability(gpu: str, capability: tuple[int, int]) -> Capability:
+    """A CUDA GPU named ``gpu`` of compute ``capability`` (major, minor)."""
+    label = f"{gpu} (compute capability {capability[0]}.{capability[1]})"
+    return Capability("cuda", label, cuda_native_bf16(capability), True)
 
 
 def auto_precision(cap: Capability) -> str:

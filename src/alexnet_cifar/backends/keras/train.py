@@ -14,8 +14,7 @@ import keras
 
 from ...config import TrainConfig
 from ...errors import ConfigError
-from ...runs import environment
-from ...training.precision import Capability, choose, cpu_native_bf16, cuda_native_bf16
+from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.schedule import epoch_seed, lr_curve
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
@@ -41,9 +40,8 @@ def capability(name: str) -> Capability:
         gpu = tf.config.list_physical_devices("GPU")[0]
         details = tf.config.experimental.get_device_details(gpu)
         cc = tuple(details.get("compute_capability") or (0, 0))
-        label = f"{details.get('device_name', 'GPU')} (compute capability {cc[0]}.{cc[1]})"
-        return Capability("cuda", label, cuda_native_bf16(cc), True)
-    return Capability("cpu", environment()["cpu"], cpu_native_bf16(), True)
+        return cuda_capability(details.get("device_name", "GPU"), cc)
+    return cpu_capability()
 
 
 def software() -> dict:

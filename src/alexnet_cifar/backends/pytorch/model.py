@@ -111,7 +111,7 @@ class Precision:
     """Autocast and, for fp16, loss scaling, for one resolved precision on one device."""
 
     def __init__(self, precision: str, device: torch.device):
-        self.name, self.device = precision, device
+        self.device = device
         self.dtype = AUTOCAST_DTYPES.get(precision)
         self.scaler = torch.amp.GradScaler(device.type, enabled=precision == "fp16")
 
@@ -247,4 +247,4 @@ def predict_proba(model: AlexNet, images, normalization) -> np.ndarray:
         get_augmentation("none"),
     )
     with torch.no_grad(), Precision(model.precision, torch.device("cpu")).autocast():
-        return torch.softmax(model.eval()(data.transform(data.x)), 1).float().numpy()
+        return torch.softmax(model.eval()(data.transform(data.x)), 1).numpy()

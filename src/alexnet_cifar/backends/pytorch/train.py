@@ -13,9 +13,8 @@ from torch import nn
 
 from ...config import TrainConfig
 from ...errors import ConfigError
-from ...runs import environment
 from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
-from ...training.precision import Capability, choose, cpu_native_bf16, cuda_native_bf16
+from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.schedule import epoch_seed
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
@@ -40,13 +39,12 @@ def capability(name: str) -> Capability:
     device = resolve_device(name)
     if device.type == "cuda":
         cc = torch.cuda.get_device_capability(device)
-        gpu = f"{torch.cuda.get_device_name(device)} (compute capability {cc[0]}.{cc[1]})"
-        return Capability("cuda", gpu, cuda_native_bf16(cc), True)
-    return Capability("cpu", environment()["cpu"], cpu_native_bf16(), True)
+        return cuda_capability(torch.cuda.get_device_name(device), cc)
+    return cpu_capability()
 
 
-# Channels-last (NHWC) memory is faster on CUDA, and on the CPU measured faster for every
-# model in fp32 and bf16 (bench's nchw_over_channels_last: results/bench-cpu-*.json).
+# Channels-last (NHWC) memory is faster on CUDA, and on the CPU measured faster in bf16 for
+# both models and in fp32 at 32 px (bench's channels_last_over_nchw: results/bench-cpu-*.json).
 CHANNELS_LAST = True
 
 
