@@ -1,7 +1,8 @@
 """Shared fixtures. torch/torchvision are imported before anything can import tensorflow:
 the two bundled LLVMs collide (segfault) when tensorflow comes first.
 
-Tests live in folders by what they need: core/ (neither framework), pytorch/, keras/, both/;
+Tests live in folders by what they need: core/ (neither framework), pytorch/, keras/, both/,
+cuda/ (both, on a GPU);
 each test gets that folder's marker, so ``-m "not keras"`` runs what a PyTorch-only install
 can run."""
 
@@ -21,7 +22,12 @@ except ImportError:
 from cifar_fixtures import real_cifar_dir  # noqa: E402
 from weight_fixtures import write_caffe_npy, write_torchvision_pth  # noqa: E402
 
-FOLDER_MARKERS = {"pytorch": ("pytorch",), "keras": ("keras",), "both": ("pytorch", "keras")}
+FOLDER_MARKERS = {
+    "pytorch": ("pytorch",),
+    "keras": ("keras",),
+    "both": ("pytorch", "keras"),
+    "cuda": ("pytorch", "keras", "cuda"),
+}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -84,6 +84,8 @@ def run_training(
                 # nothing was trained: remove the new folder, so the same command can retry
                 shutil.rmtree(run.path, ignore_errors=True)
             raise
+        finally:
+            backend.free_device_memory()
 
 
 def _train(run, trainer_cls, config, data, start, resume, has_checkpoint, progress, callbacks):

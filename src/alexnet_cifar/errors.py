@@ -30,3 +30,7 @@ class TrainingDiverged(AlexNetCifarError):
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM (a scheduler stopping the job): handled as Ctrl-C, exit status 143."""
+
+
+class OutOfMemory(AlexNetCifarError):
+    """The device ran out of memory at the chosen batch size; the last checkpoint is kept."""

@@ -16,7 +16,7 @@ from typing import Any
 from . import atomic
 from .config import TrainConfig
 from .cpuinfo import cpu_model
-from .errors import ConfigError, TrainingDiverged
+from .errors import ConfigError, OutOfMemory, TrainingDiverged
 from .version import __version__
 
 
@@ -152,6 +152,9 @@ class RunDir:
             ) from None
         except TrainingDiverged:
             self.set_state("diverged", epochs_done=len(self.metrics()))
+            raise
+        except OutOfMemory as exc:
+            self.set_state("failed", epochs_done=len(self.metrics()), error=str(exc))
             raise
         except OSError as exc:  # a full disk or a folder gone read-only mid-run
             try:

@@ -82,7 +82,7 @@ def test_nan_loss_stops_with_a_clear_error(tmp_path, cifar_real):
 def test_bad_arguments_fail_early(tmp_path):
     if tf.config.list_physical_devices("GPU"):
         pytest.skip("needs a machine without a GPU")
-    with pytest.raises(ConfigError, match="TensorFlow sees no GPU"):
+    with pytest.raises(ConfigError, match="--device cuda: this machine has no NVIDIA GPU"):
         train(small(tmp_path, device="cuda"), progress=False)
     with pytest.raises(ConfigError, match="--optimizer 'rmsprop' is not known"):
         train(small(tmp_path, optimizer="rmsprop"), progress=False)

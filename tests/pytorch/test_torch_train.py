@@ -127,7 +127,7 @@ def test_bad_arguments_fail_before_any_work(tmp_path, change, message):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
 def test_cuda_requested_without_gpu(tmp_path):
-    with pytest.raises(ConfigError, match="no CUDA device"):
+    with pytest.raises(ConfigError, match="--device cuda: this machine has no NVIDIA GPU"):
         train(small(tmp_path, device="cuda"), progress=False)
     assert not (tmp_path / "run").exists()
 

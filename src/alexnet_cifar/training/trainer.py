@@ -19,11 +19,12 @@ from .. import atomic
 from ..arch import spec_for
 from ..config import TrainConfig
 from ..data import Cifar10
-from ..errors import ConfigError, TrainingDiverged
+from ..errors import ConfigError, OutOfMemory, TrainingDiverged
 from ..metrics import cross_entropy
 from ..preprocess import get_augmentation, get_normalization
 from ..runs import RunDir
 from ..weights.registry import new_names
+from .memory import largest_fitting_batch, out_of_memory_message
 from .optim import decay_rule
 from .records import results_record, warn_if_at_chance
 from .schedule import epochs_without_improvement, lr_curve, plateau_scale, steps_per_epoch
@@ -147,6 +148,18 @@ class Trainer(ABC):
     def read_checkpoint(self, path: Path) -> int:
         """Restore what write_checkpoint wrote; returns the epochs done."""
 
+    def is_out_of_memory(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is this framework's device out-of-memory error."""
+        return False
+
+    def fits(self, batch: int) -> bool:
+        """Whether one training step of ``batch`` images fits in device memory (it may change
+        the weights: called only when the run stops)."""
+        raise NotImplementedError
+
+    def device_name(self) -> str:
+        return str(self.hardware().get("gpu") or "the CPU")
+
     @abstractmethod
     def software(self) -> dict: ...
 
@@ -210,7 +223,7 @@ class Trainer(ABC):
         try:
             with self.run.guard():
                 for epoch in range(self.start_epoch, self.config.epochs):
-                    record = self._epoch(epoch)
+                    record = self._epoch_within_memory(epoch)
                     # the record first: a crash before the checkpoint lands leaves a record
                     # that --resume drops (it resumes from the checkpoint before), never a
                     # checkpoint whose epoch has no record
@@ -229,6 +242,24 @@ class Trainer(ABC):
         finally:
             log.close()
         return self.run.metrics()
+
+    def _epoch_within_memory(self, epoch: int) -> dict:
+        """One epoch; out of device memory, one line that names the batch size that fits."""
+        try:
+            return self._epoch(epoch)
+        except Exception as exc:
+            if not self.is_out_of_memory(exc):
+                raise
+        # outside the except block: the failed step's tensors are freed before the probe
+        batch = self.config.batch_size
+        suggestion = largest_fitting_batch(self.fits, batch)
+        kept = (
+            f"the checkpoint after epoch {epoch} is kept in {self.run.path}; a resumed run "
+            "keeps its batch size, so start a new run (another --out) with the smaller one"
+            if epoch
+            else "nothing was trained, so the same command with that --batch-size starts again"
+        )
+        raise OutOfMemory(out_of_memory_message(self.device_name(), batch, suggestion, kept))
 
     def _epoch(self, epoch: int) -> dict:
         progress = EpochProgress(epoch, self.config.epochs, self.steps, self.progress)

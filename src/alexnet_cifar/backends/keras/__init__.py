@@ -16,6 +16,6 @@ from .model import (  # noqa: E402
     predict_proba,
     save_file,
 )
-from .train import Trainer, capability, resolve_device  # noqa: E402
+from .train import Trainer, capability, free_device_memory, resolve_device  # noqa: E402
 
 CHECKPOINT = Trainer.checkpoint_suffix

@@ -13,7 +13,7 @@ import tensorflow as tf
 import keras
 
 from ...config import TrainConfig
-from ...errors import ConfigError
+from ...training.devices import use_gpu
 from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.schedule import epoch_seed, lr_curve
 from ...training.trainer import EpochProgress
@@ -23,14 +23,32 @@ from .optim import make_optimizer
 from .pipeline import TFData
 
 
+def _grow_gpu_memory() -> None:
+    """TensorFlow takes a GPU's whole memory at first use by default, which would leave none
+    to the PyTorch rows of the same study or notebook: take it as needed instead."""
+    for gpu in tf.config.list_physical_devices("GPU"):
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # the GPU is initialised already: too late, and set before
+            pass
+
+
+_grow_gpu_memory()
+
+
+def free_device_memory() -> None:
+    """Nothing to do: with memory growth TensorFlow keeps what it took for its next run."""
+
+
 def resolve_device(name: str) -> str:
-    gpus = tf.config.list_physical_devices("GPU")
-    if name == "cuda" and not gpus:
-        raise ConfigError(
-            "--device cuda: TensorFlow sees no GPU (tensorflow-cpu, or no CUDA "
-            "build: pip install 'tensorflow[and-cuda]'); use --device cpu or auto"
-        )
-    return "gpu" if gpus and name in ("auto", "cuda") else "cpu"
+    gpu = use_gpu(
+        name,
+        "keras",
+        visible=bool(tf.config.list_physical_devices("GPU")),
+        build=f"TensorFlow {tf.__version__}",
+        cuda_build=tf.test.is_built_with_cuda(),
+    )
+    return "gpu" if gpu else "cpu"
 
 
 def capability(name: str) -> Capability:
@@ -213,6 +231,19 @@ class Trainer(TrainerBase):
             "train_loss": history.history["loss"][-1],
             "train_accuracy": history.history["accuracy"][-1],
         }
+
+    def is_out_of_memory(self, exc: BaseException) -> bool:
+        return isinstance(exc, tf.errors.ResourceExhaustedError)
+
+    def fits(self, batch: int) -> bool:
+        size = self.spec.input_size
+        x = np.zeros((batch, size, size, 3), np.float32)
+        y = np.eye(self.config.num_classes, dtype=np.float32)[np.zeros(batch, int)]
+        try:
+            self.model.train_on_batch(x, y)
+            return True
+        except tf.errors.ResourceExhaustedError:
+            return False
 
     def predict_logits(self, split: str) -> tuple[np.ndarray, float]:
         data = self.pipelines[split]

@@ -16,6 +16,6 @@ from .model import (
     predict_proba,
     save_file,
 )
-from .train import Trainer, capability, resolve_device
+from .train import Trainer, capability, free_device_memory, resolve_device
 
 CHECKPOINT = Trainer.checkpoint_suffix

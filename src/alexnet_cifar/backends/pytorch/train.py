@@ -4,6 +4,7 @@ uninterrupted one on the CPU."""
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import torch
 from torch import nn
 
 from ...config import TrainConfig
-from ...errors import ConfigError
+from ...training.devices import use_gpu
 from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
 from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.schedule import epoch_seed
@@ -23,14 +24,22 @@ from .pipeline import DeviceData
 
 
 def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ConfigError(
-            "--device cuda: no CUDA device is visible to PyTorch (a CPU-only "
-            "build, or no GPU); use --device cpu or auto"
-        )
-    return torch.device(name)
+    gpu = use_gpu(
+        name,
+        "pytorch",
+        visible=torch.cuda.is_available(),
+        build=f"PyTorch {torch.__version__}",
+        cuda_build=torch.version.cuda is not None,
+    )
+    return torch.device("cuda" if gpu else "cpu")
+
+
+def free_device_memory() -> None:
+    """Give the blocks PyTorch's allocator caches back to the GPU after a run, so the Keras
+    rows of the same study or notebook can have them."""
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        gc.collect()
+        torch.cuda.empty_cache()
 
 
 def capability(name: str) -> Capability:
@@ -196,6 +205,26 @@ class Trainer(TrainerBase):
         if self.device.type == "cuda":
             torch.cuda.synchronize()
         return {"train_loss": loss_sum.item() / seen, "train_accuracy": correct.item() / seen}
+
+    def is_out_of_memory(self, exc: BaseException) -> bool:
+        return isinstance(exc, torch.OutOfMemoryError)
+
+    def fits(self, batch: int) -> bool:
+        size = self.spec.input_size
+        x = torch.zeros((batch, 3, size, size), device=self.device)
+        if CHANNELS_LAST:
+            x = x.to(memory_format=torch.channels_last)
+        y = torch.zeros(batch, dtype=torch.long, device=self.device)
+        try:
+            self.train_step(x, y)
+            return True
+        except torch.OutOfMemoryError:
+            return False
+        finally:
+            del x, y
+            self.optimizer.zero_grad(set_to_none=True)
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
 
     @torch.no_grad()
     def predict_logits(self, split: str) -> tuple[np.ndarray, float]:

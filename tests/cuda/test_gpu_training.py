@@ -1,0 +1,102 @@
+"""On an NVIDIA GPU (each test skipped, with the reason, where its framework sees none): a few
+training steps in both frameworks in --precision auto, the PyTorch input pipeline resident on
+the GPU, checkpoint and resume on the GPU, and the two frameworks' logits on the GPU against
+fp32 on the CPU. benchmarks/gpu_check.sh runs these first."""
+
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import torch
+
+from alexnet_cifar import build_model, port_weights, train
+from alexnet_cifar.arch import get_spec
+from alexnet_cifar.backends import get_backend
+from alexnet_cifar.runs import RunDir
+from alexnet_cifar.training.precision import choose
+
+from model_fixtures import image_batch, logits_keras, logits_torch, randomize_torch
+from train_fixtures import small_config
+
+GPU = {"pytorch": torch.cuda.is_available(), "keras": bool(tf.config.list_physical_devices("GPU"))}
+FRAMEWORKS = [
+    pytest.param(f, marks=pytest.mark.skipif(not GPU[f], reason=f"{f} sees no CUDA GPU here"))
+    for f in GPU
+]
+# Both frameworks compute fp32 convolutions on TF32 tensor cores by default (Ampere and
+# newer), so fp32 on the GPU matches the CPU to about 1e-3 of the logits' scale, bf16 to 1e-2.
+TOLERANCE = {"fp32": 0.01, "bf16": 0.05, "fp16": 0.02}
+
+
+def gpu_config(tmp_path, framework, **kw):
+    return small_config(tmp_path, framework, device="cuda", precision="auto", **kw)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_few_steps_in_auto_precision_learn_on_the_gpu(tmp_path, cifar_real, framework):
+    results = train(gpu_config(tmp_path, framework, epochs=2), data=cifar_real, progress=False)
+    cap = get_backend(framework).capability("cuda")
+    assert results["hardware"].get("gpu"), results["hardware"]
+    assert results["config"]["precision"] == choose("auto", cap, framework) != "fp32"
+    losses = [r["train_loss"] for r in RunDir(tmp_path / "run").metrics()]
+    assert all(np.isfinite(losses)) and losses[1] < losses[0], losses
+
+
+@pytest.mark.skipif(not GPU["pytorch"], reason="PyTorch sees no CUDA GPU here")
+def test_the_pytorch_input_pipeline_lives_on_the_gpu(tmp_path, cifar_real):
+    from alexnet_cifar.backends.pytorch.train import Trainer
+
+    config = gpu_config(tmp_path, "pytorch")
+    trainer = Trainer(config, RunDir(tmp_path / "run"), cifar_real, progress=False)
+    data = trainer.pipelines["train"]
+    assert data.x.is_cuda and data.y.is_cuda
+    x, y = next(iter(data.epoch(config.batch_size, config.seed, 0, trainer.steps)))
+    assert x.is_cuda and y.is_cuda and x.dtype == torch.float32
+    assert x.shape == (config.batch_size, 3, 32, 32)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_checkpoint_and_resume_on_the_gpu(tmp_path, cifar_real, framework):
+    whole = train(gpu_config(tmp_path / "a", framework, epochs=2), data=cifar_real, progress=False)
+    first = gpu_config(tmp_path / "b", framework, epochs=1)
+    train(first, data=cifar_real, progress=False)
+    first.epochs = 2
+    resumed = train(first, data=cifar_real, resume=True, progress=False)
+    records = RunDir(tmp_path / "b" / "run").metrics()
+    assert [r["epoch"] for r in records] == [0, 1]
+    state = json.loads((tmp_path / "b" / "run" / "state.json").read_text())
+    assert state == {"status": "completed", "epochs_done": 2}
+    # GPU kernels are not bitwise deterministic: the resumed run lands near the whole one
+    assert abs(resumed["test_accuracy"] - whole["test_accuracy"]) <= 0.1
+
+
+@pytest.mark.skipif(not all(GPU.values()), reason="needs both frameworks to see a CUDA GPU")
+@pytest.mark.parametrize("precision", ["fp32", "auto"])
+def test_both_frameworks_give_the_cpu_logits_on_the_gpu(precision):
+    model = "alexnet-cifar"
+    spec = get_spec(model, 10, True)
+    cpu_torch = build_model("pytorch", model, batchnorm=True)
+    randomize_torch(cpu_torch)
+    x = image_batch(spec.input_size, n=8)
+    reference = logits_torch(cpu_torch, x)
+    scale = np.abs(reference).max()
+    assert scale > 0.1
+
+    cap = get_backend("pytorch").capability("cuda")
+    chosen = choose(precision, cap, "pytorch")
+    gpu_torch = get_backend("pytorch").build(spec, 0, chosen).cuda().eval()
+    gpu_torch.load_state_dict(cpu_torch.state_dict())
+    with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=chosen == "bf16"):
+        lt = gpu_torch(torch.from_numpy(x.transpose(0, 3, 1, 2).copy()).cuda()).float().cpu()
+
+    keras_backend = get_backend("keras")
+    with tf.device("/GPU:0"):
+        k = keras_backend.build(
+            spec, 0, choose(precision, keras_backend.capability("cuda"), "keras")
+        )
+        port_weights(cpu_torch, k)
+        lk = logits_keras(k, x)
+    tol = TOLERANCE[chosen] * scale
+    assert np.abs(lt.numpy() - reference).max() <= tol
+    assert np.abs(lk - reference).max() <= tol
