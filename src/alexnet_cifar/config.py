@@ -140,6 +140,12 @@ class TrainConfig:
     seed: int = option(0, "seed of the split, initialisation, order and augmentation", "data split")
     device: str = option("auto", "where to train", "runtime", DEVICES)
     compile: bool = option(False, "torch.compile / XLA-compile the model", "runtime")
+    sync_bn: bool = option(
+        False,
+        "data-parallel runs on GPUs: BatchNorm statistics over the global batch (SyncBatchNorm)"
+        " instead of each process's share",
+        "runtime",
+    )
     precision: str = option(
         "auto",
         "arithmetic precision; auto: bf16 on GPUs of compute capability 8.0+ and on CPUs with "
@@ -197,6 +203,8 @@ class TrainConfig:
             raise ConfigError(f"--dropout must be in [0, 1), got {self.dropout!r}")
         if self.init_from is not None and self.init != "scratch":
             raise ConfigError("--init-from gives the starting weights itself; drop --init imagenet")
+        if self.sync_bn and not self.batchnorm:
+            raise ConfigError("--sync-bn: this model has no BatchNorm; add --batchnorm or drop it")
         if not 0 <= self.val_fraction < 1:
             raise ConfigError(f"--val-fraction must be in [0, 1), got {self.val_fraction!r}")
         if self.val_fraction == 0 and (self.schedule == "plateau" or self.early_stopping):

@@ -14,13 +14,14 @@ from .data import Cifar10
 from .errors import ConfigError, WeightsError
 from .imagenet import imagenet_weights
 from .init_from import initial_weights
-from .runs import RunDir
+from .runs import FollowerRun, RunDir
+from .training.distributed import World
 from .training.precision import choose
 from .training.splits import load_data, make_splits
 from .training.trainer import EpochCallback
 
 
-def preflight(config: TrainConfig, resume: bool = False) -> ModuleType:
+def preflight(config: TrainConfig, resume: bool = False, check_out: bool = True) -> ModuleType:
     """Every check that needs no data: values, framework installed, device and precision
     (``config.precision`` is set to the one ``auto`` picks), run directory. Returns the
     backend module."""
@@ -32,7 +33,7 @@ def preflight(config: TrainConfig, resume: bool = False) -> ModuleType:
         _keep_precision(config, RunDir.open(config.out).config().precision)
     # recorded resolved: config.json says what the run computed in
     config.precision = choose(config.precision, backend.capability(config.device), config.framework)
-    if not resume and RunDir(config.out).config_file.exists():
+    if check_out and not resume and RunDir(config.out).config_file.exists():
         raise ConfigError(
             f"{config.out} already holds a run; continue it with "
             f"--resume {config.out}, or choose another --out"
@@ -62,7 +63,10 @@ def run_training(
 ) -> dict:
     """Create (or reopen) the run, build the trainer, fit, evaluate; returns results.json.
     A resumed run with a checkpoint skips loading ImageNet weights it would replace."""
-    backend = preflight(config, resume)
+    world = World.from_env(config.framework)
+    world.check(config)
+    progress = progress and world.chief
+    backend = preflight(config, resume, check_out=world.chief)
     trainer_cls = backend.Trainer
     has_checkpoint = (
         resume and RunDir(config.out).checkpoint(trainer_cls.checkpoint_suffix).exists()
@@ -73,14 +77,26 @@ def run_training(
         start = initial_weights(config.init_from, spec_for(config), config.framework)
     data = load_data(config, data, progress)
     make_splits(config, data)  # a batch larger than the data fails before anything is written
-    run = RunDir.open(config.out) if resume else RunDir.create(config.out, config)
+    if not world.chief:  # reads what rank 0 writes, writes nothing
+        run = FollowerRun(config.out)
+    else:
+        run = RunDir.open(config.out) if resume else RunDir.create(config.out, config)
     with run.lock():
         try:
             return _train(
-                run, trainer_cls, config, data, start, resume, has_checkpoint, progress, callbacks
+                run,
+                trainer_cls,
+                config,
+                data,
+                start,
+                resume,
+                has_checkpoint,
+                progress,
+                callbacks,
+                world,
             )
         except Exception:
-            if not resume and not run.metrics():
+            if world.chief and not resume and not run.metrics():
                 # nothing was trained: remove the new folder, so the same command can retry
                 shutil.rmtree(run.path, ignore_errors=True)
             raise
@@ -88,7 +104,9 @@ def run_training(
             backend.free_device_memory()
 
 
-def _train(run, trainer_cls, config, data, start, resume, has_checkpoint, progress, callbacks):
+def _train(
+    run, trainer_cls, config, data, start, resume, has_checkpoint, progress, callbacks, world
+):
     with trainer_cls.device_scope(config):
         pretrained = start
         if config.init == "imagenet" and not has_checkpoint:
@@ -96,17 +114,22 @@ def _train(run, trainer_cls, config, data, start, resume, has_checkpoint, progre
                 config.framework, spec_for(config), config.weights, progress
             )
         try:
-            trainer = trainer_cls(config, run, data, progress, pretrained=pretrained)
+            trainer = trainer_cls(config, run, data, progress, pretrained=pretrained, world=world)
         except WeightsError as exc:
             if config.weights and config.weights not in str(exc):
                 raise WeightsError(f"{config.weights}: {exc}") from None
             raise
-        if resume:
-            trainer.load_checkpoint()
-            # the new settings land only once the run could be reopened: a failure changes nothing
-            run.save_config(config)
-        trainer.fit(callbacks)
-        return trainer.evaluate()
+        try:
+            if resume:
+                trainer.load_checkpoint()
+                # the new settings land only once the run could be reopened: a failure
+                # changes nothing
+                if world.chief:
+                    run.save_config(config)
+            trainer.fit(callbacks)
+            return trainer.evaluate()
+        finally:
+            trainer.finish()
 
 
 def rerun_evaluation(

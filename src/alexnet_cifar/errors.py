@@ -32,5 +32,9 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (a scheduler stopping the job): handled as Ctrl-C, exit status 143."""
 
 
+class WorkerLost(AlexNetCifarError):
+    """Another process of a data-parallel run stopped; the last checkpoint is kept."""
+
+
 class OutOfMemory(AlexNetCifarError):
     """The device ran out of memory at the chosen batch size; the last checkpoint is kept."""

@@ -16,7 +16,7 @@ from typing import Any
 from . import atomic
 from .config import TrainConfig
 from .cpuinfo import cpu_model
-from .errors import ConfigError, OutOfMemory, TrainingDiverged
+from .errors import ConfigError, OutOfMemory, TrainingDiverged, WorkerLost
 from .version import __version__
 
 
@@ -153,6 +153,9 @@ class RunDir:
         except TrainingDiverged:
             self.set_state("diverged", epochs_done=len(self.metrics()))
             raise
+        except WorkerLost as exc:
+            self.set_state("interrupted", epochs_done=len(self.metrics()), error=str(exc))
+            raise
         except OutOfMemory as exc:
             self.set_state("failed", epochs_done=len(self.metrics()), error=str(exc))
             raise
@@ -168,6 +171,36 @@ class RunDir:
 
     def results(self) -> dict:
         return read_json(self.results_file)
+
+
+class FollowerRun(RunDir):
+    """The run as a data-parallel rank other than 0 sees it: it reads what is there (a resumed
+    run's config, checkpoint and records, on storage every rank mounts) and writes nothing;
+    its epoch records stay in memory, so it takes the plateau and early-stopping decisions
+    rank 0 takes, without waiting for rank 0's files."""
+
+    def __init__(self, path: str | os.PathLike):
+        super().__init__(path)
+        self._records = read_jsonl(self.metrics_file)[0] if self.metrics_file.exists() else []
+
+    def metrics(self) -> list[dict]:
+        return list(self._records)
+
+    def append_epoch(self, record: dict) -> None:
+        self._records.append(record)
+
+    def truncate_metrics(self, epochs: int) -> None:
+        self._records = [r for r in self._records if r["epoch"] < epochs]
+
+    def set_state(self, status: str, **extra: Any) -> None:
+        pass
+
+    def write_results(self, results: dict) -> None:
+        pass
+
+    @contextmanager
+    def lock(self):
+        yield  # rank 0 holds the run's lock for the whole world
 
 
 def read_json(path: Path) -> Any:

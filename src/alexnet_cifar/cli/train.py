@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from ..api import train
     from ..engine import preflight
     from ..runs import RunDir
+    from ..training.distributed import World
 
     given = options.config_values(args)
     if "resume" in vars(args):
@@ -59,10 +60,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         config = TrainConfig(**given)
         resume = False
-    preflight(config, resume)  # bad values fail here, before the data is loaded
+    chief = World.from_env(config.framework).chief  # rank 0 alone writes and prints
+    preflight(config, resume, check_out=chief)  # bad values fail here, before the data loads
     args.data_dir = config.data_dir
+    args.quiet = args.quiet or not chief
     results = train(config, data=options.load_data(args), resume=resume, progress=not args.quiet)
-    print_results(results, Path(config.out))
+    if chief:
+        print_results(results, Path(config.out))
     return 0
 
 

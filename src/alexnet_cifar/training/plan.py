@@ -28,9 +28,12 @@ class EpochPlan:
     def steps(self) -> int:
         return len(self.order) // self.batch_size
 
-    def batch(self, step: int) -> tuple[np.ndarray, np.ndarray | None]:
-        part = slice(step * self.batch_size, (step + 1) * self.batch_size)
-        return self.order[part], None if self.theta is None else self.theta[part]
+    def batch(self, step: int, part: slice = slice(None)) -> tuple[np.ndarray, np.ndarray | None]:
+        """Step ``step``'s images and warps; ``part`` of them (a data-parallel rank's share)."""
+        start = step * self.batch_size
+        rows = slice(start, start + self.batch_size)
+        order = self.order[rows][part]
+        return order, None if self.theta is None else self.theta[rows][part]
 
 
 def affine_theta(count: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarray | None:

@@ -19,11 +19,12 @@ from .. import atomic
 from ..arch import spec_for
 from ..config import TrainConfig
 from ..data import Cifar10
-from ..errors import ConfigError, OutOfMemory, TrainingDiverged
+from ..errors import ConfigError, OutOfMemory, TrainingDiverged, WorkerLost
 from ..metrics import cross_entropy
 from ..preprocess import get_augmentation, get_normalization
 from ..runs import RunDir
 from ..weights.registry import new_names
+from .distributed import World
 from .memory import largest_fitting_batch, out_of_memory_message
 from .optim import decay_rule
 from .records import results_record, warn_if_at_chance
@@ -87,10 +88,13 @@ class Trainer(ABC):
         data: Cifar10,
         progress: bool = True,
         pretrained: dict | None = None,
+        world: World | None = None,
     ):
         """``pretrained``: ImageNet weights in this framework's layout, without the layers that
-        start fresh (``self.fresh``)."""
-        self.config, self.run, self.data, self.progress = config, run, data, progress
+        start fresh (``self.fresh``). ``world``: this process's rank in a data-parallel run."""
+        self.config, self.run, self.data = config, run, data
+        self.world = world or World()
+        self.progress = progress and self.world.chief
         self.spec = spec_for(config)
         self.splits = make_splits(config, data)
         self.steps = steps_per_epoch(len(self.splits.train), config.batch_size)
@@ -148,6 +152,10 @@ class Trainer(ABC):
     def read_checkpoint(self, path: Path) -> int:
         """Restore what write_checkpoint wrote; returns the epochs done."""
 
+    def is_peer_failure(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is this framework's error for a lost peer process."""
+        return False
+
     def is_out_of_memory(self, exc: BaseException) -> bool:
         """Whether ``exc`` is this framework's device out-of-memory error."""
         return False
@@ -156,6 +164,9 @@ class Trainer(ABC):
         """Whether one training step of ``batch`` images fits in device memory (it may change
         the weights: called only when the run stops)."""
         raise NotImplementedError
+
+    def finish(self) -> None:  # noqa: B027 (an optional hook, not an abstract one)
+        """Called once the trainer is done, whatever happened (leave a process group)."""
 
     def device_name(self) -> str:
         return str(self.hardware().get("gpu") or "the CPU")
@@ -196,6 +207,8 @@ class Trainer(ABC):
         return self.run.checkpoint(self.checkpoint_suffix)
 
     def save_checkpoint(self, epochs_done: int) -> None:
+        if not self.world.chief:
+            return
         with atomic.atomic_path(self.checkpoint_path, suffix=self.write_suffix) as tmp:
             self.write_checkpoint(tmp, epochs_done)
 
@@ -216,20 +229,20 @@ class Trainer(ABC):
         """Train the remaining epochs, recording each; returns every epoch's record."""
         self.run.truncate_metrics(self.start_epoch)
         self.set_lr_scale(plateau_scale(self.run.metrics()))
-        log = ScalarLog(
-            self.run.tensorboard_dir, purge_step=self.start_epoch + 1 if self.start_epoch else None
-        )
+        purge = self.start_epoch + 1 if self.start_epoch else None
+        log = ScalarLog(self.run.tensorboard_dir, purge) if self.world.chief else _NoLog()
         self.run.set_state("running", epochs_done=self.start_epoch)
         try:
             with self.run.guard():
                 for epoch in range(self.start_epoch, self.config.epochs):
-                    record = self._epoch_within_memory(epoch)
+                    record = self._guarded_epoch(epoch)
                     # the record first: a crash before the checkpoint lands leaves a record
                     # that --resume drops (it resumes from the checkpoint before), never a
                     # checkpoint whose epoch has no record
                     self.run.append_epoch(record)
                     self.save_checkpoint(epoch + 1)
-                    warn_if_at_chance(self.config, record)
+                    if self.world.chief:
+                        warn_if_at_chance(self.config, record)
                     log.add(epoch + 1, {k: v for k, v in record.items() if k != "epoch"})
                     self.run.set_state("running", epochs_done=epoch + 1)
                     records = self.run.metrics()
@@ -243,11 +256,19 @@ class Trainer(ABC):
             log.close()
         return self.run.metrics()
 
-    def _epoch_within_memory(self, epoch: int) -> dict:
-        """One epoch; out of device memory, one line that names the batch size that fits."""
+    def _guarded_epoch(self, epoch: int) -> dict:
+        """One epoch. Out of device memory: one line that names the batch size that fits;
+        another process of a data-parallel run gone: one line that says how to resume."""
         try:
             return self._epoch(epoch)
         except Exception as exc:
+            if self.world.size > 1 and self.is_peer_failure(exc):
+                raise WorkerLost(
+                    f"another process of this {self.world.size}-process run stopped during "
+                    f"epoch {epoch + 1} ({type(exc).__name__}); {self.run.path} keeps the "
+                    f"checkpoint after epoch {epoch}: continue with any number of processes: "
+                    f"alexnet-cifar train --resume {self.run.path}"
+                ) from None
             if not self.is_out_of_memory(exc):
                 raise
         # outside the except block: the failed step's tensors are freed before the probe
@@ -300,7 +321,10 @@ class Trainer(ABC):
         return record
 
     def evaluate(self) -> dict:
-        """The model on the run's test images: writes and returns results.json."""
+        """The model on the run's test images: writes and returns results.json (rank 0; the
+        other ranks of a data-parallel run return an empty record)."""
+        if not self.world.chief:
+            return {}
         logits, ips = self.predict_logits("test")
         results = results_record(
             self.config,
@@ -317,3 +341,13 @@ class Trainer(ABC):
         if self.run.state().get("status") not in ("diverged", "failed"):  # not mended by this
             self.run.set_state("completed", epochs_done=len(self.run.metrics()))
         return results
+
+
+class _NoLog:
+    """TensorBoard on the ranks that do not write it."""
+
+    def add(self, step: int, scalars: dict) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

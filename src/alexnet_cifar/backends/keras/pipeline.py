@@ -70,10 +70,18 @@ class TFData:
             .prefetch(tf.data.AUTOTUNE)
         )
 
-    def epoch(self, batch_size: int, seed: int, epoch: int, steps: int) -> tf.data.Dataset:
-        """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them."""
+    def epoch(
+        self, batch_size: int, seed: int, epoch: int, steps: int, part: slice = slice(None)
+    ) -> tf.data.Dataset:
+        """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them;
+        ``part`` of each (a data-parallel worker's share)."""
         plan = epoch_plan(self.n, batch_size, steps, self.aug, seed, epoch)
-        return self._batches(plan.order, batch_size, plan.theta)
+        if part == slice(None):
+            return self._batches(plan.order, batch_size, plan.theta)
+        shares = [plan.batch(step, part) for step in range(plan.steps)]
+        order = np.concatenate([idx for idx, _ in shares])
+        theta = None if plan.theta is None else np.concatenate([t for _, t in shares])
+        return self._batches(order, len(shares[0][0]), theta)
 
     def evaluation(self, batch_size: int) -> tf.data.Dataset:
         """Every image once, in order, only resized."""

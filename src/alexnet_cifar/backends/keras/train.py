@@ -14,10 +14,12 @@ import keras
 
 from ...config import TrainConfig
 from ...training.devices import use_gpu
+from ...training.distributed import World
 from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.schedule import epoch_seed, lr_curve
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
+from . import distributed
 from .model import build, import_weights
 from .optim import make_optimizer
 from .pipeline import TFData
@@ -79,6 +81,8 @@ def hardware(device: str) -> dict:
 
 
 def device_scope(config: TrainConfig) -> AbstractContextManager:
+    if World.from_env("keras").size > 1:  # the strategy places the variables on every worker
+        return distributed.strategy().scope()
     return tf.device("/GPU:0" if resolve_device(config.device) == "gpu" else "/CPU:0")
 
 
@@ -216,6 +220,8 @@ class Trainer(TrainerBase):
             generator.state.assign(np.array([seed + i, 0], dtype=generator.state.dtype))
 
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
+        if self.world.size > 1:
+            return self._train_epoch_workers(epoch, progress)
         self._reseed_dropout(epoch)
         bs = self.config.batch_size
         stream = self.pipelines["train"].epoch(bs, self.config.seed, epoch, self.steps)
@@ -231,6 +237,36 @@ class Trainer(TrainerBase):
             "train_loss": history.history["loss"][-1],
             "train_accuracy": history.history["accuracy"][-1],
         }
+
+    def _train_epoch_workers(self, epoch: int, progress: EpochProgress) -> dict:
+        """One epoch of several workers: each feeds its share of every global batch."""
+        self._reseed_dropout(epoch)
+        bs = self.config.batch_size
+        share = self.pipelines["train"].epoch(
+            bs, self.config.seed, epoch, self.steps, self.world.part(bs)
+        )
+        strategy = tf.distribute.get_strategy()
+        batches = iter(strategy.distribute_datasets_from_function(lambda _: share))
+        if not hasattr(self, "_worker_step"):
+            self._worker_step = distributed.train_step(self.model, bs, self.config.label_smoothing)
+        loss_sum = correct = 0.0
+        for step in range(self.steps):
+            loss, hits = self._worker_step(batches)
+            loss_sum, correct = loss_sum + loss, correct + hits
+            seen = (step + 1) * bs
+            if progress.due(step):
+                progress.update(step, float(loss_sum) / seen, float(correct) / seen)
+            else:
+                progress.update(step)
+        seen = self.steps * bs
+        return {"train_loss": float(loss_sum) / seen, "train_accuracy": float(correct) / seen}
+
+    def is_peer_failure(self, exc: BaseException) -> bool:
+        # a worker gone aborts the collectives: Unavailable, or Cancelled/Aborted after it
+        errors = tf.errors
+        return isinstance(
+            exc, (errors.UnavailableError, errors.CancelledError, errors.AbortedError)
+        )
 
     def is_out_of_memory(self, exc: BaseException) -> bool:
         return isinstance(exc, tf.errors.ResourceExhaustedError)
@@ -248,7 +284,13 @@ class Trainer(TrainerBase):
     def predict_logits(self, split: str) -> tuple[np.ndarray, float]:
         data = self.pipelines[split]
         start = time.perf_counter()
-        logits = self.model.predict(data.evaluation(max(self.config.batch_size, 256)), verbose=0)
+        batches = data.evaluation(max(self.config.batch_size, 256))
+        if self.world.size > 1:  # every worker predicts all of it, outside the strategy
+            if not hasattr(self, "_predict"):
+                self._predict = tf.function(lambda x: self.model(x, training=False))
+            logits = np.concatenate([np.asarray(self._predict(x)) for x, _ in batches])
+        else:
+            logits = self.model.predict(batches, verbose=0)
         seconds = time.perf_counter() - start
         return np.asarray(logits, np.float32), len(data) / seconds
 
@@ -256,4 +298,4 @@ class Trainer(TrainerBase):
         return software()
 
     def hardware(self) -> dict:
-        return hardware(self.device)
+        return {**hardware(self.device), "world_size": self.world.size}

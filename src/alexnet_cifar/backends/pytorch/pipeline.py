@@ -37,11 +37,12 @@ class DeviceData:
     def __len__(self) -> int:
         return len(self.y)
 
-    def epoch(self, batch_size: int, seed: int, epoch: int, steps: int):
-        """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them."""
+    def epoch(self, batch_size: int, seed: int, epoch: int, steps: int, part=slice(None)):
+        """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them;
+        ``part`` of each (a data-parallel rank's share)."""
         plan = epoch_plan(len(self), batch_size, steps, self.aug, seed, epoch)
         for step in range(plan.steps):
-            idx, theta = plan.batch(step)
+            idx, theta = plan.batch(step, part)
             idx = torch.from_numpy(idx).to(self.device)
             yield self.transform(self.x[idx], theta), self.y[idx]
 

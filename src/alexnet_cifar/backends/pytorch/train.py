@@ -19,6 +19,7 @@ from ...training.precision import Capability, choose, cpu_capability, cuda_capab
 from ...training.schedule import epoch_seed
 from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
+from .distributed import all_sum, data_parallel, join_world, leave_world, world_devices
 from .model import Precision, build, import_weights
 from .pipeline import DeviceData
 
@@ -117,6 +118,8 @@ class Trainer(TrainerBase):
     def build(self) -> None:
         config = self.config
         self.device = resolve_device(config.device)
+        if self.world.size > 1:
+            self.device = join_world(self.world, self.device, config)
         self.precision = Precision(
             choose(config.precision, capability(config.device), "pytorch"), self.device
         )
@@ -125,10 +128,17 @@ class Trainer(TrainerBase):
                 x, y, self.device, self.spec.input_size, norm, aug, channels_last=CHANNELS_LAST
             )
         )
+        self.devices = world_devices(self.device)
         self.model = build(self.spec, config.seed).to(self.device)
         if CHANNELS_LAST:
             self.model = self.model.to(memory_format=torch.channels_last)
-        self.forward = torch.compile(self.model) if config.compile else self.model
+        if self.world.size > 1:
+            self.model, ddp = data_parallel(self.model, self.device, config.sync_bn)
+        # evaluation runs the bare model: DDP's forward would sync buffers across ranks
+        self.eval_forward = torch.compile(self.model) if config.compile else self.model
+        self.forward = self.eval_forward
+        if self.world.size > 1:
+            self.forward = torch.compile(ddp) if config.compile else ddp
         self.loss_fn = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
         self.lr_scale = 1.0
 
@@ -180,7 +190,12 @@ class Trainer(TrainerBase):
             logits = self.forward(x)
             loss = self.loss_fn(logits.float(), y)
         self.optimizer.zero_grad(set_to_none=True)
-        self.precision.backward_step(loss, self.optimizer)
+        if self.world.size > 1:  # DDP averages over ranks: weigh by this rank's share
+            self.precision.backward_step(
+                loss * self.world.grad_weight(len(y), self.config.batch_size), self.optimizer
+            )
+        else:
+            self.precision.backward_step(loss, self.optimizer)
         self.scheduler.step()
         return loss.detach(), logits
 
@@ -191,7 +206,11 @@ class Trainer(TrainerBase):
         correct = torch.zeros((), device=self.device, dtype=torch.long)
         seen = 0
         batches = self.pipelines["train"].epoch(
-            self.config.batch_size, self.config.seed, epoch, self.steps
+            self.config.batch_size,
+            self.config.seed,
+            epoch,
+            self.steps,
+            self.world.part(self.config.batch_size),
         )
         for step, (x, y) in enumerate(batches):
             loss, logits = self.train_step(x, y)
@@ -199,12 +218,23 @@ class Trainer(TrainerBase):
             correct += (logits.argmax(1) == y).sum()
             seen += len(y)
             if progress.due(step):
-                progress.update(step, loss_sum.item() / seen, correct.item() / seen)
+                progress.update(step, *self._running(loss_sum, correct, seen))
             else:
                 progress.update(step)
         if self.device.type == "cuda":
             torch.cuda.synchronize()
-        return {"train_loss": loss_sum.item() / seen, "train_accuracy": correct.item() / seen}
+        loss, accuracy = self._running(loss_sum, correct, seen)
+        return {"train_loss": loss, "train_accuracy": accuracy}
+
+    def _running(self, loss_sum, correct, seen: int) -> tuple[float, float]:
+        """Mean loss and accuracy so far, over every rank's images (one host sync)."""
+        if self.world.size == 1:
+            return loss_sum.item() / seen, correct.item() / seen
+        loss_sum, correct, seen = all_sum([loss_sum, correct, torch.tensor(seen)])
+        return loss_sum / seen, correct / seen
+
+    def is_peer_failure(self, exc: BaseException) -> bool:
+        return isinstance(exc, torch.distributed.DistError)
 
     def is_out_of_memory(self, exc: BaseException) -> bool:
         return isinstance(exc, torch.OutOfMemoryError)
@@ -233,7 +263,7 @@ class Trainer(TrainerBase):
         start = time.perf_counter()
         for x, _ in data.evaluation(max(self.config.batch_size, 256)):
             with self.precision.autocast():
-                out.append(self.forward(x).float().cpu())
+                out.append(self.eval_forward(x).float().cpu())
         seconds = time.perf_counter() - start
         logits = torch.cat(out).numpy() if out else np.zeros((0, self.spec.num_classes), np.float32)
         return logits, len(data) / seconds if seconds else float("nan")
@@ -242,4 +272,8 @@ class Trainer(TrainerBase):
         return software()
 
     def hardware(self) -> dict:
-        return hardware(self.device)
+        return {**hardware(self.device), "world_size": self.world.size, "devices": self.devices}
+
+    def finish(self) -> None:
+        if self.world.size > 1:
+            leave_world()

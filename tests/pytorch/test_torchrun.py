@@ -1,0 +1,114 @@
+"""Data-parallel PyTorch under torchrun (gloo on this CPU): 2 processes end with the weights of
+1 process at the same global batch; rank 0 alone writes the records; a rank killed mid-run
+leaves a run that 1 process resumes to the same weights; bad worlds are refused in one line."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from cifar_fixtures import real_cifar_dir
+from parallel_fixtures import EPOCHS, env, layer_differences, records, single, train_args, worst
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def data_args(real_cache_dir):
+    data = real_cifar_dir()
+    if data is None:
+        pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
+    return ["--data-dir", str(data), "--cache-dir", str(real_cache_dir)]
+
+
+def torchrun(nproc: int, args: list[str]) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
+    cmd += ["--nproc-per-node", str(nproc), "-m", "alexnet_cifar", *args]
+    return subprocess.Popen(
+        cmd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def differences(a: Path, b: Path) -> dict:
+    def named(run):
+        return [(k, v.numpy()) for k, v in torch.load(run / "checkpoint.pt")["model"].items()]
+
+    return layer_differences(named(a), named(b))
+
+
+@pytest.fixture
+def one_process_run(tmp_path, data_args) -> Path:
+    out = tmp_path / "one"
+    done = single(train_args("pytorch", out, data_args))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_two_ranks_end_with_the_weights_of_one_process(tmp_path, data_args, one_process_run):
+    out = tmp_path / "two"
+    proc = torchrun(2, train_args("pytorch", out, data_args))
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert worst(differences(one_process_run, out))[1] <= 1e-4
+    # the bound tells runs apart: one process at half the batch lands far outside it
+    half = tmp_path / "half"
+    assert single([*train_args("pytorch", half, data_args), "--batch-size", "32"]).returncode == 0
+    assert worst(differences(one_process_run, half))[1] > 100 * 1e-4
+    # rank 0 alone wrote: one record per epoch, one results block printed
+    assert len(records(out)) == EPOCHS
+    assert stdout.count("run directory:") == 1
+    results = json.loads((out / "results.json").read_text())
+    assert results["hardware"]["world_size"] == 2
+    assert results["hardware"]["devices"] == ["cpu", "cpu"]
+    for r2, r1 in zip(records(out), records(one_process_run)):  # reduced over both ranks
+        assert r2["train_loss"] == pytest.approx(r1["train_loss"], rel=1e-4)
+        assert r2["train_accuracy"] == pytest.approx(r1["train_accuracy"], abs=1e-9)
+
+
+def test_a_rank_killed_mid_run_resumes_with_one_process(tmp_path, data_args, one_process_run):
+    out = tmp_path / "killed"
+    proc = torchrun(2, train_args("pytorch", out, data_args, epochs=EPOCHS))
+    metrics = out / "metrics.jsonl"
+    deadline = time.monotonic() + 240
+    while not (metrics.exists() and metrics.read_text().count("\n") >= 1):
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "no epoch finished"
+        time.sleep(0.02)
+    workers = subprocess.run(
+        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+    ).stdout.split()
+    rank1 = [p for p in workers if b"RANK=1\0" in Path(f"/proc/{p}/environ").read_bytes()]
+    os.kill(int(rank1[0]), signal.SIGKILL)
+    proc.communicate(timeout=120)
+    assert proc.returncode != 0
+    assert 1 <= len(records(out)) < EPOCHS
+    state = json.loads((out / "state.json").read_text())
+    assert state["status"] in ("interrupted", "running") and not (out / "results.json").exists()
+
+    resumed = single(["train", "--resume", str(out), "--quiet", *data_args])
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(records(out)) == EPOCHS
+    assert worst(differences(one_process_run, out))[1] <= 1e-4
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--batch-size", "1", "--limit-train", "20"], "--batch-size 1 is the global batch"),
+        (["--sync-bn"], "--sync-bn: this model has no BatchNorm"),
+        (["--sync-bn", "--batchnorm"], "SyncBatchNorm runs on GPUs only"),
+    ],
+)
+def test_bad_worlds_are_one_line(tmp_path, data_args, extra, message):
+    out = tmp_path / "bad"
+    proc = torchrun(2, [*train_args("pytorch", out, data_args, epochs=1), *extra])
+    _, stderr = proc.communicate(timeout=240)
+    assert proc.returncode != 0
+    assert message in stderr, stderr
+    assert not (out / "results.json").exists()
