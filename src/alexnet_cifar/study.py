@@ -13,6 +13,7 @@ from dataclasses import fields as fields_of
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -169,15 +170,29 @@ def run_study(
     weights_dir: str | None = None,
     progress: bool = True,
     echo=print,
+    executor: str = "local",
+    address: str | None = None,
 ) -> dict:
+    """Every row of a preset (x seeds) into OUT/runs/, with OUT/study.json. ``executor``:
+    ``local`` runs them one after another in this process; ``ray`` runs them as tasks on the
+    Ray cluster at ``address`` (default: a new local instance) that share OUT's storage."""
     out = Path(out)
     preset = load_preset(preset_name)
     configs = row_configs(preset, out, only, data_dir, weights_dir, seeds, precision)
+    run_remote = None
+    if executor == "ray":
+        from .ray_executor import connect
+
+        run_remote = connect(address)
+    elif executor != "local":
+        raise ConfigError(f"--executor {executor!r} is not known; choose local or ray")
     with RunDir(out).lock():  # one process per study folder
-        return _run_rows(preset, configs, out, resume, data, data_dir, progress, echo)
+        return _run_rows(preset, configs, out, resume, data, data_dir, progress, echo, run_remote)
 
 
-def _run_rows(preset, configs, out: Path, resume: bool, data, data_dir, progress, echo) -> dict:
+def _run_rows(
+    preset, configs, out: Path, resume: bool, data, data_dir, progress, echo, executor=None
+) -> dict:
     record_file = StudyRecord(out)
     if record_file.path.exists() and not resume:
         raise ConfigError(
@@ -190,36 +205,56 @@ def _run_rows(preset, configs, out: Path, resume: bool, data, data_dir, progress
     }
     record["rows"] = {**record.get("rows", {})}
     record_file.save(record)
-    if data is None:
-        from .data import load_cifar10
-
-        data = load_cifar10(data_dir, progress=progress)
+    pending = []
     for i, (name, per_seed) in enumerate(configs.items(), 1):
-        row = record["rows"].setdefault(name, {})
-        runs = row.setdefault("seeds", {})
+        runs = record["rows"].setdefault(name, {}).setdefault("seeds", {})
         for seed, config in per_seed.items():
             label = f"[{i}/{len(configs)}] {name} seed {seed}"
             if runs.get(str(seed), {}).get("status") == "completed":
                 echo(f"{label}: done already, kept")
                 continue
-            echo(f"{label}: {config.framework} {config.model} ({config.init})")
             if preset.get("shared_init") and config.init == "scratch" and not config.init_from:
                 config = replace(config, init_from=shared_start(config, out))
-            try:
-                entry = _run_row(config, data, progress)
-            except KeyboardInterrupt:
-                runs[str(seed)] = {"status": "interrupted", "run_dir": _relative(config, out)}
-                _summarize(row)
-                record_file.save(record)
-                raise
-            runs[str(seed)] = {**entry, "run_dir": _relative(config, out)}
-            _summarize(row)
-            record_file.save(record)
-            if entry["status"] != "completed":
-                echo(f"    {entry['status']}: {entry['reason']}")
-                if entry["status"] == "skipped":
-                    break  # the same weights are missing for every seed
+            pending.append(Pending(label, name, seed, config))
+
+    def finish(task: Pending, entry: dict) -> None:
+        row = record["rows"][task.row]
+        row["seeds"][str(task.seed)] = {**entry, "run_dir": _relative(task.config, out)}
+        _summarize(row)
+        record_file.save(record)
+        if entry["status"] != "completed":
+            echo(f"    {task.label}: {entry['status']}: {entry['reason']}")
+
+    if executor is not None:
+        executor(pending, finish, echo)
+        return record
+    if data is None:
+        from .data import load_cifar10
+
+        data = load_cifar10(data_dir, progress=progress)
+    skipped = set()
+    for task in pending:
+        if task.row in skipped:
+            continue  # the same weights are missing for every seed
+        echo(f"{task.label}: {task.config.framework} {task.config.model} ({task.config.init})")
+        try:
+            entry = _run_row(task.config, data, progress)
+        except KeyboardInterrupt:
+            finish(task, {"status": "interrupted", "reason": "stopped (Ctrl-C or SIGTERM)"})
+            raise
+        finish(task, entry)
+        if entry["status"] == "skipped":
+            skipped.add(task.row)
     return record
+
+
+class Pending(NamedTuple):
+    """A (row, seed) run still to do."""
+
+    label: str
+    row: str
+    seed: int
+    config: TrainConfig
 
 
 def _relative(config: TrainConfig, out: Path) -> str:

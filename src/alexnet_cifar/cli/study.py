@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import ConfigError
 from ..report.i18n import LANGUAGES
 from ..weights.registry import SOURCES
 from . import options
@@ -43,6 +44,20 @@ def register(sub) -> None:
         help="run every row with N seeds (seed, seed+1, ...); default: the preset's "
         "seeds: key, else 1. The report shows mean, spread and paired tests over seeds",
     )
+    st.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
+        help="local: one run after another here (default); ray: every (row, seed) as a Ray "
+        "task across a cluster that mounts DIR at the same path (pip install "
+        "'alexnet-cifar[ray]')",
+    )
+    st.add_argument(
+        "--address",
+        metavar="HOST:PORT",
+        help="--executor ray: the cluster's head (`ray start --head` prints it); default: a "
+        "new local Ray instance on this machine",
+    )
     options.add_precision_arg(st, "default: the preset's precision: key, else auto")
     add_lang_arg(st)
     options.add_data_args(st)
@@ -63,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from ..report import write_report
     from ..study import load_preset, row_configs, run_study
 
+    if args.address and args.executor != "ray":
+        raise ConfigError("--address is the Ray cluster's: add --executor ray, or drop it")
     # every row's config is checked before the data is even loaded
     row_configs(
         load_preset(args.preset),
@@ -80,10 +97,13 @@ def run(args: argparse.Namespace) -> int:
         resume=args.resume,
         seeds=args.seeds,
         precision=args.precision,
-        data=options.load_data(args),
+        # Ray tasks load the data where they run, from the same source
+        data=options.load_data(args) if args.executor == "local" else None,
         data_dir=args.data_dir,
         weights_dir=args.weights_dir,
         progress=not args.quiet,
+        executor=args.executor,
+        address=args.address,
     )
     for path in write_report(args.out, langs=args.lang):
         print(f"report: {path}")

@@ -43,7 +43,9 @@ def _study_runs(root: Path, study: dict) -> tuple[dict[str, list[Path]], list[di
     incomplete = []
     if study.get("rows"):
         for name, entry in study["rows"].items():
-            for r in entry.get("seeds", {"0": entry}).values():
+            seeds = entry.get("seeds", {"0": entry})
+            # by seed, whatever order the runs finished in (a Ray study's tasks race)
+            for _, r in sorted(seeds.items(), key=lambda kv: int(kv[0])):
                 path = root / r.get("run_dir", f"runs/{name}")
                 if (path / "results.json").is_file():
                     found.setdefault(name, []).append(path)

@@ -1,0 +1,131 @@
+"""`study --executor ray` on a local Ray instance (2 CPUs): the smoke study's two scratch rows
+x 2 seeds as 4 tasks give the run folders and report tables of the local executor; a run that
+fails is a failed row while the others finish, and --resume redoes only it; no Ray, or no
+cluster at --address, is one line."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from alexnet_cifar.cli import main
+from alexnet_cifar.errors import ConfigError
+from alexnet_cifar.report.collect import collect
+from alexnet_cifar.study import run_study
+
+from cifar_fixtures import real_cifar_dir
+
+ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+pytestmark = pytest.mark.slow
+ROWS = ["scratch-pytorch", "scratch-keras"]
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1"}
+
+
+@pytest.fixture(scope="module")
+def local_ray(real_cache_dir):
+    """Ray's workers inherit this environment: the decoded CIFAR-10 cache, one thread each."""
+    saved = dict(os.environ)
+    os.environ.update({"ALEXNET_CIFAR_CACHE": str(real_cache_dir), **ONE_THREAD})
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+    yield
+    ray.shutdown()
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def data_dir(cifar_real):  # cifar_real fills the cache the workers read
+    return str(real_cifar_dir())
+
+
+def tables(study) -> list[tuple]:
+    """What the report's tables show of each row, but its timings."""
+    return [
+        (
+            r["row"],
+            r["seeds"],
+            [run["test_accuracy"] for run in r["runs"]],
+            r["per_class_accuracy"],
+            r["confusion_matrix"],
+            r["ci"],
+        )
+        for r in collect(study)["rows"]
+    ]
+
+
+def test_ray_runs_every_row_and_seed_as_the_local_executor_does(tmp_path, local_ray, data_dir):
+    out = tmp_path / "ray"
+    record = run_study(
+        "smoke", out, only=ROWS, seeds=2, data_dir=data_dir, executor="ray", progress=False
+    )
+    assert {n: r["status"] for n, r in record["rows"].items()} == dict.fromkeys(ROWS, "completed")
+    assert sorted(p.parent.name + "/" + p.name for p in out.glob("runs/*/seed-*")) == [
+        f"{row}/seed-{s}" for row in sorted(ROWS) for s in (0, 1)
+    ]
+    local = tmp_path / "local"
+    cmd = [sys.executable, "-m", "alexnet_cifar", "study", "--preset", "smoke", "--seeds", "2"]
+    cmd += ["--only", *ROWS, "--out", str(local), "--data-dir", data_dir, "--quiet"]
+    done = subprocess.run(
+        cmd, env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert tables(out) == tables(local)
+
+
+def test_a_failed_run_is_a_failed_row_and_resume_redoes_only_it(tmp_path, local_ray, data_dir):
+    out = tmp_path / "study"
+    broken = out / "runs" / "scratch-keras" / "seed-1"
+    broken.mkdir(parents=True)
+    (broken / "metrics.jsonl").write_text("left by something else\n")
+    record = run_study(
+        "smoke", out, only=ROWS, seeds=2, data_dir=data_dir, executor="ray", progress=False
+    )
+    rows = record["rows"]
+    assert rows["scratch-pytorch"]["status"] == "completed"
+    assert rows["scratch-keras"]["status"] == "failed"
+    assert "holds run files" in rows["scratch-keras"]["seeds"]["1"]["reason"]
+    assert rows["scratch-keras"]["seeds"]["0"]["status"] == "completed"
+
+    (broken / "metrics.jsonl").unlink()
+    said = []
+    record = run_study(
+        "smoke",
+        out,
+        only=ROWS,
+        seeds=2,
+        data_dir=data_dir,
+        executor="ray",
+        resume=True,
+        progress=False,
+        echo=said.append,
+    )
+    assert all(r["status"] == "completed" for r in record["rows"].values())
+    assert sum("done already, kept" in line for line in said) == 3
+    assert json.loads((out / "study.json").read_text())["rows"] == record["rows"]
+
+
+def test_without_ray_installed_the_extra_is_named(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
+    argv = ["study", "--preset", "smoke", "--out", str(tmp_path / "s"), "--executor", "ray"]
+    assert main(argv) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "alexnet-cifar: error: --executor ray needs Ray, which is not installed: "
+        "pip install 'alexnet-cifar[ray]'"
+    ], err
+    assert not (tmp_path / "s").exists()
+
+
+def test_an_unreachable_address_is_one_line_within_the_time_limit(tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start = time.monotonic()
+    with pytest.raises(ConfigError, match=f"--address 127.0.0.1:{port}: no Ray cluster answered"):
+        run_study("smoke", tmp_path / "s", executor="ray", address=f"127.0.0.1:{port}")
+    assert time.monotonic() - start < 15
+    assert not (tmp_path / "s").exists()
