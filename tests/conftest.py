@@ -90,3 +90,12 @@ def offline(monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+
+
+@pytest.fixture
+def data_args(real_cache_dir) -> list[str]:
+    """The real CIFAR-10 copy and its decoded cache, as command-line arguments."""
+    data = real_cifar_dir()
+    if data is None:
+        pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
+    return ["--data-dir", str(data), "--cache-dir", str(real_cache_dir)]

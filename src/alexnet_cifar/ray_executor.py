@@ -26,7 +26,7 @@ def _reachable(address: str, timeout: float) -> bool:
 
 def connect(address: str | None, timeout: float = CONNECT_TIMEOUT_S) -> Callable:
     """Join the cluster at ``address`` (None: the running one, else a new local instance);
-    returns the executor ``study`` calls with its pending runs."""
+    returns the executor ``study`` calls with (pending runs, run_one, finish, echo)."""
     try:
         import ray
     except ImportError:
@@ -40,26 +40,21 @@ def connect(address: str | None, timeout: float = CONNECT_TIMEOUT_S) -> Callable
         )
     if not ray.is_initialized():
         ray.init(address=address, logging_level="ERROR", configure_logging=False)
-    return lambda pending, finish, echo: run_tasks(ray, pending, finish, echo)
+    return lambda *args: run_tasks(ray, *args)
 
 
-def _train_task(config) -> dict:
-    from .study import _run_row
-
-    return _run_row(config, None, False)
-
-
-def run_tasks(ray, pending: list, finish: Callable, echo: Callable) -> None:
-    """Submit every pending run, then record each as it finishes; a task that dies (its worker
-    killed, a bug) is a failed run while the others go on."""
+def run_tasks(ray, pending: list, run_one: Callable, finish: Callable, echo: Callable) -> None:
+    """Submit every pending run as ``run_one(config, None, False)`` (which loads the data where
+    it runs), then record each as it finishes; a task that dies (its worker killed, a bug) is a
+    failed run while the others go on."""
     gpus = ray.cluster_resources().get("GPU", 0)
-    task = ray.remote(_train_task).options(
+    task = ray.remote(run_one).options(
         num_gpus=1 if gpus else 0, num_cpus=1, max_retries=0, retry_exceptions=False
     )
     refs = {}
     for run in pending:
         echo(f"{run.label}: {run.config.framework} {run.config.model} ({run.config.init}) -> ray")
-        refs[task.remote(run.config)] = run
+        refs[task.remote(run.config, None, False)] = run
     try:
         while refs:
             (ref,), _ = ray.wait(list(refs), num_returns=1)

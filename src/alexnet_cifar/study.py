@@ -226,7 +226,7 @@ def _run_rows(
             echo(f"    {task.label}: {entry['status']}: {entry['reason']}")
 
     if executor is not None:
-        executor(pending, finish, echo)
+        executor(pending, _run_row, finish, echo)
         return record
     if data is None:
         from .data import load_cifar10

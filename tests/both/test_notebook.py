@@ -46,6 +46,7 @@ def test_the_notebook_runs_headless_as_a_cpu_smoke_run(tmp_path):
             LIMIT_TRAIN=128,
             LIMIT_TEST=64,
             PRESET="smoke",
+            ONLY=["scratch-pytorch", "imagenet-pytorch"],
             DEVICE="cpu",
         ),
         cwd=str(tmp_path),

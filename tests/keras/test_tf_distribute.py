@@ -20,14 +20,6 @@ from parallel_fixtures import EPOCHS, env, layer_differences, records, single, t
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def data_args(real_cache_dir):
-    data = real_cifar_dir()
-    if data is None:
-        pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
-    return ["--data-dir", str(data), "--cache-dir", str(real_cache_dir)]
-
-
 def free_ports(n: int) -> list[int]:
     socks = [socket.socket() for _ in range(n)]
     for s in socks:
@@ -64,9 +56,10 @@ def differences(a: Path, b: Path) -> dict:
     return layer_differences(named(a), named(b))
 
 
-@pytest.fixture
-def one_worker_run(tmp_path, data_args) -> Path:
-    out = tmp_path / "one"
+@pytest.fixture(scope="module")
+def one_worker_run(tmp_path_factory, real_cache_dir) -> Path:
+    data_args = ["--data-dir", str(real_cifar_dir()), "--cache-dir", str(real_cache_dir)]
+    out = tmp_path_factory.mktemp("workers") / "one"
     done = single(train_args("keras", out, data_args))
     assert done.returncode == 0, done.stderr
     return out

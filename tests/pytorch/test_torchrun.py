@@ -13,18 +13,14 @@ from pathlib import Path
 import pytest
 import torch
 
+from alexnet_cifar import train
+from alexnet_cifar.errors import ConfigError
+
 from cifar_fixtures import real_cifar_dir
 from parallel_fixtures import EPOCHS, env, layer_differences, records, single, train_args, worst
+from train_fixtures import small_config
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def data_args(real_cache_dir):
-    data = real_cifar_dir()
-    if data is None:
-        pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
-    return ["--data-dir", str(data), "--cache-dir", str(real_cache_dir)]
 
 
 def torchrun(nproc: int, args: list[str]) -> subprocess.Popen:
@@ -42,9 +38,10 @@ def differences(a: Path, b: Path) -> dict:
     return layer_differences(named(a), named(b))
 
 
-@pytest.fixture
-def one_process_run(tmp_path, data_args) -> Path:
-    out = tmp_path / "one"
+@pytest.fixture(scope="module")
+def one_process_run(tmp_path_factory, real_cache_dir) -> Path:
+    data_args = ["--data-dir", str(real_cifar_dir()), "--cache-dir", str(real_cache_dir)]
+    out = tmp_path_factory.mktemp("torchrun") / "one"
     done = single(train_args("pytorch", out, data_args))
     assert done.returncode == 0, done.stderr
     return out
@@ -98,17 +95,18 @@ def test_a_rank_killed_mid_run_resumes_with_one_process(tmp_path, data_args, one
 
 
 @pytest.mark.parametrize(
-    "extra, message",
+    "change, message",
     [
-        (["--batch-size", "1", "--limit-train", "20"], "--batch-size 1 is the global batch"),
-        (["--sync-bn"], "--sync-bn: this model has no BatchNorm"),
-        (["--sync-bn", "--batchnorm"], "SyncBatchNorm runs on GPUs only"),
+        (dict(batch_size=1, limit_train=20), "--batch-size 1 is the global batch"),
+        (dict(sync_bn=True, batchnorm=False), "--sync-bn: this model has no BatchNorm"),
+        (dict(sync_bn=True, batchnorm=True), "SyncBatchNorm runs on GPUs only"),
     ],
 )
-def test_bad_worlds_are_one_line(tmp_path, data_args, extra, message):
-    out = tmp_path / "bad"
-    proc = torchrun(2, [*train_args("pytorch", out, data_args, epochs=1), *extra])
-    _, stderr = proc.communicate(timeout=240)
-    assert proc.returncode != 0
-    assert message in stderr, stderr
-    assert not (out / "results.json").exists()
+def test_bad_worlds_are_one_line_before_anything_is_written(
+    tmp_path, monkeypatch, cifar_real, change, message
+):
+    monkeypatch.setenv("WORLD_SIZE", "2")  # what torchrun tells rank 0
+    monkeypatch.setenv("RANK", "0")
+    with pytest.raises(ConfigError, match=message):
+        train(small_config(tmp_path, "pytorch", **change), data=cifar_real, progress=False)
+    assert not (tmp_path / "run").exists()
