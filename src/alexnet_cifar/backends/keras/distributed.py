@@ -33,7 +33,9 @@ def train_step(model: keras.Model, global_batch: int, label_smoothing: float):
                 y, logits, from_logits=True, label_smoothing=label_smoothing
             )
             loss = tf.nn.compute_average_loss(per_image, global_batch_size=global_batch)
-        grads = tape.gradient(loss, model.trainable_variables)
+            # fp16: the LossScaleOptimizer's scale, which apply_gradients divides out again
+            scaled = model.optimizer.scale_loss(loss)
+        grads = tape.gradient(scaled, model.trainable_variables)
         model.optimizer.apply_gradients(zip(grads, model.trainable_variables))
         hits = tf.equal(tf.argmax(logits, -1), tf.argmax(y, -1))
         return tf.reduce_sum(per_image), tf.reduce_sum(tf.cast(hits, tf.float32))
