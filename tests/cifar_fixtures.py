@@ -33,6 +33,16 @@ def real_cifar_dir() -> Path | None:
     return path if path.exists() else None
 
 
+def real_data_args(cache_dir: Path) -> list[str]:
+    """The real copy and its decoded cache as command-line arguments; skips the test without."""
+    import pytest
+
+    path = real_cifar_dir()
+    if path is None:
+        pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
+    return ["--data-dir", str(path), "--cache-dir", str(cache_dir)]
+
+
 def random_images(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     images = rng.integers(0, 256, size=(n, 32, 32, 3), dtype=np.uint8)

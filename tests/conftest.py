@@ -19,7 +19,7 @@ try:  # import-order guard, see module docstring
 except ImportError:
     pass
 
-from cifar_fixtures import real_cifar_dir  # noqa: E402
+from cifar_fixtures import real_cifar_dir, real_data_args  # noqa: E402
 from weight_fixtures import write_caffe_npy, write_torchvision_pth  # noqa: E402
 
 FOLDER_MARKERS = {
@@ -95,7 +95,4 @@ def offline(monkeypatch, tmp_path):
 @pytest.fixture
 def data_args(real_cache_dir) -> list[str]:
     """The real CIFAR-10 copy and its decoded cache, as command-line arguments."""
-    data = real_cifar_dir()
-    if data is None:
-        pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
-    return ["--data-dir", str(data), "--cache-dir", str(real_cache_dir)]
+    return real_data_args(real_cache_dir)

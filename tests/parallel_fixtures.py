@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cifar_fixtures import real_data_args
+
 # 12 SGD steps: far enough that a wrong share or weighting shows, near enough that two
 # summation orders' float32 rounding (it grows step by step) stays below the bound
 EPOCHS = 3
@@ -35,6 +37,14 @@ def env(**extra: str) -> dict:
 def single(args: list[str]) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "alexnet_cifar", *args]
     return subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=300)
+
+
+def reference_run(framework: str, folder: Path, cache_dir: Path) -> Path:
+    """One process of the small training command, in ``folder``/one: what N must match."""
+    out = folder / "one"
+    done = single(train_args(framework, out, real_data_args(cache_dir)))
+    assert done.returncode == 0, done.stderr
+    return out
 
 
 def records(run: Path) -> list[dict]:

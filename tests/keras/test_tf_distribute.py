@@ -14,8 +14,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cifar_fixtures import real_cifar_dir
-from parallel_fixtures import EPOCHS, env, layer_differences, records, single, train_args, worst
+from parallel_fixtures import (
+    EPOCHS,
+    env,
+    layer_differences,
+    records,
+    reference_run,
+    single,
+    train_args,
+    worst,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -58,11 +66,7 @@ def differences(a: Path, b: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def one_worker_run(tmp_path_factory, real_cache_dir) -> Path:
-    data_args = ["--data-dir", str(real_cifar_dir()), "--cache-dir", str(real_cache_dir)]
-    out = tmp_path_factory.mktemp("workers") / "one"
-    done = single(train_args("keras", out, data_args))
-    assert done.returncode == 0, done.stderr
-    return out
+    return reference_run("keras", tmp_path_factory.mktemp("workers"), real_cache_dir)
 
 
 def test_two_workers_end_with_the_weights_of_one(tmp_path, data_args, one_worker_run):

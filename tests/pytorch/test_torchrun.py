@@ -16,8 +16,16 @@ import torch
 from alexnet_cifar import train
 from alexnet_cifar.errors import ConfigError
 
-from cifar_fixtures import real_cifar_dir
-from parallel_fixtures import EPOCHS, env, layer_differences, records, single, train_args, worst
+from parallel_fixtures import (
+    EPOCHS,
+    env,
+    layer_differences,
+    records,
+    reference_run,
+    single,
+    train_args,
+    worst,
+)
 from train_fixtures import small_config
 
 pytestmark = pytest.mark.slow
@@ -40,11 +48,7 @@ def differences(a: Path, b: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def one_process_run(tmp_path_factory, real_cache_dir) -> Path:
-    data_args = ["--data-dir", str(real_cifar_dir()), "--cache-dir", str(real_cache_dir)]
-    out = tmp_path_factory.mktemp("torchrun") / "one"
-    done = single(train_args("pytorch", out, data_args))
-    assert done.returncode == 0, done.stderr
-    return out
+    return reference_run("pytorch", tmp_path_factory.mktemp("torchrun"), real_cache_dir)
 
 
 def test_two_ranks_end_with_the_weights_of_one_process(tmp_path, data_args, one_process_run):
