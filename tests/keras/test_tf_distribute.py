@@ -105,3 +105,26 @@ def test_a_worker_killed_mid_run_resumes_with_one_process(tmp_path, data_args, o
     assert resumed.returncode == 0, resumed.stderr
     assert len(records(out)) == EPOCHS
     assert worst(differences(one_worker_run, out))[1] <= 1e-4
+
+
+SPLIT_CPU_THEN_TRAIN = """
+import sys
+import torch, torchvision  # before tensorflow, as the package does
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from alexnet_cifar.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_one_process_mirrored_over_two_devices_matches_one_device(
+    tmp_path, data_args, one_worker_run
+):
+    """MirroredStrategy + fit, as on a machine with several GPUs; here over a CPU split in two."""
+    out = tmp_path / "mirrored"
+    cmd = [sys.executable, "-c", SPLIT_CPU_THEN_TRAIN, *train_args("keras", out, data_args)]
+    done = subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads((out / "results.json").read_text())["hardware"]["replicas"] == 2
+    assert worst(differences(one_worker_run, out))[1] <= 1e-4

@@ -1,5 +1,7 @@
-"""Keras's side of a data-parallel run (training/distributed.py decides the rest): one
-MultiWorkerMirroredStrategy per process, built from TF_CONFIG, and the training step it runs.
+"""Keras's side of a data-parallel run (training/distributed.py decides the rest): on one
+machine with several devices, a MirroredStrategy under which ``model.fit`` splits every global
+batch across them; across machines, one MultiWorkerMirroredStrategy per process, built from
+TF_CONFIG, and the training step it runs.
 ``model.fit`` under that strategy fails in Keras 3.15 / TensorFlow 2.21 ("Attempt to convert a
 value (PerReplica ...) to a Tensor", keras-team/keras issue 20585), so several workers train
 with this custom step; one worker keeps ``fit``."""
@@ -18,6 +20,17 @@ def strategy() -> tf.distribute.Strategy:
     """The process's strategy, created before anything else runs on the cluster (TF requires
     it once per process)."""
     return tf.distribute.MultiWorkerMirroredStrategy()
+
+
+def local_devices(kind: str) -> list[str]:
+    """This machine's logical devices of ``kind`` (gpu or cpu): several GPUs, or a CPU the user
+    split with tf.config.set_logical_device_configuration."""
+    return [d.name for d in tf.config.list_logical_devices(kind.upper())]
+
+
+@functools.cache
+def mirrored(devices: tuple[str, ...]) -> tf.distribute.Strategy:
+    return tf.distribute.MirroredStrategy(list(devices))
 
 
 def train_step(model: keras.Model, global_batch: int, label_smoothing: float):

@@ -81,8 +81,14 @@ def hardware(device: str) -> dict:
 
 
 def device_scope(config: TrainConfig) -> AbstractContextManager:
-    if World.from_env("keras").size > 1:  # the strategy places the variables on every worker
+    """Where the trainer's variables live: on every worker of a TF_CONFIG cluster, mirrored
+    over this machine's devices where it has several (GPUs, or CPUs split into logical
+    devices), else on the one device."""
+    if World.from_env("keras").size > 1:
         return distributed.strategy().scope()
+    local = distributed.local_devices(resolve_device(config.device))
+    if len(local) > 1:
+        return distributed.mirrored(tuple(local)).scope()
     return tf.device("/GPU:0" if resolve_device(config.device) == "gpu" else "/CPU:0")
 
 
@@ -178,6 +184,7 @@ class Trainer(TrainerBase):
         )
         if self.precision == "fp16":
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        mirrored = tf.distribute.get_strategy().num_replicas_in_sync > 1
         self.model.compile(
             optimizer=optimizer,
             loss=keras.losses.CategoricalCrossentropy(
@@ -185,7 +192,9 @@ class Trainer(TrainerBase):
             ),
             metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")],
             jit_compile=config.compile,
-            steps_per_execution=EpochProgress.SYNC_EVERY,
+            # several steps per call fail under MirroredStrategy in TF 2.21 ("You must feed a
+            # value for placeholder tensor ... while/cond"): one step per call there
+            steps_per_execution=1 if mirrored else EpochProgress.SYNC_EVERY,
         )
 
     def set_lr_scale(self, scale: float) -> None:
@@ -298,4 +307,5 @@ class Trainer(TrainerBase):
         return software()
 
     def hardware(self) -> dict:
-        return {**hardware(self.device), "world_size": self.world.size}
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        return {**hardware(self.device), "world_size": self.world.size, "replicas": replicas}
