@@ -6,6 +6,7 @@ module only submits and collects."""
 
 from __future__ import annotations
 
+import os
 import socket
 import traceback
 from collections.abc import Callable
@@ -39,8 +40,25 @@ def connect(address: str | None, timeout: float = CONNECT_TIMEOUT_S) -> Callable
             "there with `ray start --head`, or fix the address (host:port, port 6379 by default)"
         )
     if not ray.is_initialized():
-        ray.init(address=address, logging_level="ERROR", configure_logging=False)
+        try:
+            ray.init(address=address, logging_level="ERROR", configure_logging=False)
+        except (ConnectionError, RuntimeError) as exc:
+            raise ConfigError(_join_failed(address, exc)) from None
     return lambda *args: run_tasks(ray, *args)
+
+
+def _join_failed(address: str | None, exc: Exception) -> str:
+    # Ray 2.59+ clusters started by `ray start` check a token that a driver sends only in
+    # token mode; the refusal itself reads like a wrong address
+    hint = (
+        "if the cluster uses token authentication (the default of `ray start` since Ray 2.59), "
+        "set RAY_AUTH_MODE=token here (on another machine also RAY_AUTH_TOKEN, printed by "
+        "`ray get-auth-token` on the head)"
+        if os.environ.get("RAY_AUTH_MODE") != "token"
+        else "check that `ray start --head` runs there and the Ray versions match"
+    )
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"--address {address}: could not join the Ray cluster ({first}); {hint}"
 
 
 def run_tasks(ray, pending: list, run_one: Callable, finish: Callable, echo: Callable) -> None:

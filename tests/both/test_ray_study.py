@@ -120,6 +120,21 @@ def test_without_ray_installed_the_extra_is_named(tmp_path, monkeypatch, capsys)
     assert not (tmp_path / "s").exists()
 
 
+def test_a_cluster_that_refuses_the_driver_names_token_authentication(tmp_path, monkeypatch):
+    from alexnet_cifar import ray_executor
+
+    def refuse(**_):
+        raise ConnectionError("Failed to connect to Ray cluster at 10.0.0.1:6379")
+
+    monkeypatch.setattr(ray_executor, "_reachable", lambda address, timeout: True)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", refuse)
+    monkeypatch.delenv("RAY_AUTH_MODE", raising=False)
+    with pytest.raises(ConfigError, match=r"could not join .* set RAY_AUTH_MODE=token"):
+        run_study("smoke", tmp_path / "s", executor="ray", address="10.0.0.1:6379")
+    assert not (tmp_path / "s").exists()
+
+
 def test_an_unreachable_address_is_one_line_within_the_time_limit(tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
