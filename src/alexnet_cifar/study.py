@@ -7,6 +7,7 @@ DIR/study.json records every row's status; DIR/runs/<row>/ is that row's run dir
 
 from __future__ import annotations
 
+import os
 import shutil
 import traceback
 from dataclasses import fields as fields_of
@@ -176,6 +177,11 @@ def run_study(
     """Every row of a preset (x seeds) into OUT/runs/, with OUT/study.json. ``executor``:
     ``local`` runs them one after another in this process; ``ray`` runs them as tasks on the
     Ray cluster at ``address`` (default: a new local instance) that share OUT's storage."""
+    if os.environ.get("WORLD_SIZE", "1") not in ("", "1"):
+        raise ConfigError(
+            "study under torchrun: every process would run the whole study; start it as one "
+            "process (--executor ray spreads its runs over machines)"
+        )
     out = Path(out)
     preset = load_preset(preset_name)
     configs = row_configs(preset, out, only, data_dir, weights_dir, seeds, precision)

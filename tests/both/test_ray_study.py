@@ -135,6 +135,13 @@ def test_a_cluster_that_refuses_the_driver_names_token_authentication(tmp_path, 
     assert not (tmp_path / "s").exists()
 
 
+def test_a_study_under_torchrun_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(ConfigError, match="study under torchrun"):
+        run_study("smoke", tmp_path / "s")
+    assert not (tmp_path / "s").exists()
+
+
 def test_an_unreachable_address_is_one_line_within_the_time_limit(tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
