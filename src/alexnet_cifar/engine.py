@@ -124,8 +124,7 @@ def _train(
                 trainer.load_checkpoint()
                 # the new settings land only once the run could be reopened: a failure
                 # changes nothing
-                if world.chief:
-                    run.save_config(config)
+                run.save_config(config)
             trainer.fit(callbacks)
             return trainer.evaluate()
         finally:

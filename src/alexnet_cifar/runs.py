@@ -195,6 +195,9 @@ class FollowerRun(RunDir):
     def set_state(self, status: str, **extra: Any) -> None:
         pass
 
+    def save_config(self, config: TrainConfig) -> None:
+        pass
+
     def write_results(self, results: dict) -> None:
         pass
 

@@ -7,7 +7,6 @@ DIR/study.json records every row's status; DIR/runs/<row>/ is that row's run dir
 
 from __future__ import annotations
 
-import os
 import shutil
 import traceback
 from dataclasses import fields as fields_of
@@ -22,6 +21,7 @@ from . import atomic
 from .config import TrainConfig
 from .errors import AlexNetCifarError, ConfigError, WeightsError
 from .runs import RunDir, read_json
+from .training.distributed import World
 
 # the keys of a preset file; rows and defaults hold TrainConfig fields
 PRESET_KEYS = {"description", "defaults", "rows", "seeds", "shared_init"}
@@ -177,7 +177,7 @@ def run_study(
     """Every row of a preset (x seeds) into OUT/runs/, with OUT/study.json. ``executor``:
     ``local`` runs them one after another in this process; ``ray`` runs them as tasks on the
     Ray cluster at ``address`` (default: a new local instance) that share OUT's storage."""
-    if os.environ.get("WORLD_SIZE", "1") not in ("", "1"):
+    if World.from_env("pytorch").size > 1:
         raise ConfigError(
             "study under torchrun: every process would run the whole study; start it as one "
             "process (--executor ray spreads its runs over machines)"

@@ -79,6 +79,31 @@ def test_both_pipelines_feed_the_same_augmented_batches(augment, size):
         assert not np.allclose(other, t_batches[0][0].numpy())
 
 
+def test_the_ranks_shares_put_together_are_the_one_process_batches():
+    """Data-parallel ranks (3 of them, a batch of 8 split 3/3/2) feed, step by step, exactly
+    the images and warps of one process, in both frameworks."""
+    from alexnet_cifar.backends.keras.pipeline import TFData
+    from alexnet_cifar.backends.pytorch.pipeline import DeviceData
+    from alexnet_cifar.preprocess import get_augmentation
+    from alexnet_cifar.training.distributed import World
+
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, (24, 32, 32, 3), dtype=np.uint8)
+    labels = np.arange(24) % 10
+    aug, norm = get_augmentation("standard"), get_normalization("cifar")
+    parts = [World(rank, 3).part(8) for rank in range(3)]
+    assert [p.stop - p.start for p in parts] == [3, 3, 2]
+    t = DeviceData(images, labels, torch.device("cpu"), 32, norm, aug)
+    k = TFData(images, labels, 32, norm, aug, 10)
+    for whole, shares in [
+        (list(t.epoch(8, 5, 2, 3)), [list(t.epoch(8, 5, 2, 3, p)) for p in parts]),
+        (list(k.epoch(8, 5, 2, 3)), [list(k.epoch(8, 5, 2, 3, p)) for p in parts]),
+    ]:
+        for step, (x, y) in enumerate(whole):
+            np.testing.assert_array_equal(np.concatenate([s[step][1] for s in shares]), y)
+            np.testing.assert_allclose(np.concatenate([s[step][0] for s in shares]), x, atol=1e-6)
+
+
 def _records(run) -> list[dict]:
     lines = (run / "metrics.jsonl").read_text().splitlines()
     drop = ("seconds", "images_per_second")

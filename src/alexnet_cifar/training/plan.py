@@ -28,12 +28,18 @@ class EpochPlan:
     def steps(self) -> int:
         return len(self.order) // self.batch_size
 
-    def batch(self, step: int, part: slice = slice(None)) -> tuple[np.ndarray, np.ndarray | None]:
-        """Step ``step``'s images and warps; ``part`` of them (a data-parallel rank's share)."""
-        start = step * self.batch_size
-        rows = slice(start, start + self.batch_size)
-        order = self.order[rows][part]
-        return order, None if self.theta is None else self.theta[rows][part]
+    def batch(self, step: int) -> tuple[np.ndarray, np.ndarray | None]:
+        part = slice(step * self.batch_size, (step + 1) * self.batch_size)
+        return self.order[part], None if self.theta is None else self.theta[part]
+
+    def share(self, part: slice) -> EpochPlan:
+        """The plan of a data-parallel rank: ``part`` of every batch (training/distributed.py's
+        World.part), in the same order, with the same warps."""
+        rows = self.order.reshape(self.steps, self.batch_size)[:, part]
+        theta = None
+        if self.theta is not None:
+            theta = self.theta.reshape(self.steps, self.batch_size, 2, 3)[:, part].reshape(-1, 2, 3)
+        return EpochPlan(rows.reshape(-1), theta, rows.shape[1])
 
 
 def affine_theta(count: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarray | None:

@@ -75,13 +75,8 @@ class TFData:
     ) -> tf.data.Dataset:
         """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them;
         ``part`` of each (a data-parallel worker's share)."""
-        plan = epoch_plan(self.n, batch_size, steps, self.aug, seed, epoch)
-        if part == slice(None):
-            return self._batches(plan.order, batch_size, plan.theta)
-        shares = [plan.batch(step, part) for step in range(plan.steps)]
-        order = np.concatenate([idx for idx, _ in shares])
-        theta = None if plan.theta is None else np.concatenate([t for _, t in shares])
-        return self._batches(order, len(shares[0][0]), theta)
+        plan = epoch_plan(self.n, batch_size, steps, self.aug, seed, epoch).share(part)
+        return self._batches(plan.order, plan.batch_size, plan.theta)
 
     def evaluation(self, batch_size: int) -> tf.data.Dataset:
         """Every image once, in order, only resized."""

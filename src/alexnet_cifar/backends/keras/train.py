@@ -86,10 +86,11 @@ def device_scope(config: TrainConfig) -> AbstractContextManager:
     devices), else on the one device."""
     if World.from_env("keras").size > 1:
         return distributed.strategy().scope()
-    local = distributed.local_devices(resolve_device(config.device))
+    device = resolve_device(config.device)
+    local = distributed.local_devices(device)
     if len(local) > 1:
         return distributed.mirrored(tuple(local)).scope()
-    return tf.device("/GPU:0" if resolve_device(config.device) == "gpu" else "/CPU:0")
+    return tf.device("/GPU:0" if device == "gpu" else "/CPU:0")
 
 
 class TableSchedule(keras.optimizers.schedules.LearningRateSchedule):
@@ -196,6 +197,11 @@ class Trainer(TrainerBase):
             # value for placeholder tensor ... while/cond"): one step per call there
             steps_per_execution=1 if mirrored else EpochProgress.SYNC_EVERY,
         )
+        if self.world.size > 1:  # several workers: the custom step, and a plain forward pass
+            self._worker_step = distributed.train_step(
+                self.model, config.batch_size, config.label_smoothing
+            )
+            self._predict = tf.function(lambda x: self.model(x, training=False))
 
     def set_lr_scale(self, scale: float) -> None:
         self.schedule.scale.assign(scale)
@@ -256,8 +262,6 @@ class Trainer(TrainerBase):
         )
         strategy = tf.distribute.get_strategy()
         batches = iter(strategy.distribute_datasets_from_function(lambda _: share))
-        if not hasattr(self, "_worker_step"):
-            self._worker_step = distributed.train_step(self.model, bs, self.config.label_smoothing)
         loss_sum = correct = 0.0
         for step in range(self.steps):
             loss, hits = self._worker_step(batches)
@@ -295,8 +299,6 @@ class Trainer(TrainerBase):
         start = time.perf_counter()
         batches = data.evaluation(max(self.config.batch_size, 256))
         if self.world.size > 1:  # every worker predicts all of it, outside the strategy
-            if not hasattr(self, "_predict"):
-                self._predict = tf.function(lambda x: self.model(x, training=False))
             logits = np.concatenate([np.asarray(self._predict(x)) for x, _ in batches])
         else:
             logits = self.model.predict(batches, verbose=0)

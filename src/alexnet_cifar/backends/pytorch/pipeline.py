@@ -40,9 +40,9 @@ class DeviceData:
     def epoch(self, batch_size: int, seed: int, epoch: int, steps: int, part=slice(None)):
         """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them;
         ``part`` of each (a data-parallel rank's share)."""
-        plan = epoch_plan(len(self), batch_size, steps, self.aug, seed, epoch)
+        plan = epoch_plan(len(self), batch_size, steps, self.aug, seed, epoch).share(part)
         for step in range(plan.steps):
-            idx, theta = plan.batch(step, part)
+            idx, theta = plan.batch(step)
             idx = torch.from_numpy(idx).to(self.device)
             yield self.transform(self.x[idx], theta), self.y[idx]
 

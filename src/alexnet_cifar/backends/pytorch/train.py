@@ -228,9 +228,8 @@ class Trainer(TrainerBase):
 
     def _running(self, loss_sum, correct, seen: int) -> tuple[float, float]:
         """Mean loss and accuracy so far, over every rank's images (one host sync)."""
-        if self.world.size == 1:
-            return loss_sum.item() / seen, correct.item() / seen
-        loss_sum, correct, seen = all_sum([loss_sum, correct, torch.tensor(seen)])
+        count = torch.tensor(seen, device=loss_sum.device)
+        loss_sum, correct, seen = all_sum([loss_sum, correct, count])
         return loss_sum / seen, correct / seen
 
     def is_peer_failure(self, exc: BaseException) -> bool:
