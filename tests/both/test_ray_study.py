@@ -135,6 +135,16 @@ def test_a_cluster_that_refuses_the_driver_names_token_authentication(tmp_path, 
     assert not (tmp_path / "s").exists()
 
 
+def test_an_address_without_the_ray_executor_is_one_line(tmp_path, capsys):
+    argv = ["study", "--preset", "smoke", "--out", str(tmp_path / "s"), "--address", "h:6379"]
+    assert main(argv) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "alexnet-cifar: error: --address is the Ray cluster's: add --executor ray, or drop it"
+    ], err
+    assert not (tmp_path / "s").exists()
+
+
 def test_a_study_under_torchrun_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("WORLD_SIZE", "2")
     with pytest.raises(ConfigError, match="study under torchrun"):
