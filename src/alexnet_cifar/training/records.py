@@ -64,6 +64,34 @@ def results_record(
     }
 
 
+def epoch_line(record: dict, epochs: int, seconds_left: float | None) -> str:
+    """The line a run prints after each epoch: in a job's log file, where no progress bar shows,
+    the only sign of life of an hours-long run, and in a terminal the history that the epoch's
+    bar does not keep. ``seconds_left``: the estimate for the remaining epochs (None: none)."""
+    parts = [
+        f"epoch {record['epoch'] + 1}/{epochs}: loss {record['train_loss']:.3f}, "
+        f"accuracy {record['train_accuracy']:.1%}"
+    ]
+    if record.get("val_accuracy") is not None:
+        parts.append(f"val loss {record['val_loss']:.3f}, accuracy {record['val_accuracy']:.1%}")
+    parts.append(
+        f"{duration(record['seconds'])} ({record['images_per_second']:.0f} img/s, lr "
+        f"{record['lr']:.3g})"
+    )
+    if seconds_left:
+        parts.append(f"about {duration(seconds_left)} left")
+    return "; ".join(parts)
+
+
+def duration(seconds: float) -> str:
+    """``seconds`` as a person reads a wait: 42 s, 17 min, 3.4 h."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def warn_if_at_chance(config: TrainConfig, record: dict) -> None:
     """After the first epoch, a training accuracy still at chance is the known failure of
     fine-tuning (the earlier study stuck at 10%); say what usually causes it."""

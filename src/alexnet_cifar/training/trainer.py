@@ -5,6 +5,7 @@ written here once; a backend supplies only the framework calls (the abstract met
 from __future__ import annotations
 
 import math
+import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
@@ -27,7 +28,7 @@ from ..weights.registry import new_names
 from .distributed import World
 from .memory import largest_fitting_batch, out_of_memory_message
 from .optim import decay_rule
-from .records import results_record, warn_if_at_chance
+from .records import epoch_line, results_record, warn_if_at_chance
 from .schedule import epochs_without_improvement, lr_curve, plateau_scale, steps_per_epoch
 from .splits import make_splits
 from .tensorboard import ScalarLog
@@ -232,10 +233,13 @@ class Trainer(ABC):
         purge = self.start_epoch + 1 if self.start_epoch else None
         log = ScalarLog(self.run.tensorboard_dir, purge) if self.world.chief else _NoLog()
         self.run.set_state("running", epochs_done=self.start_epoch)
+        walls = []  # each epoch's wall time with validation, for the estimate of what is left
         try:
             with self.run.guard():
                 for epoch in range(self.start_epoch, self.config.epochs):
+                    start = time.perf_counter()
                     record = self._guarded_epoch(epoch)
+                    walls.append(time.perf_counter() - start)
                     # the record first: a crash before the checkpoint lands leaves a record
                     # that --resume drops (it resumes from the checkpoint before), never a
                     # checkpoint whose epoch has no record
@@ -243,6 +247,9 @@ class Trainer(ABC):
                     self.save_checkpoint(epoch + 1)
                     if self.world.chief:
                         warn_if_at_chance(self.config, record)
+                    if self.progress:
+                        left = np.mean(walls) * (self.config.epochs - epoch - 1)
+                        self._say(epoch_line(record, self.config.epochs, left))
                     log.add(epoch + 1, {k: v for k, v in record.items() if k != "epoch"})
                     self.run.set_state("running", epochs_done=epoch + 1)
                     records = self.run.metrics()
@@ -255,6 +262,13 @@ class Trainer(ABC):
         finally:
             log.close()
         return self.run.metrics()
+
+    @staticmethod
+    def _say(line: str) -> None:
+        """A line on standard output, between progress bars, in order with what was printed
+        before it (flushed: a log file's stdout is buffered)."""
+        tqdm.write(line, file=sys.stdout)
+        sys.stdout.flush()
 
     def _guarded_epoch(self, epoch: int) -> dict:
         """One epoch. Out of device memory: one line that names the batch size that fits;

@@ -1,0 +1,58 @@
+"""A run prints one line per epoch (a job's log file shows no progress bar): its metrics as
+recorded, and an estimate of the time left while epochs remain."""
+
+import json
+
+import pytest
+
+from alexnet_cifar.training.records import duration, epoch_line
+
+from train_fixtures import small_config
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+def test_each_epoch_prints_its_record_and_the_time_left(tmp_path, cifar_real, capsys, framework):
+    pytest.importorskip("torch" if framework == "pytorch" else "tensorflow")
+    from alexnet_cifar import train
+
+    train(small_config(tmp_path, framework, limit_train=128), data=cifar_real, progress=True)
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("epoch ")]
+    records = [json.loads(l) for l in open(tmp_path / "run" / "metrics.jsonl")]
+    assert len(lines) == 2
+    first, last = lines
+    assert first.startswith("epoch 1/2: ") and last.startswith("epoch 2/2: ")
+    for line, record in zip(lines, records):
+        assert f"val loss {record['val_loss']:.3f}, accuracy {record['val_accuracy']:.1%}" in line
+        assert f"loss {record['train_loss']:.3f}" in line
+    assert "left" in first and "left" not in last
+
+    train(
+        small_config(tmp_path / "quiet", framework, limit_train=128, epochs=1),
+        data=cifar_real,
+        progress=False,
+    )
+    assert "epoch 1/1" not in capsys.readouterr().out
+
+
+def test_the_line_without_validation_and_the_durations():
+    record = {
+        "epoch": 2,
+        "train_loss": 1.23456,
+        "train_accuracy": 0.5,
+        "seconds": 615.0,
+        "images_per_second": 73.2,
+        "lr": 0.00994,
+        "val_loss": None,
+        "val_accuracy": None,
+    }
+    line = epoch_line(record, 20, 17 * 615.0)
+    assert line == (
+        "epoch 3/20: loss 1.235, accuracy 50.0%; 10 min (73 img/s, lr 0.00994); about 2.9 h left"
+    )
+    assert "left" not in epoch_line(record, 3, 0.0)
+    assert [duration(s) for s in (42, 89.4, 17 * 60, 3.4 * 3600)] == [
+        "42 s",
+        "89 s",
+        "17 min",
+        "3.4 h",
+    ]
