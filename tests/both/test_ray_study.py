@@ -1,5 +1,6 @@
-"""`study --executor ray` on a local Ray instance (2 CPUs): the smoke study's two scratch rows
-x 2 seeds as 4 tasks give the run folders and report tables of the local executor; a run that
+"""`study --executor ray` on a local Ray instance (2 CPUs): a study of two scratch rows (one per
+framework, 32 px) x 2 seeds as 4 tasks gives the run folders and report tables of the local
+executor; a run that
 fails is a failed row while the others finish, and --resume redoes only it; no Ray, or no
 cluster at --address, is one line."""
 
@@ -23,6 +24,22 @@ ray = pytest.importorskip("ray", reason="the ray extra is not installed")
 pytestmark = pytest.mark.slow
 ROWS = ["scratch-pytorch", "scratch-keras"]
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1"}
+# the smoke preset's layout at 32 px: what is tested is the executor, not the model
+TINY = """
+description: two scratch rows at 32 px, one epoch
+defaults: {epochs: 1, batch_size: 32, limit_train: 256, limit_test: 100, val_fraction: 0.1,
+           optimizer: sgd, lr: 0.01, augment: flip, precision: fp32}
+rows:
+  scratch-pytorch: {framework: pytorch, model: alexnet-cifar, batchnorm: true, init: scratch}
+  scratch-keras: {framework: keras, model: alexnet-cifar, batchnorm: true, init: scratch}
+"""
+
+
+@pytest.fixture(scope="module")
+def preset(tmp_path_factory):
+    path = tmp_path_factory.mktemp("preset") / "tiny.yaml"
+    path.write_text(TINY)
+    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +74,19 @@ def tables(study) -> list[tuple]:
     ]
 
 
-def test_ray_runs_every_row_and_seed_as_the_local_executor_does(tmp_path, local_ray, data_dir):
+def test_ray_runs_every_row_and_seed_as_the_local_executor_does(
+    tmp_path, local_ray, data_dir, preset
+):
     out = tmp_path / "ray"
     record = run_study(
-        "smoke", out, only=ROWS, seeds=2, data_dir=data_dir, executor="ray", progress=False
+        preset, out, only=ROWS, seeds=2, data_dir=data_dir, executor="ray", progress=False
     )
     assert {n: r["status"] for n, r in record["rows"].items()} == dict.fromkeys(ROWS, "completed")
     assert sorted(p.parent.name + "/" + p.name for p in out.glob("runs/*/seed-*")) == [
         f"{row}/seed-{s}" for row in sorted(ROWS) for s in (0, 1)
     ]
     local = tmp_path / "local"
-    cmd = [sys.executable, "-m", "alexnet_cifar", "study", "--preset", "smoke", "--seeds", "2"]
+    cmd = [sys.executable, "-m", "alexnet_cifar", "study", "--preset", preset, "--seeds", "2"]
     cmd += ["--only", *ROWS, "--out", str(local), "--data-dir", data_dir, "--quiet"]
     done = subprocess.run(
         cmd, env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=600
@@ -76,13 +95,15 @@ def test_ray_runs_every_row_and_seed_as_the_local_executor_does(tmp_path, local_
     assert tables(out) == tables(local)
 
 
-def test_a_failed_run_is_a_failed_row_and_resume_redoes_only_it(tmp_path, local_ray, data_dir):
+def test_a_failed_run_is_a_failed_row_and_resume_redoes_only_it(
+    tmp_path, local_ray, data_dir, preset
+):
     out = tmp_path / "study"
     broken = out / "runs" / "scratch-keras" / "seed-1"
     broken.mkdir(parents=True)
     (broken / "metrics.jsonl").write_text("left by something else\n")
     record = run_study(
-        "smoke", out, only=ROWS, seeds=2, data_dir=data_dir, executor="ray", progress=False
+        preset, out, only=ROWS, seeds=2, data_dir=data_dir, executor="ray", progress=False
     )
     rows = record["rows"]
     assert rows["scratch-pytorch"]["status"] == "completed"
@@ -93,7 +114,7 @@ def test_a_failed_run_is_a_failed_row_and_resume_redoes_only_it(tmp_path, local_
     (broken / "metrics.jsonl").unlink()
     said = []
     record = run_study(
-        "smoke",
+        preset,
         out,
         only=ROWS,
         seeds=2,
