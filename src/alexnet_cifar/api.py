@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from typing import Any
 
 from .arch import spec_for
@@ -80,7 +81,7 @@ def count_parameters(model: Any) -> int:
 def train(
     config: TrainConfig | dict,
     *,
-    data: Cifar10 | None = None,
+    data: Cifar10 | Callable[[], Cifar10] | None = None,
     resume: bool = False,
     progress: bool = True,
     callbacks: tuple[EpochCallback, ...] = (),
@@ -89,7 +90,8 @@ def train(
 
     Args:
         config: a TrainConfig or a dict of its fields; ``out`` names the run directory.
-        data: CIFAR-10 already loaded (default: load it from ``config.data_dir``).
+        data: CIFAR-10 already loaded, or a function that loads it (called only once every
+            check that needs no data has passed); default: load it from ``config.data_dir``.
         resume: continue the run in ``config.out`` from its last checkpoint.
         progress: show progress bars.
         callbacks: called as ``cb(epoch, record, model)`` after every epoch.

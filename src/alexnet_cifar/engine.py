@@ -5,6 +5,7 @@ a run's checkpoint."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from types import ModuleType
 
 from .arch import spec_for
@@ -55,7 +56,7 @@ def _keep_precision(config: TrainConfig, stored: str) -> None:
 
 def run_training(
     config: TrainConfig,
-    data: Cifar10 | None,
+    data: Cifar10 | Callable[[], Cifar10] | None,
     *,
     resume: bool,
     progress: bool,

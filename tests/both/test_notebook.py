@@ -22,11 +22,13 @@ def test_the_notebook_is_committed_without_outputs():
     assert len(tagged) == 1, "papermill needs exactly one cell tagged 'parameters'"
 
 
-def test_the_notebook_runs_headless_as_a_cpu_smoke_run(tmp_path):
+def test_the_notebook_runs_headless_as_a_cpu_smoke_run(tmp_path, real_cache_dir, monkeypatch):
     papermill = pytest.importorskip("papermill", reason="the dev extra brings papermill")
     data = real_cifar_dir()
     if data is None:
         pytest.skip("real CIFAR-10 copy not found; set ALEXNET_CIFAR_DATA")
+    # the kernel inherits this: the suite's decoded copy, not 60,000 PNGs decoded again
+    monkeypatch.setenv("ALEXNET_CIFAR_CACHE", str(real_cache_dir))
     weights = tmp_path / "weights"
     weights.mkdir()
     write_torchvision_pth(weights / "alexnet-owt-7be5be79.pth")

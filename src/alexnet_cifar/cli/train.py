@@ -64,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
     preflight(config, resume, check_out=chief)  # bad values fail here, before the data loads
     args.data_dir = config.data_dir
     args.quiet = args.quiet or not chief
-    results = train(config, data=options.load_data(args), resume=resume, progress=not args.quiet)
+    # loaded once the checks that need no data (--init-from's file among them) have passed
+    results = train(
+        config, data=lambda: options.load_data(args), resume=resume, progress=not args.quiet
+    )
     if chief:
         print_results(results, Path(config.out))
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +19,13 @@ class Splits:
     test: np.ndarray  # indices into data.x_test
 
 
-def load_data(config: TrainConfig, data: Cifar10 | None, progress: bool) -> Cifar10:
-    """``data`` if given, else CIFAR-10 from ``config.data_dir``; checked against the config."""
+def load_data(
+    config: TrainConfig, data: Cifar10 | Callable[[], Cifar10] | None, progress: bool
+) -> Cifar10:
+    """``data`` if given (a loader is called now), else CIFAR-10 from ``config.data_dir``;
+    checked against the config."""
+    if callable(data):
+        data = data()
     if data is None:
         data = load_cifar10(config.data_dir, progress=progress)
     if data.num_classes != config.num_classes:
