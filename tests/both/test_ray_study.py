@@ -47,7 +47,9 @@ def local_ray(real_cache_dir):
     """Ray's workers inherit this environment: the decoded CIFAR-10 cache, one thread each."""
     saved = dict(os.environ)
     os.environ.update({"ALEXNET_CIFAR_CACHE": str(real_cache_dir), **ONE_THREAD})
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR")
+    # workers' output stays in Ray's log files: streamed to this process it arrives late, in
+    # the captured stderr of whichever test runs then
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
     yield
     ray.shutdown()
     os.environ.clear()
