@@ -109,7 +109,7 @@ def train(
 def evaluate(
     run_dir: str | os.PathLike,
     *,
-    data: Cifar10 | None = None,
+    data: Cifar10 | Callable[[], Cifar10] | None = None,
     data_dir: str | None = None,
     progress: bool = True,
     precision: str | None = None,
@@ -118,7 +118,8 @@ def evaluate(
 
     Args:
         run_dir: the run directory of an earlier ``train``.
-        data: CIFAR-10 already loaded (default: load it from the run's data folder).
+        data: CIFAR-10 already loaded, or a function that loads it (called once the run has
+            been checked); default: load it from the run's data folder.
         data_dir: a CIFAR-10 source to use from now on (saved in the run's config).
         progress: show progress bars.
         precision: evaluate in this precision (default: the one the run trained in); the

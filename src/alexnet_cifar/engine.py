@@ -133,7 +133,10 @@ def _train(
 
 
 def rerun_evaluation(
-    run_dir, data: Cifar10 | None, progress: bool, precision: str | None = None
+    run_dir,
+    data: Cifar10 | Callable[[], Cifar10] | None,
+    progress: bool,
+    precision: str | None = None,
 ) -> dict:
     """A run's last checkpoint on its test images (in ``precision``, default the run's own);
     rewrites results.json."""

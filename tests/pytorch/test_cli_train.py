@@ -125,3 +125,21 @@ def test_bench_writes_json(tmp_path, fixture_dir, capsys):
     )
     printed = capsys.readouterr().out
     assert "pipeline / naive" in printed and "fp16 / fp32 (train)" in printed
+
+
+def test_evaluate_before_any_checkpoint_is_one_line_and_loads_no_data(
+    tmp_path, fixture_dir, capsys, monkeypatch
+):
+    from alexnet_cifar.config import TrainConfig
+
+    run = tmp_path / "run"  # a run stopped in its first epoch: a config, no checkpoint
+    run.mkdir()
+    (run / "config.json").write_text(json.dumps(TrainConfig(out=str(run)).to_dict()))
+
+    def no_data(args):
+        pytest.fail("evaluate loaded CIFAR-10 before checking the run")
+
+    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", no_data)
+    assert main(["evaluate", str(run), "--data-dir", str(fixture_dir)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{run}: no checkpoint yet" in err[0], err
