@@ -31,11 +31,13 @@ def test_same_subset_split_and_seed_give_the_same_validation_images(tmp_path, ci
     t = TorchTrainer(tc, RunDir(tmp_path / "t"), cifar_real, progress=False)
     np.testing.assert_array_equal(k.splits.val, t.splits.val)
     kval, tval = k.pipelines["val"], t.pipelines["val"]
-    np.testing.assert_array_equal(kval.images.numpy(), tval.x.numpy())
-    np.testing.assert_array_equal(k.pipelines["test"].labels.numpy(), t.pipelines["test"].y.numpy())
+    np.testing.assert_array_equal(kval.images.numpy(), tval.images.numpy())
+    np.testing.assert_array_equal(
+        k.pipelines["test"].labels.numpy(), t.pipelines["test"].labels.numpy()
+    )
     # and the preprocessed inputs agree too (bilinear resize and normalization)
     kx = kval.transform(kval.images[:4]).numpy()
-    tx = tval.transform(tval.x[:4]).numpy().transpose(0, 2, 3, 1)
+    tx = tval.transform(tval.images[:4]).numpy().transpose(0, 2, 3, 1)
     np.testing.assert_allclose(kx, tx, atol=1e-5)
     assert (
         make_splits(kc, cifar_real).val.tolist()
@@ -116,8 +118,47 @@ def test_plateau_and_early_stopping_act_alike_in_both_frameworks(tmp_path, cifar
             early_stopping=2,
         )
         lengths[fw] = train(stop, data=cifar_real, progress=False)["epochs"]
+    # abs=0: approx would otherwise allow 1e-12 either side, as large as the rates themselves
     for fw in lrs:
-        assert lrs[fw] == pytest.approx([1e-12, 1e-12, 1e-12, 1e-13, 1e-13], rel=1e-5), fw
+        assert lrs[fw] == pytest.approx([1e-12, 1e-12, 1e-12, 1e-13, 1e-13], rel=1e-5, abs=0), fw
     assert lengths == {"pytorch": 3, "keras": 3}
     with pytest.raises(ConfigError, match="set --val-fraction above 0"):
         small(tmp_path, schedule="plateau", val_fraction=0.0).validate()
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+def test_every_other_schedule_follows_its_curve_while_validation_stalls(
+    tmp_path, cifar_real, framework
+):
+    """The plateau rule belongs to --schedule plateau alone: with the validation loss stalled
+    (a learning rate too small to move anything), every other schedule's recorded rates are
+    its curve's, at each epoch's first and last step."""
+    from alexnet_cifar.training.schedule import lr_factor, steps_per_epoch
+
+    base, epochs = 1e-12, 4
+    for schedule in ("none", "step", "cosine", "onecycle"):
+        config = small(
+            tmp_path / schedule,
+            framework=framework,
+            batchnorm=False,
+            epochs=epochs,
+            lr=base,
+            momentum=0.0,
+            weight_decay=0.0,
+            schedule=schedule,
+            step_size=1,
+            augment="none",
+            limit_train=100,
+            val_fraction=0.3,
+        )
+        results = train(config, data=cifar_real, progress=False)
+        steps = steps_per_epoch(results["num_train_images"], config.batch_size)
+        records = [json.loads(l) for l in open(tmp_path / schedule / "run" / "metrics.jsonl")]
+        assert len({r["val_loss"] for r in records}) == 1, "validation was meant to stall"
+
+        def curve(step, schedule=schedule, steps=steps):
+            return base * lr_factor(schedule, step, epochs * steps, steps, 1)
+
+        expected = [(curve(e * steps), curve((e + 1) * steps - 1)) for e in range(epochs)]
+        recorded = [(r["lr"], r["lr_last"]) for r in records]
+        assert recorded == [pytest.approx(pair, rel=1e-5, abs=0) for pair in expected], schedule

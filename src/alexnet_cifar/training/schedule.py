@@ -72,6 +72,13 @@ def plateau_scale(records: list[dict]) -> float:
     return scale
 
 
+def lr_scale(schedule: str, records: list[dict]) -> float:
+    """The multiplier the epoch records put on the curve: the plateau rule under
+    ``--schedule plateau``, and nothing under any other schedule, which follows its curve
+    whatever validation does."""
+    return plateau_scale(records) if schedule == "plateau" else 1.0
+
+
 def epochs_without_improvement(records: list[dict]) -> int:
     """Epochs since the best validation accuracy so far (a tie is no improvement)."""
     accs = [r.get("val_accuracy") for r in records]
