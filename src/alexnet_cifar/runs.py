@@ -106,6 +106,22 @@ class RunDir:
         kept = [r for r in self.metrics() if r["epoch"] < epochs]
         atomic.write_text(self.metrics_file, "".join(json.dumps(r) + "\n" for r in kept))
 
+    def check_records_match(self, epochs_done: int, checkpoint: Path) -> None:
+        """A resumed run's records must hold exactly the epochs its checkpoint holds (one more
+        is a crash between the record and the checkpoint: that epoch is trained again). Any
+        other difference means one of the two files was damaged or replaced: training on would
+        finish a run with a hole in its records, so nothing is trained."""
+        held = [r.get("epoch") for r in self.metrics()]
+        if held in (list(range(epochs_done)), list(range(epochs_done + 1))):
+            return
+        listed = ", ".join(str(e + 1) if isinstance(e, int) else "?" for e in held) or "none"
+        raise ConfigError(
+            f"{self.metrics_file} records epochs {listed}, but {checkpoint} holds epochs "
+            f"1-{epochs_done}: the two disagree, so the run was left as it is. Restore "
+            f"{self.metrics_file.name} from a backup, or delete {checkpoint.name} to train "
+            "this run again from epoch 1, or start a new run with another --out"
+        )
+
     # -- state and results ---------------------------------------------------------------
     def set_state(self, status: str, **extra: Any) -> None:
         atomic.write_json(self.state_file, {"status": status, **extra})

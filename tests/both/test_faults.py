@@ -40,6 +40,29 @@ def test_a_cut_checkpoint_is_one_line_and_changes_nothing(tmp_path, cifar_real, 
         evaluate(run, data=cifar_real, progress=False)
 
 
+@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+def test_records_that_disagree_with_the_checkpoint_stop_the_resume(tmp_path, cifar_real, framework):
+    """A lost record, in the middle of metrics.jsonl or at its end, is one line naming both
+    files; nothing is trained or rewritten."""
+    config = small_config(tmp_path, framework, epochs=3, limit_train=120, batch_size=16)
+    train(config, data=cifar_real, progress=False)
+    run = tmp_path / "run"
+    lines = (run / "metrics.jsonl").read_text().splitlines(keepends=True)
+    config.epochs = 4
+    for damaged in (lines[0] + lines[2], lines[0] + lines[1]):
+        (run / "metrics.jsonl").write_text(damaged)
+        before = {f: (run / f).read_bytes() for f in ("config.json", CHECKPOINT[framework])}
+        state = (run / "state.json").read_text()
+        with pytest.raises(ConfigError) as info:
+            train(config, data=cifar_real, resume=True, progress=False)
+        message = str(info.value)
+        assert "metrics.jsonl records epochs 1, " in message and "holds epochs 1-3" in message
+        assert CHECKPOINT[framework] in message and "\n" not in message
+        assert (run / "metrics.jsonl").read_text() == damaged
+        assert {f: (run / f).read_bytes() for f in before} == before
+        assert (run / "state.json").read_text() == state
+
+
 def test_a_diverged_run_stays_diverged_when_evaluated(tmp_path, cifar_real):
     def poison(epoch, record, model):
         with torch.no_grad():

@@ -64,7 +64,9 @@ def test_resume_continues_from_the_right_epoch(tmp_path, cifar_real):
     epochs = [json.loads(l)["epoch"] for l in (run / "metrics.jsonl").read_text().splitlines()]
     assert epochs == [0, 1, 2] and results["epochs"] == 3
     # the optimizer's step counter came back with the weights: the schedule continued
-    assert json.loads((run / "metrics.jsonl").read_text().splitlines()[-1])["lr"] < 1e-3
+    last = json.loads((run / "metrics.jsonl").read_text().splitlines()[-1])
+    assert last["lr"] == pytest.approx(0.05 * 0.25, rel=1e-5)  # cosine at 2/3, not restarted
+    assert last["lr_last"] < 1e-3
 
 
 def test_nan_loss_stops_with_a_clear_error(tmp_path, cifar_real):

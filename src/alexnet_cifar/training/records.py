@@ -3,6 +3,7 @@ run from a Keras run except by its framework field; and the chance-level warning
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -76,11 +77,19 @@ def epoch_line(record: dict, epochs: int, seconds_left: float | None) -> str:
         parts.append(f"val loss {record['val_loss']:.3f}, accuracy {record['val_accuracy']:.1%}")
     parts.append(
         f"{duration(record['seconds'])} ({record['images_per_second']:.0f} img/s, lr "
-        f"{record['lr']:.3g})"
+        f"{lr_range(record)})"
     )
     if seconds_left:
         parts.append(f"about {duration(seconds_left)} left")
     return "; ".join(parts)
+
+
+def lr_range(record: dict) -> str:
+    """The learning rate the epoch trained at: one value, or its first and last step's."""
+    first, last = record["lr"], record.get("lr_last", record["lr"])
+    if math.isclose(first, last, rel_tol=1e-6):
+        return f"{first:.3g}"
+    return f"{first:.3g} -> {last:.3g}"
 
 
 def duration(seconds: float) -> str:

@@ -29,7 +29,7 @@ from .distributed import World
 from .memory import largest_fitting_batch, out_of_memory_message
 from .optim import decay_rule
 from .records import epoch_line, results_record, warn_if_at_chance
-from .schedule import epochs_without_improvement, lr_curve, plateau_scale, steps_per_epoch
+from .schedule import epochs_without_improvement, lr_curve, lr_scale, steps_per_epoch
 from .splits import make_splits
 from .tensorboard import ScalarLog
 
@@ -225,11 +225,12 @@ class Trainer(ABC):
                 f"{str(exc).splitlines()[0] if str(exc) else 'damaged'}); it was cut or damaged. "
                 "Delete it to train this run again from epoch 1"
             ) from None
+        self.run.check_records_match(self.start_epoch, self.checkpoint_path)
 
     def fit(self, callbacks: Iterable[EpochCallback] = ()) -> list[dict]:
         """Train the remaining epochs, recording each; returns every epoch's record."""
         self.run.truncate_metrics(self.start_epoch)
-        self.set_lr_scale(plateau_scale(self.run.metrics()))
+        self.set_lr_scale(lr_scale(self.config.schedule, self.run.metrics()))
         purge = self.start_epoch + 1 if self.start_epoch else None
         log = ScalarLog(self.run.tensorboard_dir, purge) if self.world.chief else _NoLog()
         self.run.set_state("running", epochs_done=self.start_epoch)
@@ -253,7 +254,7 @@ class Trainer(ABC):
                     log.add(epoch + 1, {k: v for k, v in record.items() if k != "epoch"})
                     self.run.set_state("running", epochs_done=epoch + 1)
                     records = self.run.metrics()
-                    self.set_lr_scale(plateau_scale(records))
+                    self.set_lr_scale(lr_scale(self.config.schedule, records))
                     for cb in callbacks:
                         cb(epoch, record, self.model)
                     patience = self.config.early_stopping
@@ -298,6 +299,7 @@ class Trainer(ABC):
 
     def _epoch(self, epoch: int) -> dict:
         progress = EpochProgress(epoch, self.config.epochs, self.steps, self.progress)
+        lr_first = self.current_lr()
         start = time.perf_counter()
         try:
             stats = self.train_epoch(epoch, progress)
@@ -323,7 +325,9 @@ class Trainer(ABC):
             "train_accuracy": float(stats["train_accuracy"]),
             "seconds": seconds,
             "images_per_second": self.steps * self.config.batch_size / seconds,
-            "lr": self.current_lr(),
+            # the rates of the epoch's first and last steps (current_lr() is now the next's)
+            "lr": lr_first,
+            "lr_last": self._lr_of_last_step(epoch, lr_first),
             "val_loss": None,
             "val_accuracy": None,
         }
@@ -333,6 +337,12 @@ class Trainer(ABC):
             record["val_loss"] = cross_entropy(logits, labels, self.config.label_smoothing)
             record["val_accuracy"] = float(np.mean(logits.argmax(1) == labels))
         return record
+
+    def _lr_of_last_step(self, epoch: int, lr_first: float) -> float:
+        """The curve scaled the first step's rate by lr_at(first); the same scale holds to the
+        epoch's last step (the plateau rule acts between epochs)."""
+        first, last = epoch * self.steps, (epoch + 1) * self.steps - 1
+        return lr_first * self.lr_at(last) / self.lr_at(first) if self.lr_at(first) else lr_first
 
     def evaluate(self) -> dict:
         """The model on the run's test images: writes and returns results.json (rank 0; the
