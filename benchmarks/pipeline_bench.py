@@ -12,8 +12,8 @@ import numpy as np
 import torch  # torch before TensorFlow: the other order can crash at import
 import torchvision  # noqa: F401
 
-from alexnet_cifar.backends.keras.pipeline import TFData
-from alexnet_cifar.backends.pytorch.pipeline import DeviceData
+from alexnet_cifar.backends.keras.pipeline import Pipeline as KerasPipeline
+from alexnet_cifar.backends.pytorch.pipeline import Pipeline as TorchPipeline
 from alexnet_cifar.preprocess import get_augmentation, get_normalization
 
 BATCH, STEPS = 128, 16
@@ -33,8 +33,8 @@ def main() -> None:
     out = {}
     for size in (32, 224):
         pipes = {
-            "pytorch": DeviceData(x, y, torch.device("cpu"), size, norm, aug),
-            "keras": TFData(x, y, size, norm, aug, 10),
+            "pytorch": TorchPipeline(x, y, torch.device("cpu"), size, norm, aug),
+            "keras": KerasPipeline(x, y, size, norm, aug, 10),
         }
         for name, pipe in pipes.items():
             images_per_second(pipe.epoch(BATCH, 0, 0, STEPS))  # warm-up (tf.data tracing)

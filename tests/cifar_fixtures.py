@@ -29,7 +29,8 @@ BATCHES = (
 def real_cifar_dir() -> Path | None:
     """The real CIFAR-10 copy: $ALEXNET_CIFAR_DATA, else ../shared/data/cifar10 beside the
     repository; None where neither exists."""
-    path = Path(os.environ.get("ALEXNET_CIFAR_DATA") or SHARED_CIFAR)
+    # absolute: the path is handed to processes and kernels that run in other folders
+    path = Path(os.environ.get("ALEXNET_CIFAR_DATA") or SHARED_CIFAR).resolve()
     return path if path.exists() else None
 
 

@@ -8,6 +8,7 @@ can run."""
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -20,6 +21,11 @@ except ImportError:
     pass
 
 from cifar_fixtures import real_cifar_dir, real_data_args  # noqa: E402
+
+# The README's test command sets a relative ALEXNET_CIFAR_DATA; the processes and notebook
+# kernels the tests start inherit it and may run in other folders.
+if os.environ.get("ALEXNET_CIFAR_DATA"):
+    os.environ["ALEXNET_CIFAR_DATA"] = str(Path(os.environ["ALEXNET_CIFAR_DATA"]).resolve())
 from weight_fixtures import write_caffe_npy, write_torchvision_pth  # noqa: E402
 
 FOLDER_MARKERS = {

@@ -1,9 +1,18 @@
-"""Timing helpers and the printed form of `alexnet-cifar bench` results (framework-neutral)."""
+"""`alexnet-cifar bench`, framework-neutral: what is timed and in which order (``run_bench``),
+the timing itself and the printed form. A backend supplies a ``BenchKit``: its training and
+inference steps and its input pipeline's batches."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from .runs import environment
+
+Step = Callable[..., Any]
 
 
 def images_per_second(
@@ -34,6 +43,103 @@ def bench_record(framework: str, spec, batch_size: int, steps: int, warmup: int)
         "steps": steps,
         "warmup": warmup,
     }
+
+
+class BenchKit(ABC):
+    """One framework's pieces of a bench run, on its device, in the precision ``precision``."""
+
+    framework: str
+    precision: str
+
+    def scope(self) -> AbstractContextManager:
+        """Entered around the whole bench (Keras places its variables with it)."""
+        return nullcontext()
+
+    def sync(self) -> None:  # noqa: B027 (an optional hook: only a GPU queues work)
+        """Wait for the device's queued work (timing an asynchronous GPU)."""
+
+    @abstractmethod
+    def steps(self, precision: str) -> tuple[Step, Step]:
+        """(train_step(x, y), infer(x)) of a fresh model, seeded alike, in ``precision``."""
+
+    @abstractmethod
+    def batches(self, images, labels, augment: str, batch_size: int) -> Iterator[tuple]:
+        """Endless training batches (x, y) through the input pipeline, ready for the steps."""
+
+    @abstractmethod
+    def evaluation_input(self, images, labels) -> Callable[[], Any]:
+        """A call that runs the inference pipeline over ``images`` (one batch)."""
+
+    def other_layout(self, precision: str, x: Any) -> tuple[Step, Any] | None:
+        """(train step, x) in the other memory layout, where the backend has a choice."""
+        return None
+
+    def naive_batches(self, images, labels, batch_size: int) -> Iterator[tuple] | None:
+        """Batches through the earlier studies' PIL DataLoader, where the backend has it."""
+        return None
+
+    @abstractmethod
+    def software(self) -> dict: ...
+
+    @abstractmethod
+    def hardware(self) -> dict: ...
+
+
+def run_bench(
+    kit: BenchKit,
+    spec,
+    data,
+    *,
+    batch_size: int,
+    steps: int,
+    warmup: int,
+    naive: bool = True,
+    baseline: bool = True,
+) -> dict:
+    """Images/s of training and inference, compute only and through the input pipeline, the
+    same keys in the same order for every backend. ``baseline``: when the precision is not
+    fp32, compute-only training and inference in fp32 too, for the speed-up."""
+
+    def timed(step: Callable[[], Any], n: int = steps) -> float:
+        return images_per_second(step, batch_size, n, warmup, kit.sync)
+
+    n = min(len(data.x_train), batch_size * (steps + warmup) * 2)
+    with kit.scope():
+        stream = kit.batches(data.x_train[:n], data.y_train[:n], "standard", batch_size)
+        x0, y0 = next(stream)
+        train_step, infer = kit.steps(kit.precision)
+        r = bench_record(kit.framework, spec, batch_size, steps, warmup)
+        r["precision"] = kit.precision
+        r["compute_train"] = timed(lambda: train_step(x0, y0))
+        r["pipeline_train"] = timed(lambda: train_step(*next(stream)))
+        r["pipeline_only"] = timed(lambda: next(stream), steps * 4)
+        evaluation = kit.evaluation_input(data.x_test[:batch_size], data.y_test[:batch_size])
+        r["compute_inference"] = timed(lambda: infer(x0))
+        r["pipeline_inference"] = timed(lambda: infer(evaluation()))
+        other = kit.other_layout(kit.precision, x0)
+        if other is not None:
+            other_step, other_x = other
+            r["nchw_compute_train"] = timed(lambda: other_step(other_x, y0))
+            r["channels_last_over_nchw"] = r["compute_train"] / r["nchw_compute_train"]
+        if baseline and kit.precision != "fp32":
+            fp32_train, fp32_infer = kit.steps("fp32")
+            r["fp32"] = {
+                "compute_train": timed(lambda: fp32_train(x0, y0)),
+                "compute_inference": timed(lambda: fp32_infer(x0)),
+            }
+            r["speedup_over_fp32"] = {k: r[k] / v for k, v in r["fp32"].items()}
+        naive_stream = (
+            kit.naive_batches(data.x_train[:n], data.y_train[:n], batch_size) if naive else None
+        )
+        r["naive_train"] = None
+        if naive_stream is not None:
+            r["naive_train"] = timed(lambda: train_step(*next(naive_stream)))
+            r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
+            r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
+    r["pipeline_over_compute"] = r["pipeline_train"] / r["compute_train"]
+    r["software"] = kit.software()
+    r["hardware"] = environment(kit.hardware())
+    return r
 
 
 def format_bench(r: dict) -> str:

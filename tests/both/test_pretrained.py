@@ -134,11 +134,11 @@ def test_vgg16_imagenet_convolutions_and_preprocessing(tmp_path):
         for wa, wb in zip(a.get_weights(), b.get_weights()):
             np.testing.assert_array_equal(wa, wb)
     # the "caffe" normalization is VGG16's own preprocess_input
-    from alexnet_cifar.backends.keras.pipeline import TFData
+    from alexnet_cifar.backends.keras.pipeline import Pipeline
     from alexnet_cifar.preprocess import get_augmentation, get_normalization
 
     img = np.random.default_rng(0).integers(0, 256, (2, 32, 32, 3), dtype=np.uint8)
-    d = TFData(img, np.zeros(2), 32, get_normalization("caffe"), get_augmentation("none"), 10)
+    d = Pipeline(img, np.zeros(2), 32, get_normalization("caffe"), get_augmentation("none"), 10)
     expected = keras.applications.vgg16.preprocess_input(img.astype("float32"))
     np.testing.assert_allclose(d.transform(d.images).numpy(), expected, atol=1e-3)
 

@@ -55,16 +55,16 @@ def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, scope):
 @pytest.mark.parametrize("augment", sorted(AUGMENTATIONS))
 @pytest.mark.parametrize("size", [32, 224, 227])
 def test_both_pipelines_feed_the_same_augmented_batches(augment, size):
-    from alexnet_cifar.backends.keras.pipeline import TFData
-    from alexnet_cifar.backends.pytorch.pipeline import DeviceData
+    from alexnet_cifar.backends.keras.pipeline import Pipeline as KerasPipeline
+    from alexnet_cifar.backends.pytorch.pipeline import Pipeline as TorchPipeline
     from alexnet_cifar.preprocess import get_augmentation
 
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (24, 32, 32, 3), dtype=np.uint8)
     labels = np.arange(24) % 10
     aug, norm = get_augmentation(augment), get_normalization("cifar")
-    t = DeviceData(images, labels, torch.device("cpu"), size, norm, aug)
-    k = TFData(images, labels, size, norm, aug, 10)
+    t = TorchPipeline(images, labels, torch.device("cpu"), size, norm, aug)
+    k = KerasPipeline(images, labels, size, norm, aug, 10)
     t_batches = list(t.epoch(8, 5, 2, 3))
     k_batches = list(k.epoch(8, 5, 2, 3))
     assert len(t_batches) == len(k_batches) == 3
@@ -73,7 +73,7 @@ def test_both_pipelines_feed_the_same_augmented_batches(augment, size):
         np.testing.assert_allclose(tx.numpy().transpose(0, 2, 3, 1), kx.numpy(), atol=1e-4)
     if augment != "none":  # the warps do something, and differ between epochs
         first = epoch_plan(len(labels), 8, 3, aug, 5, 2).batch(0)[0]
-        plain = t.transform(t.x[torch.from_numpy(first)]).numpy()
+        plain = t.transform(t.images[torch.from_numpy(first)]).numpy()
         assert not np.allclose(plain, t_batches[0][0].numpy())
         other = next(iter(t.epoch(8, 5, 3, 1)))[0].numpy()
         assert not np.allclose(other, t_batches[0][0].numpy())
@@ -82,8 +82,8 @@ def test_both_pipelines_feed_the_same_augmented_batches(augment, size):
 def test_the_ranks_shares_put_together_are_the_one_process_batches():
     """Data-parallel ranks (3 of them, a batch of 8 split 3/3/2) feed, step by step, exactly
     the images and warps of one process, in both frameworks."""
-    from alexnet_cifar.backends.keras.pipeline import TFData
-    from alexnet_cifar.backends.pytorch.pipeline import DeviceData
+    from alexnet_cifar.backends.keras.pipeline import Pipeline as KerasPipeline
+    from alexnet_cifar.backends.pytorch.pipeline import Pipeline as TorchPipeline
     from alexnet_cifar.preprocess import get_augmentation
     from alexnet_cifar.training.distributed import World
 
@@ -93,8 +93,8 @@ def test_the_ranks_shares_put_together_are_the_one_process_batches():
     aug, norm = get_augmentation("standard"), get_normalization("cifar")
     parts = [World(rank, 3).part(8) for rank in range(3)]
     assert [p.stop - p.start for p in parts] == [3, 3, 2]
-    t = DeviceData(images, labels, torch.device("cpu"), 32, norm, aug)
-    k = TFData(images, labels, 32, norm, aug, 10)
+    t = TorchPipeline(images, labels, torch.device("cpu"), 32, norm, aug)
+    k = KerasPipeline(images, labels, 32, norm, aug, 10)
     for whole, shares in [
         (list(t.epoch(8, 5, 2, 3)), [list(t.epoch(8, 5, 2, 3, p)) for p in parts]),
         (list(k.epoch(8, 5, 2, 3)), [list(k.epoch(8, 5, 2, 3, p)) for p in parts]),

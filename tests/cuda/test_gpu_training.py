@@ -50,7 +50,7 @@ def test_the_pytorch_input_pipeline_lives_on_the_gpu(tmp_path, cifar_real):
     config = gpu_config(tmp_path, "pytorch")
     trainer = Trainer(config, RunDir(tmp_path / "run"), cifar_real, progress=False)
     data = trainer.pipelines["train"]
-    assert data.x.is_cuda and data.y.is_cuda
+    assert data.images.is_cuda and data.labels.is_cuda
     x, y = next(iter(data.epoch(config.batch_size, config.seed, 0, trainer.steps)))
     assert x.is_cuda and y.is_cuda and x.dtype == torch.float32
     assert x.shape == (config.batch_size, 3, 32, 32)

@@ -6,14 +6,14 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from alexnet_cifar.backends.pytorch.pipeline import DeviceData  # noqa: E402
+from alexnet_cifar.backends.pytorch.pipeline import Pipeline  # noqa: E402
 from alexnet_cifar.preprocess import get_augmentation, get_normalization  # noqa: E402
 from alexnet_cifar.training.plan import affine_theta  # noqa: E402
 
 
 def data(aug="none", norm="cifar", size=32, n=8):
     x = np.random.default_rng(0).integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
-    return DeviceData(
+    return Pipeline(
         x,
         np.arange(n) % 10,
         torch.device("cpu"),
@@ -25,7 +25,7 @@ def data(aug="none", norm="cifar", size=32, n=8):
 
 def test_normalization_uses_the_named_statistics():
     d, x = data()
-    out = d.transform(d.x)
+    out = d.transform(d.images)
     norm = get_normalization("cifar")
     expected = (x.transpose(0, 3, 1, 2) / 255.0 - np.reshape(norm.mean, (1, 3, 1, 1))) / np.reshape(
         norm.std, (1, 3, 1, 1)
@@ -35,14 +35,14 @@ def test_normalization_uses_the_named_statistics():
 
 def test_caffe_normalization_is_bgr_0_255_mean_subtracted():
     d, x = data(norm="caffe")
-    out = d.transform(d.x).numpy()
+    out = d.transform(d.images).numpy()
     np.testing.assert_allclose(out[:, 0], x[..., 2] - 103.939, atol=1e-3)  # B first
     np.testing.assert_allclose(out[:, 2], x[..., 0] - 123.68, atol=1e-3)
 
 
 def test_resize_to_model_input_is_bilinear():
     d, x = data(size=224)
-    out = d.transform(d.x)
+    out = d.transform(d.images)
     assert out.shape == (8, 3, 224, 224)
     ref = F.interpolate(
         torch.from_numpy(x).permute(0, 3, 1, 2).float() / 255,
@@ -59,7 +59,7 @@ def test_resize_to_model_input_is_bilinear():
 def test_flip_augmentation_flips_some_images_exactly():
     d, _ = data(aug="flip")
     theta = affine_theta(8, get_augmentation("flip"), np.random.default_rng(0))
-    plain, flipped = d.transform(d.x), d.transform(d.x, theta)
+    plain, flipped = d.transform(d.images), d.transform(d.images, theta)
     same = [torch.allclose(flipped[i], plain[i], atol=1e-5) for i in range(8)]
     mirrored = [torch.allclose(flipped[i], plain[i].flip(-1), atol=1e-5) for i in range(8)]
     assert all(s or m for s, m in zip(same, mirrored)) and any(mirrored) and any(same)

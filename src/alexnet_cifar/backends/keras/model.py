@@ -302,9 +302,9 @@ def save_file(model: keras.Model, path) -> None:
 def predict_proba(model: keras.Model, images, normalization) -> np.ndarray:
     """Softmax probabilities for uint8 NHWC images, through the training input pipeline."""
     from ...preprocess import get_augmentation
-    from .pipeline import TFData
+    from .pipeline import Pipeline
 
-    data = TFData(
+    data = Pipeline(
         images,
         np.zeros(len(images)),
         model.spec.input_size,

@@ -11,7 +11,7 @@ from ...preprocess import Augmentation, Normalization
 from ...training.plan import epoch_plan, pixel_transforms
 
 
-class TFData:
+class Pipeline:
     def __init__(
         self,
         images: np.ndarray,

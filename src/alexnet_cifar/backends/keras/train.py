@@ -22,7 +22,7 @@ from ...training.trainer import Trainer as TrainerBase
 from . import distributed
 from .model import build, import_weights
 from .optim import make_optimizer
-from .pipeline import TFData
+from .pipeline import Pipeline
 
 
 def _grow_gpu_memory() -> None:
@@ -145,7 +145,7 @@ class Trainer(TrainerBase):
         config = self.config
         self.device = resolve_device(config.device)
         self.pipelines = self.input_pipelines(
-            lambda x, y, aug, norm: TFData(
+            lambda x, y, aug, norm: Pipeline(
                 x, y, self.spec.input_size, norm, aug, config.num_classes
             )
         )

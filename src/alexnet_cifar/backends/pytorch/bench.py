@@ -1,4 +1,5 @@
-"""`alexnet-cifar bench --framework pytorch`: compute-only, on-device pipeline, naive pipeline."""
+"""`alexnet-cifar bench --framework pytorch`: the PyTorch pieces of bench.run_bench, the on-device
+pipeline, the other memory layout on the CPU, and the earlier studies' PIL DataLoader."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ import torch
 from torch import nn
 
 from ...arch import spec_for
-from ...bench import bench_record, images_per_second
+from ...bench import BenchKit, run_bench
 from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
-from ...runs import environment
 from ...training.precision import choose
 from .model import Precision, build
-from .pipeline import DeviceData
+from .pipeline import Pipeline
 from .train import CHANNELS_LAST, capability, hardware, resolve_device, software
 
 
@@ -52,48 +52,26 @@ def _naive_loader(images: np.ndarray, labels: np.ndarray, size: int, batch_size:
     )
 
 
-def bench(
-    config: TrainConfig,
-    data,
-    *,
-    batch_size: int,
-    steps: int,
-    warmup: int,
-    naive: bool = True,
-    baseline: bool = True,
-) -> dict:
-    """``baseline``: when the precision is not fp32, also time compute-only training and
-    inference in fp32, for the speed-up. On the CPU, compute-only training is timed in the
-    other memory layout too (``nchw_compute_train``), which decides CHANNELS_LAST."""
-    device = resolve_device(config.device)
-    cuda = device.type == "cuda"
-    spec = spec_for(config)
-    cap = capability(config.device)
-    precision = choose(config.precision, cap, "pytorch")
-    sync = torch.cuda.synchronize if cuda else (lambda: None)
-    n = min(len(data.x_train), batch_size * (steps + warmup) * 2)
+class TorchBench(BenchKit):
+    framework = "pytorch"
 
-    def pipeline(x, y, augment):
-        norm, aug = get_normalization("cifar"), get_augmentation(augment)
-        return DeviceData(x, y, device, spec.input_size, norm, aug, CHANNELS_LAST)
+    def __init__(self, config: TrainConfig):
+        self.device = resolve_device(config.device)
+        self.spec = spec_for(config)
+        self.cap = capability(config.device)
+        self.precision = choose(config.precision, self.cap, "pytorch")
 
-    pipe = pipeline(data.x_train[:n], data.y_train[:n], "standard")
+    def sync(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
 
-    def batches():
-        for epoch in itertools.count():
-            yield from pipe.epoch(batch_size, 0, epoch, n // batch_size)
-
-    stream = batches()
-    x0, y0 = next(stream)
-
-    def steps_of(p: str, channels_last: bool = CHANNELS_LAST):
-        """(train step, inference step) of a fresh model in precision ``p``."""
+    def steps(self, precision: str, channels_last: bool = CHANNELS_LAST):
         torch.manual_seed(0)
-        model = build(spec).to(device)
+        model = build(self.spec).to(self.device)
         if channels_last:
             model = model.to(memory_format=torch.channels_last)
         opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
-        loss_fn, amp = nn.CrossEntropyLoss(), Precision(p, device)
+        loss_fn, amp = nn.CrossEntropyLoss(), Precision(precision, self.device)
 
         def train_step(x, y):
             model.train()
@@ -110,52 +88,39 @@ def bench(
 
         return train_step, infer
 
-    def timed(fn, *args):
-        return images_per_second(lambda: fn(*args), batch_size, steps, warmup, sync)
+    def _pipeline(self, images, labels, augment: str) -> Pipeline:
+        norm, aug = get_normalization("cifar"), get_augmentation(augment)
+        return Pipeline(images, labels, self.device, self.spec.input_size, norm, aug, CHANNELS_LAST)
 
-    train_step, infer = steps_of(precision)
-    r = bench_record("pytorch", spec, batch_size, steps, warmup)
-    r["precision"] = precision
-    r["compute_train"] = timed(train_step, x0, y0)
-    r["pipeline_train"] = images_per_second(
-        lambda: train_step(*next(stream)), batch_size, steps, warmup, sync
-    )
-    r["pipeline_only"] = images_per_second(
-        lambda: next(stream), batch_size, steps * 4, warmup, sync
-    )
-    eval_pipe = pipeline(data.x_test[:batch_size], data.y_test[:batch_size], "none")
-    r["compute_inference"] = timed(infer, x0)
-    r["pipeline_inference"] = images_per_second(
-        lambda: infer(eval_pipe.transform(eval_pipe.x)), batch_size, steps, warmup, sync
-    )
-    if not cuda:
-        other_layout, _ = steps_of(precision, not CHANNELS_LAST)
-        r["nchw_compute_train"] = timed(other_layout, x0.contiguous(), y0)
-        r["channels_last_over_nchw"] = r["compute_train"] / r["nchw_compute_train"]
-    if baseline and precision != "fp32":
-        fp32_train, fp32_infer = steps_of("fp32")
-        r["fp32"] = {
-            "compute_train": timed(fp32_train, x0, y0),
-            "compute_inference": timed(fp32_infer, x0),
-        }
-        r["speedup_over_fp32"] = {k: r[k] / v for k, v in r["fp32"].items()}
-    if naive:
-        loader = _naive_loader(data.x_train[:n], data.y_train[:n], spec.input_size, batch_size)
+    def batches(self, images, labels, augment, batch_size):
+        pipe = self._pipeline(images, labels, augment)
+        for epoch in itertools.count():
+            yield from pipe.epoch(batch_size, 0, epoch, len(pipe) // batch_size)
 
-        def naive_batches():
-            while True:
-                for x, y in loader:
-                    yield x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+    def evaluation_input(self, images, labels):
+        pipe = self._pipeline(images, labels, "none")
+        return lambda: pipe.transform(pipe.images)
 
-        naive_stream = naive_batches()
-        r["naive_train"] = images_per_second(
-            lambda: train_step(*next(naive_stream)), batch_size, steps, warmup, sync
-        )
-        r["naive_pipeline_only"] = images_per_second(
-            lambda: next(naive_stream), batch_size, steps * 4, warmup, sync
-        )
-        r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
-    r["pipeline_over_compute"] = r["pipeline_train"] / r["compute_train"]
-    r["software"] = software()
-    r["hardware"] = environment({**hardware(device), "native_bf16": cap.bf16})
-    return r
+    def other_layout(self, precision, x):
+        """On the CPU, compute-only training in the other layout too (``nchw_compute_train``),
+        which decides CHANNELS_LAST."""
+        if self.device.type == "cuda":
+            return None
+        step, _ = self.steps(precision, not CHANNELS_LAST)
+        return step, x.contiguous()
+
+    def naive_batches(self, images, labels, batch_size):
+        loader = _naive_loader(images, labels, self.spec.input_size, batch_size)
+        while True:
+            for x, y in loader:
+                yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+
+    def software(self) -> dict:
+        return software()
+
+    def hardware(self) -> dict:
+        return {**hardware(self.device), "native_bf16": self.cap.bf16}
+
+
+def bench(config: TrainConfig, data, **options) -> dict:
+    return run_bench(TorchBench(config), spec_for(config), data, **options)

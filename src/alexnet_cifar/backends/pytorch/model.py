@@ -236,9 +236,9 @@ def predict_proba(model: AlexNet, images, normalization) -> np.ndarray:
     """Softmax probabilities for uint8 NHWC images, through the training input pipeline."""
 
     from ...preprocess import get_augmentation
-    from .pipeline import DeviceData
+    from .pipeline import Pipeline
 
-    data = DeviceData(
+    data = Pipeline(
         images,
         np.zeros(len(images)),
         torch.device("cpu"),
@@ -247,4 +247,4 @@ def predict_proba(model: AlexNet, images, normalization) -> np.ndarray:
         get_augmentation("none"),
     )
     with torch.no_grad(), Precision(model.precision, torch.device("cpu")).autocast():
-        return torch.softmax(model.eval()(data.transform(data.x)), 1).numpy()
+        return torch.softmax(model.eval()(data.transform(data.images)), 1).numpy()

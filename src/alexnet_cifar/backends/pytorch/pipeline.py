@@ -12,7 +12,7 @@ from ...preprocess import Augmentation, Normalization
 from ...training.plan import epoch_plan
 
 
-class DeviceData:
+class Pipeline:
     def __init__(
         self,
         images: np.ndarray,
@@ -23,8 +23,8 @@ class DeviceData:
         augmentation: Augmentation,
         channels_last: bool = False,
     ):
-        self.x = torch.from_numpy(np.ascontiguousarray(images)).to(device)  # N,H,W,C uint8
-        self.y = torch.from_numpy(np.asarray(labels, dtype=np.int64)).to(device)
+        self.images = torch.from_numpy(np.ascontiguousarray(images)).to(device)  # N,H,W,C uint8
+        self.labels = torch.from_numpy(np.asarray(labels, dtype=np.int64)).to(device)
         self.device = device
         self.size = input_size
         self.norm = normalization
@@ -35,7 +35,7 @@ class DeviceData:
         self.std = torch.tensor(normalization.std, device=device).view(shape)
 
     def __len__(self) -> int:
-        return len(self.y)
+        return len(self.labels)
 
     def epoch(self, batch_size: int, seed: int, epoch: int, steps: int, part=slice(None)):
         """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them;
@@ -44,14 +44,14 @@ class DeviceData:
         for step in range(plan.steps):
             idx, theta = plan.batch(step)
             idx = torch.from_numpy(idx).to(self.device)
-            yield self.transform(self.x[idx], theta), self.y[idx]
+            yield self.transform(self.images[idx], theta), self.labels[idx]
 
     def evaluation(self, batch_size: int):
         """Every image once, in order, only resized."""
         for start in range(0, len(self), batch_size):
             yield (
-                self.transform(self.x[start : start + batch_size]),
-                self.y[start : start + batch_size],
+                self.transform(self.images[start : start + batch_size]),
+                self.labels[start : start + batch_size],
             )
 
     def transform(self, images: torch.Tensor, theta: np.ndarray | None = None) -> torch.Tensor:

@@ -21,7 +21,7 @@ from ...training.trainer import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
 from .distributed import all_sum, data_parallel, join_world, leave_world, world_devices
 from .model import Precision, build, import_weights
-from .pipeline import DeviceData
+from .pipeline import Pipeline
 
 
 def resolve_device(name: str) -> torch.device:
@@ -124,7 +124,7 @@ class Trainer(TrainerBase):
             choose(config.precision, capability(config.device), "pytorch"), self.device
         )
         self.pipelines = self.input_pipelines(
-            lambda x, y, aug, norm: DeviceData(
+            lambda x, y, aug, norm: Pipeline(
                 x, y, self.device, self.spec.input_size, norm, aug, channels_last=CHANNELS_LAST
             )
         )

@@ -1,0 +1,30 @@
+"""One bench driver for both frameworks (bench.run_bench): the same measurements, under the same
+keys, in the same order; PyTorch adds only its CPU memory-layout comparison."""
+
+import pytest
+
+from alexnet_cifar import TrainConfig
+from alexnet_cifar.backends import get_backend
+from alexnet_cifar.data import load_cifar10
+
+from cifar_fixtures import make_official
+
+
+def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
+    folder, _, _ = make_official(tmp_path / "data", per_batch=40, n_test=30)
+    data = load_cifar10(folder, verify=False, download_missing=False, progress=False)
+    keys = {}
+    for framework in ("pytorch", "keras"):
+        config = TrainConfig(
+            framework=framework, model="alexnet-cifar", device="cpu", precision="fp32"
+        )
+        r = get_backend(framework).bench(
+            config, data, batch_size=8, steps=1, warmup=0, naive=False, baseline=True
+        )
+        assert r["framework"] == framework and r["compute_train"] > 0
+        assert r["pipeline_over_compute"] == pytest.approx(r["pipeline_train"] / r["compute_train"])
+        assert r["naive_train"] is None  # naive=False: no PIL DataLoader is started
+        keys[framework] = list(r)
+    layout = ["nchw_compute_train", "channels_last_over_nchw"]
+    assert [k for k in keys["pytorch"] if k not in layout] == keys["keras"]
+    assert set(layout) <= set(keys["pytorch"])
