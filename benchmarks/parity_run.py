@@ -15,9 +15,8 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np  # noqa: E402
-import torch  # torch before TensorFlow: the other order can crash at import
-import torchvision  # noqa: F401
+import numpy as np
+import torch
 
 from alexnet_cifar import TrainConfig
 from alexnet_cifar.arch import spec_for

@@ -9,8 +9,7 @@ import json
 import time
 
 import numpy as np
-import torch  # torch before TensorFlow: the other order can crash at import
-import torchvision  # noqa: F401
+import torch
 
 from alexnet_cifar.backends.keras.pipeline import Pipeline as KerasPipeline
 from alexnet_cifar.backends.pytorch.pipeline import Pipeline as TorchPipeline

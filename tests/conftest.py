@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-try:  # import-order guard, see module docstring
-    import torch  # noqa: F401
-    import torchvision  # noqa: F401
-except ImportError:
-    pass
+from alexnet_cifar.backends.startup import import_torch_first
+
+import_torch_first()  # before any test imports TensorFlow (see the module docstring)
 
 from cifar_fixtures import real_cifar_dir, real_data_args  # noqa: E402
 

@@ -109,7 +109,8 @@ def test_a_worker_killed_mid_run_resumes_with_one_process(tmp_path, data_args, o
 
 SPLIT_CPU_THEN_TRAIN = """
 import sys
-import torch, torchvision  # before tensorflow, as the package does
+from alexnet_cifar.backends.startup import import_torch_first
+import_torch_first()  # before tensorflow, as the package does
 import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, cast
 
 from ..errors import ConfigError
+from .startup import import_torch_first
 
 _MODULES = {
     "pytorch": ("alexnet_cifar.backends.pytorch", "torch", "pytorch"),
@@ -54,7 +55,7 @@ def get_backend(framework: str) -> Backend:
         raise ConfigError(f"unknown framework {framework!r}; choose one of {', '.join(_MODULES)}")
     module, package, extra = _MODULES[framework]
     if framework == "keras":
-        _import_torch_first()
+        import_torch_first()
     try:
         return cast(Backend, importlib.import_module(module))
     except ModuleNotFoundError as exc:
@@ -64,13 +65,3 @@ def get_backend(framework: str) -> Backend:
                 f"pip install 'alexnet-cifar[{extra}]'"
             ) from exc
         raise
-
-
-def _import_torch_first() -> None:
-    """TensorFlow imported before torch and torchvision (triton) segfaults the process: their
-    two bundled LLVMs collide. Where torch is installed, it goes first."""
-    try:
-        import torch  # noqa: F401
-        import torchvision  # noqa: F401
-    except ImportError:
-        pass

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import os
 import signal
 import sys
 import warnings
@@ -36,8 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: sys.argv); returns the exit status."""
-    # TensorBoard's writer imports TensorFlow when installed; keep its start-up banner quiet.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     warnings.formatwarning = _one_line_warning
     args = build_parser().parse_args(argv)
     # a scheduler stops a job with SIGTERM: treat it as Ctrl-C (records kept, resume told)

@@ -2,20 +2,22 @@
 
 import os
 
-# Keras must run on TensorFlow here; and TF's C++ start-up banner says nothing a user needs.
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from ..startup import import_torch_first, tensorflow_notices_held
 
-from .bench import bench  # noqa: E402
-from .model import (  # noqa: E402
-    IMAGENET_READERS,
-    build,
-    export_weights,
-    import_weights,
-    load_file,
-    predict_proba,
-    save_file,
-)
-from .train import Trainer, capability, free_device_memory, resolve_device  # noqa: E402
+import_torch_first()
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # Keras must run on TensorFlow here
+
+with tensorflow_notices_held():
+    from .bench import bench
+    from .model import (
+        IMAGENET_READERS,
+        build,
+        export_weights,
+        import_weights,
+        load_file,
+        predict_proba,
+        save_file,
+    )
+    from .train import Trainer, capability, free_device_memory, resolve_device
 
 CHECKPOINT = Trainer.checkpoint_suffix

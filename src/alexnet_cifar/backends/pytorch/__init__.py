@@ -1,8 +1,8 @@
 """PyTorch backend: the same entry points as the Keras backend."""
 
-# torchvision loads triton; it must be loaded before anything imports tensorflow, or the two
-# bundled LLVMs collide and the process segfaults.
-import torchvision  # noqa: F401
+from ..startup import import_torch_first
+
+import_torch_first()  # before anything imports TensorFlow (backends/startup.py says why)
 
 from .bench import bench
 from .model import (

@@ -1,0 +1,72 @@
+"""What must happen before a framework is imported, in one place.
+
+- torch and torchvision go before TensorFlow: imported the other way round, their two bundled
+  LLVMs collide (triton's and XLA's) and the process segfaults.
+- TensorFlow's C++ start-up notices (oneDNN, CUDA stubs, cuInit on a machine without a GPU) are
+  written to the stderr file descriptor before its log settings apply, so TF_CPP_MIN_LOG_LEVEL
+  cannot hide them: they are held back during the import and dropped; any other line written
+  meanwhile is passed on. A user who sets TF_CPP_MIN_LOG_LEVEL sees everything TensorFlow says.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# Informational lines of a TensorFlow start-up (2.21), none of which asks anything of a user
+STARTUP_NOTICES = re.compile(
+    "|".join(
+        (
+            r"All log messages before absl::InitializeLog\(\) is called",
+            r"oneDNN custom operations are on",
+            r"cudart_stub\.cc",
+            r"Could not find cuda drivers",
+            r"failed call to cuInit",
+            r"cpu_feature_guard\.cc",
+            r"This TensorFlow binary is optimized to use available CPU instructions",
+            r"To enable the following instructions",
+            r"rebuild TensorFlow with the appropriate compiler flags",
+            r"Unable to register cu(DNN|FFT|BLAS) factory",
+            r"computation placer already registered",
+        )
+    )
+)
+
+
+def import_torch_first() -> None:
+    """Where torch is installed, torch and torchvision are imported now, before TensorFlow."""
+    try:
+        import torch  # noqa: F401
+        import torchvision  # noqa: F401
+    except ImportError:
+        pass
+
+
+@contextmanager
+def tensorflow_notices_held() -> Iterator[None]:
+    """Around TensorFlow's import and first device query: its start-up notices are dropped,
+    anything else written to stderr meanwhile is written after it."""
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:  # the user's (or an earlier import's) choice
+        yield
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"  # once absl is set up: warnings and errors only
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            text = held.read().decode(errors="replace")
+            kept = [l for l in text.splitlines(keepends=True) if not STARTUP_NOTICES.search(l)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
