@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -66,3 +67,19 @@ def layer_differences(a: list[tuple[str, np.ndarray]], b: list[tuple[str, np.nda
 
 def worst(differences: dict) -> tuple[str, float]:
     return max(differences.items(), key=lambda kv: kv[1])
+
+
+HOLD = Path(__file__).parent / "hold_after_first_epoch.py"
+
+
+def wait_until_held(out: Path, procs: list[subprocess.Popen], ranks: int) -> list[int]:
+    """The pids of the ``ranks`` processes of a run started through HOLD, once every one of
+    them has finished epoch 1 and waits; fails if one exits first."""
+    held = [out / f"held-{rank}" for rank in range(ranks)]
+    deadline = time.monotonic() + 300
+    while not all(h.exists() and h.read_text() for h in held):
+        for p in procs:
+            assert p.poll() is None, p.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "the run never finished its first epoch"
+        time.sleep(0.05)
+    return [int(h.read_text()) for h in held]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from .runs import environment
+from .environment import environment
 
 Step = Callable[..., Any]
 
@@ -46,10 +46,14 @@ def bench_record(framework: str, spec, batch_size: int, steps: int, warmup: int)
 
 
 class BenchKit(ABC):
-    """One framework's pieces of a bench run, on its device, in the precision ``precision``."""
+    """One framework's pieces of a bench run, on its device, in the precision ``precision``,
+    with the software and hardware facts its record names."""
 
     framework: str
-    precision: str
+
+    def __init__(self, spec, precision: str, software: dict, hardware: dict, native_bf16: bool):
+        self.spec, self.precision = spec, precision
+        self.software, self.hardware = software, {**hardware, "native_bf16": native_bf16}
 
     def scope(self) -> AbstractContextManager:
         """Entered around the whole bench (Keras places its variables with it)."""
@@ -67,8 +71,13 @@ class BenchKit(ABC):
         """Endless training batches (x, y) through the input pipeline, ready for the steps."""
 
     @abstractmethod
+    def pipeline(self, images, labels, augment: str) -> Any:
+        """The backend's input Pipeline over these images (CIFAR normalization)."""
+
     def evaluation_input(self, images, labels) -> Callable[[], Any]:
         """A call that runs the inference pipeline over ``images`` (one batch)."""
+        pipe = self.pipeline(images, labels, "none")
+        return lambda: pipe.transform(pipe.images)
 
     def other_layout(self, precision: str, x: Any) -> tuple[Step, Any] | None:
         """(train step, x) in the other memory layout, where the backend has a choice."""
@@ -78,16 +87,9 @@ class BenchKit(ABC):
         """Batches through the earlier studies' PIL DataLoader, where the backend has it."""
         return None
 
-    @abstractmethod
-    def software(self) -> dict: ...
-
-    @abstractmethod
-    def hardware(self) -> dict: ...
-
 
 def run_bench(
     kit: BenchKit,
-    spec,
     data,
     *,
     batch_size: int,
@@ -108,7 +110,7 @@ def run_bench(
         stream = kit.batches(data.x_train[:n], data.y_train[:n], "standard", batch_size)
         x0, y0 = next(stream)
         train_step, infer = kit.steps(kit.precision)
-        r = bench_record(kit.framework, spec, batch_size, steps, warmup)
+        r = bench_record(kit.framework, kit.spec, batch_size, steps, warmup)
         r["precision"] = kit.precision
         r["compute_train"] = timed(lambda: train_step(x0, y0))
         r["pipeline_train"] = timed(lambda: train_step(*next(stream)))
@@ -137,8 +139,8 @@ def run_bench(
             r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
             r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
     r["pipeline_over_compute"] = r["pipeline_train"] / r["compute_train"]
-    r["software"] = kit.software()
-    r["hardware"] = environment(kit.hardware())
+    r["software"] = kit.software
+    r["hardware"] = environment(kit.hardware)
     return r
 
 

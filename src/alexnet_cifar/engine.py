@@ -6,20 +6,37 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import ModuleType
 
 from .arch import spec_for
 from .backends import get_backend
 from .config import TrainConfig
-from .data import Cifar10
+from .data import Cifar10, load_cifar10, make_splits
 from .errors import ConfigError, WeightsError
 from .imagenet import imagenet_weights
 from .init_from import initial_weights
 from .runs import FollowerRun, RunDir
 from .training.distributed import World
 from .training.precision import choose
-from .training.splits import load_data, make_splits
 from .training.trainer import EpochCallback
+
+
+def run_data(
+    config: TrainConfig, data: Cifar10 | Callable[[], Cifar10] | None, progress: bool
+) -> Cifar10:
+    """``data`` if given (a loader is called now), else CIFAR-10 from ``config.data_dir``;
+    checked against the config."""
+    if callable(data):
+        data = data()
+    if data is None:
+        data = load_cifar10(config.data_dir, progress=progress)
+    if data.num_classes != config.num_classes:
+        raise ConfigError(
+            f"the data has {data.num_classes} classes but the config asks for "
+            f"{config.num_classes}; pass --num-classes {data.num_classes}"
+        )
+    return data
 
 
 def preflight(config: TrainConfig, resume: bool = False, check_out: bool = True) -> ModuleType:
@@ -76,7 +93,7 @@ def run_training(
     start = None
     if config.init_from and not has_checkpoint:
         start = initial_weights(config.init_from, spec_for(config), config.framework)
-    data = load_data(config, data, progress)
+    data = run_data(config, data, progress)
     make_splits(config, data)  # a batch larger than the data fails before anything is written
     if not world.chief:  # reads what rank 0 writes, writes nothing
         run = FollowerRun(config.out)
@@ -85,16 +102,9 @@ def run_training(
     with run.lock():
         try:
             return _train(
-                run,
-                trainer_cls,
-                config,
-                data,
-                start,
-                resume,
-                has_checkpoint,
+                RunSetup(run, trainer_cls, config, data, start, resume, has_checkpoint, world),
                 progress,
                 callbacks,
-                world,
             )
         except Exception:
             if world.chief and not resume and not run.metrics():
@@ -105,23 +115,39 @@ def run_training(
             backend.free_device_memory()
 
 
-def _train(
-    run, trainer_cls, config, data, start, resume, has_checkpoint, progress, callbacks, world
-):
+@dataclass
+class RunSetup:
+    """A run ready to train: its folder, the backend's trainer class, its data and starting
+    weights, and whether it continues from a checkpoint."""
+
+    run: RunDir
+    trainer_cls: type
+    config: TrainConfig
+    data: Cifar10
+    start: dict | None  # --init-from weights, read and checked already
+    resume: bool
+    has_checkpoint: bool
+    world: World
+
+
+def _train(setup: RunSetup, progress: bool, callbacks) -> dict:
+    run, trainer_cls, config, world = setup.run, setup.trainer_cls, setup.config, setup.world
     with trainer_cls.device_scope(config):
-        pretrained = start
-        if config.init == "imagenet" and not has_checkpoint:
+        pretrained = setup.start
+        if config.init == "imagenet" and not setup.has_checkpoint:
             pretrained = imagenet_weights(
                 config.framework, spec_for(config), config.weights, progress
             )
         try:
-            trainer = trainer_cls(config, run, data, progress, pretrained=pretrained, world=world)
+            trainer = trainer_cls(
+                config, run, setup.data, progress, pretrained=pretrained, world=world
+            )
         except WeightsError as exc:
             if config.weights and config.weights not in str(exc):
                 raise WeightsError(f"{config.weights}: {exc}") from None
             raise
         try:
-            if resume:
+            if setup.resume:
                 trainer.load_checkpoint()
                 # the new settings land only once the run could be reopened: a failure
                 # changes nothing
@@ -150,6 +176,6 @@ def rerun_evaluation(
     if not run.checkpoint(trainer_cls.checkpoint_suffix).exists():
         raise ConfigError(f"{run.path}: no checkpoint yet (no epoch finished); train first")
     with run.lock(), trainer_cls.device_scope(config):
-        trainer = trainer_cls(config, run, load_data(config, data, progress), progress)
+        trainer = trainer_cls(config, run, run_data(config, data, progress), progress)
         trainer.load_checkpoint()
         return trainer.evaluate()

@@ -33,7 +33,9 @@ NORMALIZATIONS = {
 
 @dataclass(frozen=True)
 class Augmentation:
-    """Random per-image transforms, applied on the 32 px image before the resize."""
+    """Random per-image transforms, in fractions of the image's side so they mean the same at
+    every input size: training/plan.py draws them as one affine matrix per image, which the
+    pipeline samples straight at the model's input size (no separate resize)."""
 
     name: str
     flip: bool = False

@@ -6,8 +6,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import platform
-import sys
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +13,7 @@ from typing import Any
 
 from . import atomic
 from .config import TrainConfig
-from .cpuinfo import cpu_model
 from .errors import ConfigError, OutOfMemory, TrainingDiverged, WorkerLost
-from .version import __version__
 
 
 class RunDir:
@@ -248,15 +244,3 @@ def read_jsonl(path: Path) -> tuple[list[dict], bool]:
                 f"{path}: line {i + 1} is damaged (not JSON); restore the file or delete that line"
             ) from None
     return records, False
-
-
-def environment(extra: dict | None = None) -> dict:
-    """Software and hardware facts recorded with every result."""
-    return {
-        "alexnet_cifar": __version__,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "cpu": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        **(extra or {}),
-    }

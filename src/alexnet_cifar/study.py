@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import shutil
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from dataclasses import fields as fields_of
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -193,14 +194,30 @@ def run_study(
     elif executor != "local":
         raise ConfigError(f"--executor {executor!r} is not known; choose local or ray")
     with RunDir(out).lock():  # one process per study folder
-        return _run_rows(preset, configs, out, resume, data, data_dir, progress, echo, run_remote)
+        return _run_rows(
+            StudyRun(preset, configs, out, resume, data, data_dir, progress, echo, run_remote)
+        )
 
 
-def _run_rows(
-    preset, configs, out: Path, resume: bool, data, data_dir, progress, echo, executor=None
-) -> dict:
+@dataclass
+class StudyRun:
+    """What one `study` command runs, and how."""
+
+    preset: dict
+    configs: dict[str, dict[int, TrainConfig]]  # row -> seed -> its run's config
+    out: Path
+    resume: bool
+    data: Any  # CIFAR-10 loaded already, or None (loaded when a row runs here)
+    data_dir: str | None
+    progress: bool
+    echo: Callable[[str], None]
+    executor: Callable | None = None  # runs the pending rows elsewhere (ray_executor)
+
+
+def _run_rows(study: StudyRun) -> dict:
+    preset, configs, out, echo = study.preset, study.configs, study.out, study.echo
     record_file = StudyRecord(out)
-    if record_file.path.exists() and not resume:
+    if record_file.path.exists() and not study.resume:
         raise ConfigError(
             f"{out} already holds a study; continue it with --resume, or choose another --out"
         )
@@ -231,20 +248,21 @@ def _run_rows(
         if entry["status"] != "completed":
             echo(f"    {task.label}: {entry['status']}: {entry['reason']}")
 
-    if executor is not None:
-        executor(pending, _run_row, finish, echo)
+    if study.executor is not None:
+        study.executor(pending, _run_row, finish, echo)
         return record
+    data = study.data
     if data is None:
         from .data import load_cifar10
 
-        data = load_cifar10(data_dir, progress=progress)
+        data = load_cifar10(study.data_dir, progress=study.progress)
     skipped = set()
     for task in pending:
         if task.row in skipped:
             continue  # the same weights are missing for every seed
         echo(f"{task.label}: {task.config.framework} {task.config.model} ({task.config.init})")
         try:
-            entry = _run_row(task.config, data, progress)
+            entry = _run_row(task.config, data, study.progress)
         except KeyboardInterrupt:
             finish(task, {"status": "interrupted", "reason": "stopped (Ctrl-C or SIGTERM)"})
             raise

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from alexnet_cifar.training.records import duration, epoch_line
+from alexnet_cifar.training.progress import duration, epoch_line
 
 from train_fixtures import small_config
 

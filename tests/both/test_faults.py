@@ -63,6 +63,21 @@ def test_records_that_disagree_with_the_checkpoint_stop_the_resume(tmp_path, cif
         assert (run / "state.json").read_text() == state
 
 
+@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+def test_both_checkpoints_hold_the_runs_config(tmp_path, cifar_real, framework):
+    import numpy as np
+
+    config = small_config(tmp_path, framework, epochs=1, limit_train=120, batch_size=16)
+    train(config, data=cifar_real, progress=False)
+    run = tmp_path / "run"
+    if framework == "pytorch":
+        held = torch.load(run / CHECKPOINT[framework], weights_only=True)["config"]
+    else:
+        with np.load(run / CHECKPOINT[framework]) as f:
+            held = json.loads(str(f["config"]))
+    assert held == json.loads((run / "config.json").read_text())
+
+
 def test_a_diverged_run_stays_diverged_when_evaluated(tmp_path, cifar_real):
     def poison(epoch, record, model):
         with torch.no_grad():
@@ -88,7 +103,7 @@ def test_a_first_epoch_that_diverges_leaves_no_folder_to_block_a_retry(tmp_path,
 
 
 def test_sigterm_is_an_interrupt_with_the_resume_command(tmp_path, cifar_real, monkeypatch, capsys):
-    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
     real_epoch = Trainer._epoch
 
     def terminated_in_epoch_2(self, epoch):
@@ -145,7 +160,7 @@ def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(
 ):
     import errno
 
-    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
 
     def full_disk(self, epochs_done):
         raise OSError(errno.ENOSPC, "No space left on device", str(self.checkpoint_path))
@@ -208,7 +223,7 @@ def test_bad_weights_name_the_file_and_leave_no_folder(tmp_path, cifar_real, cap
     from alexnet_cifar.arch import get_spec
     from alexnet_cifar.backends import get_backend
 
-    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
     wrong = tmp_path / "alexnet-owt-7be5be79.pth"  # torchvision's name, another model inside
     torch.save(get_backend("pytorch").build(get_spec("alexnet-cifar")).state_dict(), wrong)
     out = tmp_path / "run"

@@ -66,7 +66,7 @@ def test_init_from_files_that_do_not_fit_are_refused_in_one_line(tmp_path, capsy
     def no_data(args):  # the file is checked first: a bad one costs no wait for the data
         pytest.fail("train loaded CIFAR-10 before checking --init-from")
 
-    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", no_data)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", no_data)
     torch_backend = get_backend("pytorch")
     from alexnet_cifar.arch import get_spec
 

@@ -14,7 +14,7 @@ from alexnet_cifar.arch import get_spec
 from alexnet_cifar.cli import main
 from alexnet_cifar.engine import preflight
 from alexnet_cifar.training import precision
-from alexnet_cifar.training.trainer import EpochProgress
+from alexnet_cifar.training.progress import EpochProgress
 
 from train_fixtures import small_config
 

@@ -11,8 +11,8 @@ pytest.importorskip("tensorflow")
 
 from alexnet_cifar import train  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
+from alexnet_cifar.data import make_splits  # noqa: E402
 from alexnet_cifar.errors import ConfigError  # noqa: E402
-from alexnet_cifar.training.splits import make_splits  # noqa: E402
 
 from train_fixtures import small_config  # noqa: E402
 
@@ -133,7 +133,8 @@ def test_every_other_schedule_follows_its_curve_while_validation_stalls(
     """The plateau rule belongs to --schedule plateau alone: with the validation loss stalled
     (a learning rate too small to move anything), every other schedule's recorded rates are
     its curve's, at each epoch's first and last step."""
-    from alexnet_cifar.training.schedule import lr_factor, steps_per_epoch
+    from alexnet_cifar.training.plan import steps_per_epoch
+    from alexnet_cifar.training.schedule import lr_factor
 
     base, epochs = 1e-12, 4
     for schedule in ("none", "step", "cosine", "onecycle"):

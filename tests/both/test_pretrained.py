@@ -242,18 +242,20 @@ def test_head_finetune_changes_only_the_head(tmp_path, cifar_real, pth, framewor
 
 def test_discriminative_uses_two_learning_rates(pth):
     from alexnet_cifar.arch import spec_for
-    from alexnet_cifar.backends.pytorch.train import param_groups
+    from alexnet_cifar.backends.pytorch.optim import param_groups
+    from alexnet_cifar.training.finetune import finetune_plan
     from alexnet_cifar.training.optim import decay_rule
     from alexnet_cifar.weights.registry import new_names
 
     config = TrainConfig(model="alexnet", init="imagenet", lr=0.01, backbone_lr_factor=0.1)
     model = build_model("pytorch", "alexnet")
     fresh = new_names(config.pretrained, spec_for(config), "pytorch")
-    groups = param_groups(config, model, fresh, decay_rule("sgd", 5e-4, "all"))
+    plan = finetune_plan(config, [n for n, _ in model.named_parameters()], fresh)
+    groups = param_groups(model, plan, config.lr, decay_rule("sgd", 5e-4, "all"))
     assert [len(g["params"]) for g in groups] == [2, 14]
     assert "lr" not in groups[0] and groups[1]["lr"] == pytest.approx(0.001)
     # --decay-on weights splits each group: kernels decay, biases do not
-    groups = param_groups(config, model, fresh, decay_rule("sgd", 5e-4, "weights"))
+    groups = param_groups(model, plan, config.lr, decay_rule("sgd", 5e-4, "weights"))
     assert [(len(g["params"]), g["weight_decay"]) for g in groups] == [
         (1, 5e-4),
         (1, 0.0),

@@ -23,10 +23,10 @@ def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, scope):
     import tensorflow as tf
 
     import keras
-    from alexnet_cifar.backends.keras.optim import make_optimizer
-    from alexnet_cifar.backends.pytorch.train import make_optimizer as torch_optimizer
-    from alexnet_cifar.backends.pytorch.train import param_groups
+    from alexnet_cifar.backends.keras.optim import torch_optimizer
+    from alexnet_cifar.backends.pytorch.optim import make_optimizer
     from alexnet_cifar.config import TrainConfig
+    from alexnet_cifar.training.finetune import finetune_plan
 
     rng = np.random.default_rng(0)
     shapes = [(3, 3, 2, 4), (4,), (6, 4)]  # a kernel, a bias (or BatchNorm), a dense kernel
@@ -36,9 +36,10 @@ def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, scope):
     rule = decay_rule(optimizer, 0.1, scope)
 
     params = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(w)) for w in start])
-    t_opt = torch_optimizer(config, param_groups(config, params, set(), rule))
+    plan = finetune_plan(config, [n for n, _ in params.named_parameters()], set())
+    t_opt = make_optimizer(config, params, plan, rule, config.lr)
     k_vars = [keras.Variable(w) for w in start]
-    k_opt = make_optimizer(optimizer, 0.05, config.momentum, rule)
+    k_opt = torch_optimizer(optimizer, 0.05, config.momentum, rule)
     for g in grads:
         for p, gg in zip(params, g):
             p.grad = torch.tensor(gg)

@@ -47,7 +47,7 @@ def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypat
     weights.mkdir()
     (weights / pth.name).symlink_to(pth)
     (weights / npy.name).symlink_to(npy)
-    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", lambda args: cifar_real)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
     # the smoke preset with fewer images: every row and the report, in a third of the time
     import yaml
 

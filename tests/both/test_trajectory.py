@@ -12,7 +12,7 @@ from alexnet_cifar import TrainConfig  # noqa: E402
 from alexnet_cifar.arch import spec_for  # noqa: E402
 from alexnet_cifar.backends import get_backend  # noqa: E402
 from alexnet_cifar.runs import RunDir  # noqa: E402
-from alexnet_cifar.training.trainer import EpochProgress  # noqa: E402
+from alexnet_cifar.training.progress import EpochProgress  # noqa: E402
 from alexnet_cifar.weights.port import convert_weights  # noqa: E402
 
 STEPS = 8

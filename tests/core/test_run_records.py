@@ -62,3 +62,12 @@ def test_a_second_process_on_the_same_run_is_refused(tmp_path):
                 pass
     with run.lock():  # released on exit
         pass
+
+
+def test_images_per_second_survives_a_clock_that_saw_no_time():
+    import math
+
+    from alexnet_cifar.training.trainer import images_per_second
+
+    assert images_per_second(256, 0.5) == 512
+    assert math.isnan(images_per_second(256, 0.0))

@@ -139,7 +139,7 @@ def test_evaluate_before_any_checkpoint_is_one_line_and_loads_no_data(
     def no_data(args):
         pytest.fail("evaluate loaded CIFAR-10 before checking the run")
 
-    monkeypatch.setattr("alexnet_cifar.cli.options.load_data", no_data)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", no_data)
     assert main(["evaluate", str(run), "--data-dir", str(fixture_dir)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{run}: no checkpoint yet" in err[0], err

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     config = TrainConfig(
         **{k: v for k, v in options.config_values(args).items() if k != "batch_size"}
     ).validate()
-    data = options.load_data(args)
+    data = options.data_from_args(args)
     result = get_backend(config.framework).bench(
         config,
         data,

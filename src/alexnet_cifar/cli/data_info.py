@@ -25,7 +25,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..data import describe
 
-    info = describe(options.load_data(args))
+    info = describe(options.data_from_args(args))
     if args.json:
         print(json.dumps(info, indent=2))
         return 0

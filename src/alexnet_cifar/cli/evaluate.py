@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     args.data_dir = args.data_dir or run_dir.config().data_dir
     results = evaluate(
         run_dir.path,
-        data=lambda: options.load_data(args),  # after the run's checks, as train does
+        data=lambda: options.data_from_args(args),  # after the run's checks, as train does
         progress=not args.quiet,
         precision=args.precision,
     )

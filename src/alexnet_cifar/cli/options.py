@@ -47,7 +47,7 @@ def add_data_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
-def load_data(args: argparse.Namespace) -> Cifar10:
+def data_from_args(args: argparse.Namespace) -> Cifar10:
     """CIFAR-10 from the data flags of ``args``."""
     from ..data import load_cifar10
 

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         seeds=args.seeds,
         precision=args.precision,
         # Ray tasks load the data where they run, from the same source
-        data=options.load_data(args) if args.executor == "local" else None,
+        data=options.data_from_args(args) if args.executor == "local" else None,
         data_dir=args.data_dir,
         weights_dir=args.weights_dir,
         progress=not args.quiet,

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     args.quiet = args.quiet or not chief
     # loaded once the checks that need no data (--init-from's file among them) have passed
     results = train(
-        config, data=lambda: options.load_data(args), resume=resume, progress=not args.quiet
+        config, data=lambda: options.data_from_args(args), resume=resume, progress=not args.quiet
     )
     if chief:
         print_results(results, Path(config.out))

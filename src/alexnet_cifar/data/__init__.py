@@ -2,7 +2,7 @@
 
 from .classes import CLASS_NAMES, translate
 from .dataset import Cifar10, load_cifar10
-from .split import stratified_subset, train_val_split
+from .split import Splits, make_splits, stratified_subset, train_val_split
 from .stats import describe
 
 __all__ = [
@@ -10,6 +10,8 @@ __all__ = [
     "Cifar10",
     "load_cifar10",
     "translate",
+    "Splits",
+    "make_splits",
     "stratified_subset",
     "train_val_split",
     "describe",

@@ -159,21 +159,20 @@ def load_cifar10(
         )
 
     if kind == "image-folder":
-        *arrays, class_names = imagefolder.read_image_folder(path, progress=progress)
-        verification = (
-            f"decoded {len(arrays[0]) + len(arrays[2])} images, all "
-            f"{arrays[0].shape[2]}x{arrays[0].shape[1]} RGB (no reference checksums "
-            "for an image folder)"
-        )
+        decoded = imagefolder.read_image_folder(path, progress=progress)
     else:
-        *arrays, class_names, verification = official.read_official(
+        decoded = official.read_official(
             path,
             checksums=member_md5 if verify else None,
             archive_md5=archive_md5 if verify else None,
         )
+    verification = decoded.verification
     data = Cifar10(
-        *arrays,
-        class_names=list(class_names),
+        decoded.x_train,
+        decoded.y_train,
+        decoded.x_test,
+        decoded.y_test,
+        class_names=list(decoded.class_names),
         source=str(path),
         kind=kind,
         verification=verification,

@@ -16,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from ..errors import DataError
+from .decoded import Decoded
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 SPLITS = ("train", "test")
@@ -83,8 +84,10 @@ def _decode(path: Path, size: tuple[int, int]) -> np.ndarray:
         raise DataError(f"{path}: unreadable image ({exc}). Replace or remove the file.") from exc
 
 
-def read_image_folder(root: Path, size: tuple[int, int] = (32, 32), progress: bool = True):
-    """Decode every image. Returns (x_train, y_train, x_test, y_test, class_names)."""
+def read_image_folder(
+    root: Path, size: tuple[int, int] = (32, 32), progress: bool = True
+) -> Decoded:
+    """Decode every image."""
     listing = list_images(root)
     class_names = sorted({cls for cls, _ in listing["train"]})
     label = {c: i for i, c in enumerate(class_names)}
@@ -104,7 +107,11 @@ def read_image_folder(root: Path, size: tuple[int, int] = (32, 32), progress: bo
                 )
             )
             out += [np.stack(images), np.array([label[c] for c, _ in files], dtype=np.int64)]
-    return (*out, class_names)
+    verification = (
+        f"decoded {len(out[0]) + len(out[2])} images, all {out[0].shape[2]}x{out[0].shape[1]} "
+        "RGB (no reference checksums for an image folder)"
+    )
+    return Decoded(*out, class_names, verification)
 
 
 def fingerprint_entries(root: Path) -> list[str]:

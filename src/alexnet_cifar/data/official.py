@@ -11,6 +11,7 @@ import numpy as np
 from ..errors import DataError
 from ..safe_pickle import safe_load
 from .classes import CLASS_NAMES
+from .decoded import Decoded
 
 URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 ARCHIVE_NAME = "cifar-10-python.tar.gz"
@@ -51,12 +52,11 @@ def find_batches_folder(path: Path) -> Path | None:
 
 def read_official(
     path: Path, checksums: dict[str, str] | None = MEMBER_MD5, archive_md5: str | None = ARCHIVE_MD5
-):
+) -> Decoded:
     """Read train and test arrays from the archive or the extracted folder.
 
     Each batch is checked against ``checksums`` (md5 per member) before it is unpickled;
-    ``None`` skips the checks (a user's own CIFAR-format data). Returns
-    ``(x_train, y_train, x_test, y_test, class_names, verification)``.
+    ``None`` skips the checks (a user's own CIFAR-format data).
     """
     if is_archive(path):
         if archive_md5 is not None:
@@ -107,13 +107,8 @@ def read_official(
         if checksums is not None
         else "not verified (--no-verify)"
     )
-    return (
-        np.concatenate(x_train),
-        np.concatenate(y_train),
-        x_test,
-        y_test,
-        class_names,
-        verification,
+    return Decoded(
+        np.concatenate(x_train), np.concatenate(y_train), x_test, y_test, class_names, verification
     )
 
 

@@ -1,10 +1,18 @@
-"""Seeded, stratified subsets and train/validation splits (scikit-learn does the stratifying)."""
+"""Seeded, stratified subsets and train/validation splits (scikit-learn does the stratifying),
+and the indices a run trains, validates and tests on: the same in both frameworks."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from ..config import TrainConfig
+    from .dataset import Cifar10
 
 
 def _check_strata(labels: np.ndarray, what: str) -> None:
@@ -58,3 +66,25 @@ def train_val_split(
         pool, test_size=n_val, stratify=labels[pool], random_state=seed + 1
     )
     return np.sort(train), np.sort(val)
+
+
+@dataclass
+class Splits:
+    train: np.ndarray  # indices into data.x_train
+    val: np.ndarray  # indices into data.x_train
+    test: np.ndarray  # indices into data.x_test
+
+
+def make_splits(config: TrainConfig, data: Cifar10) -> Splits:
+    """The run's images: a stratified pool of ``--limit-train`` with ``--val-fraction`` held
+    out, and ``--limit-test`` test images; a batch larger than the pool is refused."""
+    train, val = train_val_split(
+        data.y_train, config.val_fraction, config.seed, limit=config.limit_train
+    )
+    if config.batch_size > len(train):
+        raise ConfigError(
+            f"--batch-size {config.batch_size} is larger than the {len(train)} "
+            "training images; lower it or use more data"
+        )
+    test = stratified_subset(data.y_test, config.limit_test, config.seed)
+    return Splits(train, val, test)

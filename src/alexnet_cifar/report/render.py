@@ -77,9 +77,24 @@ def findings(data: dict, lang: str) -> list[str]:
     return out
 
 
-def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
+Table = tuple[str, list[str], list[list[str]]]  # (title, header, rows)
+
+
+def _tables(data: dict, lang: str) -> list[Table]:
+    """Every table of the report, in order; a table with nothing to show is left out."""
+    tables = [
+        _comparison_table(data, lang),
+        _per_seed_table(data, lang),
+        _per_class_table(data, lang),
+        *_significance_tables(data, lang),
+    ]
+    return [table for table in tables if table is not None]
+
+
+def _comparison_table(data: dict, lang: str) -> Table:
+    """One line per row: accuracy over seeds, its spread and interval, speed, size, and the
+    earlier studies' number; the rows not run with their status."""
     t = TEXT[lang]
-    rows = data["rows"]
     head = [
         t["row"],
         t["framework"],
@@ -113,7 +128,7 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
             f"{r['parameters']:,}",
             earlier.cell(r["row"]),
         ]
-        for r in rows
+        for r in data["rows"]
     ]
     body += [
         [
@@ -129,32 +144,45 @@ def _tables(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]]
         + [earlier.cell(r["row"])]
         for r in data["not_run"]
     ]
-    tables = [(t["comparison"], head, body)]
-    if any(len(r["runs"]) > 1 for r in rows):
-        seeds = sorted({s for r in rows for s in r["seeds"]})
-        by_seed = [
-            [r["row"]]
-            + [
-                next((_pct(x["test_accuracy"]) for x in r["runs"] if seed_of(x) == s), "")
-                for s in seeds
-            ]
-            for r in rows
-        ]
-        tables.append((t["per_seed"], [t["row"]] + [f"{t['seed']} {s}" for s in seeds], by_seed))
-    if rows:
-        names = rows[0]["class_names"]
-        pc_head = [t["class"]] + [r["row"] for r in rows]
-        pc_body = [
-            [label] + [_pct(r["per_class_accuracy"][n]) for r in rows]
-            for n, label in zip(names, translate(names, lang))
-        ]
-        tables.append((t["per_class"], pc_head, pc_body))
-    sig_head = [t["pair"], "A", "B", t["diff_pp"], t["diff_ci"], t["p_paired"], t["p_mcnemar"]]
-    for group, pairs in data["pairs"].items():
-        if pairs:
-            title = f"{t['significance']}: {t.get(group, group)}"
-            tables.append((title, sig_head, [_pair_cells(p) for p in pairs]))
-    return tables
+    return t["comparison"], head, body
+
+
+def _per_seed_table(data: dict, lang: str) -> Table | None:
+    """Each row's accuracy per seed, where some row has several seeds."""
+    t, rows = TEXT[lang], data["rows"]
+    if not any(len(r["runs"]) > 1 for r in rows):
+        return None
+    seeds = sorted({s for r in rows for s in r["seeds"]})
+
+    def accuracy(r: dict, seed) -> str:
+        return next((_pct(x["test_accuracy"]) for x in r["runs"] if seed_of(x) == seed), "")
+
+    body = [[r["row"]] + [accuracy(r, s) for s in seeds] for r in rows]
+    return t["per_seed"], [t["row"]] + [f"{t['seed']} {s}" for s in seeds], body
+
+
+def _per_class_table(data: dict, lang: str) -> Table | None:
+    """Each class's accuracy (names in the report's language) per row."""
+    t, rows = TEXT[lang], data["rows"]
+    if not rows:
+        return None
+    names = rows[0]["class_names"]
+    body = [
+        [label] + [_pct(r["per_class_accuracy"][n]) for r in rows]
+        for n, label in zip(names, translate(names, lang))
+    ]
+    return t["per_class"], [t["class"]] + [r["row"] for r in rows], body
+
+
+def _significance_tables(data: dict, lang: str) -> list[Table]:
+    """One table per comparison group (scratch vs pretrained, PyTorch vs Keras, ...)."""
+    t = TEXT[lang]
+    head = [t["pair"], "A", "B", t["diff_pp"], t["diff_ci"], t["p_paired"], t["p_mcnemar"]]
+    return [
+        (f"{t['significance']}: {t.get(group, group)}", head, [_pair_cells(p) for p in pairs])
+        for group, pairs in data["pairs"].items()
+        if pairs
+    ]
 
 
 def _pair_cells(p: dict) -> list[str]:

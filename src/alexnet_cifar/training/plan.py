@@ -10,7 +10,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..preprocess import Augmentation
-from .schedule import epoch_seed
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """Each epoch reseeds every generator it uses, so a resumed run repeats exactly."""
+    return (seed * 1_000_003 + epoch * 7919) % (2**31)
+
+
+def steps_per_epoch(n_train: int, batch_size: int) -> int:
+    return n_train // batch_size  # the last partial batch is dropped (BatchNorm needs >1 image)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,6 @@ PLATEAU_FACTOR, PLATEAU_PATIENCE = 0.1, 2  # x0.1 after 2 epochs without a lower
 PLATEAU_THRESHOLD = 1e-4  # relative: a val loss must beat the best by 0.01% to count
 
 
-def epoch_seed(seed: int, epoch: int) -> int:
-    """Each epoch reseeds every generator it uses, so a resumed run repeats exactly."""
-    return (seed * 1_000_003 + epoch * 7919) % (2**31)
-
-
-def steps_per_epoch(n_train: int, batch_size: int) -> int:
-    return n_train // batch_size  # the last partial batch is dropped (BatchNorm needs >1 image)
-
-
 def _cos_anneal(start: float, end: float, pct: float) -> float:
     return end + (start - end) / 2 * (1 + math.cos(math.pi * pct))
 

@@ -19,61 +19,29 @@ from tqdm.auto import tqdm
 from .. import atomic
 from ..arch import spec_for
 from ..config import TrainConfig
-from ..data import Cifar10
+from ..data import Cifar10, make_splits
 from ..errors import ConfigError, OutOfMemory, TrainingDiverged, WorkerLost
 from ..metrics import cross_entropy
 from ..preprocess import get_augmentation, get_normalization
 from ..runs import RunDir
 from ..weights.registry import new_names
+from .chance import warn_if_at_chance
 from .distributed import World
+from .finetune import finetune_plan
 from .memory import largest_fitting_batch, out_of_memory_message
 from .optim import decay_rule
-from .records import epoch_line, results_record, warn_if_at_chance
-from .schedule import epochs_without_improvement, lr_curve, lr_scale, steps_per_epoch
-from .splits import make_splits
+from .plan import steps_per_epoch
+from .progress import EpochProgress, NonFiniteLoss, epoch_line
+from .records import results_record
+from .schedule import epochs_without_improvement, lr_curve, lr_scale
 from .tensorboard import ScalarLog
 
 EpochCallback = Callable[[int, dict, Any], None]  # (epoch, record, model) after each epoch
 
 
-class NonFiniteLoss(Exception):
-    """Raised by a backend's epoch when the running loss is NaN or infinite."""
-
-    def __init__(self, value: float, step: int):
-        super().__init__(value, step)
-        self.value, self.step = value, step
-
-
-class EpochProgress:
-    """One progress bar per epoch. A backend reports every step, and every SYNC_EVERY steps the
-    running loss and accuracy (one host sync: cheap on a GPU, and a NaN stops the run soon)."""
-
-    SYNC_EVERY = 10
-
-    def __init__(self, epoch: int, epochs: int, steps: int, enabled: bool):
-        self.steps = steps
-        self.bar = tqdm(
-            total=steps,
-            desc=f"epoch {epoch + 1}/{epochs}",
-            unit="batch",
-            disable=None if enabled else True,
-            leave=False,
-        )
-
-    def due(self, step: int) -> bool:
-        return step % self.SYNC_EVERY == self.SYNC_EVERY - 1 or step == self.steps - 1
-
-    def update(self, step: int, loss: float | None = None, accuracy: float | None = None) -> None:
-        """Step ``step`` (0-based) is done: a backend may report every step or only some."""
-        self.bar.update(step + 1 - self.bar.n)
-        if loss is None:
-            return
-        if not math.isfinite(loss):
-            raise NonFiniteLoss(loss, step)
-        self.bar.set_postfix(loss=f"{loss:.3f}", acc=f"{accuracy:.3f}")
-
-    def close(self) -> None:
-        self.bar.close()
+def images_per_second(count: int, seconds: float) -> float:
+    """``count`` images in ``seconds``; NaN where the clock saw no time pass (a tiny split)."""
+    return count / seconds if seconds > 0 else float("nan")
 
 
 class Trainer(ABC):
@@ -107,6 +75,7 @@ class Trainer(ABC):
         self.build()
         if pretrained is not None:
             self.load_weights(pretrained)
+        self.finetune = finetune_plan(config, self.weight_names(), self.fresh)
         self.build_optimizer()
 
     # -- what a backend supplies -----------------------------------------------------------
@@ -124,9 +93,13 @@ class Trainer(ABC):
         """Copy pretrained weights into the model; only ``self.fresh`` may be missing."""
 
     @abstractmethod
+    def weight_names(self) -> list[str]:
+        """The names ``self.fresh`` uses, in model order: parameters or weighted layers."""
+
+    @abstractmethod
     def build_optimizer(self) -> None:
-        """Optimizer following ``lr_at`` per step; the backbone frozen or slowed per
-        ``config.finetune`` (``self.fresh`` is the head)."""
+        """Optimizer following ``lr_at`` per step, over the weights as ``self.finetune``
+        (training/finetune.py) splits them."""
 
     @abstractmethod
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
@@ -324,7 +297,7 @@ class Trainer(ABC):
             "train_loss": float(stats["train_loss"]),
             "train_accuracy": float(stats["train_accuracy"]),
             "seconds": seconds,
-            "images_per_second": self.steps * self.config.batch_size / seconds,
+            "images_per_second": images_per_second(self.steps * self.config.batch_size, seconds),
             # the rates of the epoch's first and last steps (current_lr() is now the next's)
             "lr": lr_first,
             "lr_last": self._lr_of_last_step(epoch, lr_first),

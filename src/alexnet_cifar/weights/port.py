@@ -84,6 +84,28 @@ def keras_to_torch(spec: Spec, weights: dict[str, list[np.ndarray]]) -> dict[str
     return sd
 
 
+def check_shapes(
+    expected: dict[str, list[tuple]], found: dict[str, list[tuple]], fresh, unit: str
+) -> None:
+    """Weights ``found`` (name -> the shapes of its arrays) against a model's ``expected``, in
+    either framework (``unit``: "key" for a state_dict, "layer" for Keras): every name there
+    with its shapes, nothing more; only the names in ``fresh`` (a new head) may be missing."""
+
+    def shapes(s: list[tuple]) -> str:
+        return f"shape {s[0]}" if len(s) == 1 else f"shapes {s}"
+
+    for name, want in expected.items():
+        if name in fresh and name not in found:
+            continue
+        if name not in found:
+            raise WeightsError(f"weights lack {unit} {name!r} (expected {shapes(want)})")
+        if found[name] != want:
+            raise WeightsError(f"{name}: expected {shapes(want)}, found {shapes(found[name])}")
+    extra = sorted(set(found) - set(expected))
+    if extra:
+        raise WeightsError(f"weights hold {', '.join(extra[:5])}, which this model lacks")
+
+
 def convert_weights(spec: Spec, weights: dict, src: str, dst: str) -> dict:
     """Weights in framework ``src``'s layout -> framework ``dst``'s (pytorch | keras)."""
     if src == dst:

@@ -21,9 +21,9 @@ class KerasBench(BenchKit):
     def __init__(self, config: TrainConfig):
         self.config = config
         self.device = resolve_device(config.device)
-        self.spec = spec_for(config)
-        self.cap = capability(config.device)
-        self.precision = choose(config.precision, self.cap, "keras")
+        cap = capability(config.device)
+        precision = choose(config.precision, cap, "keras")
+        super().__init__(spec_for(config), precision, software(), hardware(self.device), cap.bf16)
 
     def scope(self):
         return device_scope(self.config)
@@ -41,24 +41,14 @@ class KerasBench(BenchKit):
         )
         return model.train_on_batch, model.predict_on_batch
 
-    def _pipeline(self, images, labels, augment: str) -> Pipeline:
+    def pipeline(self, images, labels, augment: str) -> Pipeline:
         norm, aug = get_normalization("cifar"), get_augmentation(augment)
         return Pipeline(images, labels, self.spec.input_size, norm, aug, self.spec.num_classes)
 
     def batches(self, images, labels, augment, batch_size):
-        pipe = self._pipeline(images, labels, augment)
+        pipe = self.pipeline(images, labels, augment)
         return iter(pipe.epoch(batch_size, 0, 0, len(pipe) // batch_size).repeat())
-
-    def evaluation_input(self, images, labels):
-        pipe = self._pipeline(images, labels, "none")
-        return lambda: pipe.transform(pipe.images)
-
-    def software(self) -> dict:
-        return software()
-
-    def hardware(self) -> dict:
-        return {**hardware(self.device), "native_bf16": self.cap.bf16}
 
 
 def bench(config: TrainConfig, data, **options) -> dict:
-    return run_bench(KerasBench(config), spec_for(config), data, **options)
+    return run_bench(KerasBench(config), data, **options)

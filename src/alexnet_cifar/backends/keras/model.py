@@ -12,8 +12,20 @@ import keras
 from keras import layers, ops
 
 from ... import atomic
-from ...arch import BN_EPS, BN_MOMENTUM, LRN_ALPHA, LRN_BETA, LRN_K, LRN_SIZE, Init, LayerKind, Spec
+from ...arch import (
+    BN_EPS,
+    BN_MOMENTUM,
+    LRN_ALPHA,
+    LRN_BETA,
+    LRN_K,
+    LRN_SIZE,
+    Init,
+    LayerInfo,
+    LayerKind,
+    Spec,
+)
 from ...errors import ConfigError, WeightsError
+from ...weights.port import check_shapes
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
 # the Keras dtype policy of each precision (training/precision.py)
@@ -105,6 +117,52 @@ def _adaptive_pool(spec: Spec, h: int, side: int, policy: str):
     return layers.AveragePooling2D(h // side, h // side, name="avgpool", dtype=policy)
 
 
+def _layers(spec: Spec, info: LayerInfo, policy: str, logits: bool) -> list[layers.Layer]:
+    """The Keras layers of one spec layer: none (an identity pool), one, or a padding and its
+    convolution (Keras convolutions pad only 'same' or 'valid')."""
+    layer, kind, name = info.layer, info.layer.kind, info.keras_name
+    if kind is LayerKind.CONV:
+        pad = layers.ZeroPadding2D(layer.padding, name=f"{name}_pad", dtype=policy)
+        conv, grouped = (
+            (GroupedConv2D, {"groups": layer.groups}) if layer.groups > 1 else (layers.Conv2D, {})
+        )
+        init = _initializer(layer.init)
+        out = conv(
+            layer.out,
+            layer.kernel,
+            layer.stride,
+            kernel_initializer=init,
+            name=name,
+            dtype=policy,
+            **grouped,
+        )
+        return [pad] * bool(layer.padding) + [out]
+    if kind is LayerKind.LINEAR:
+        # the logits in float32 under a mixed policy too (training/precision.py)
+        dtype = "float32" if logits else policy
+        init = _initializer(layer.init)
+        return [layers.Dense(layer.out, kernel_initializer=init, name=name, dtype=dtype)]
+    if kind is LayerKind.RELU:
+        return [layers.ReLU(name=name, dtype=policy)]
+    if kind is LayerKind.LRN:
+        # float32: TensorFlow has no bf16 LRN kernel (training/precision.py)
+        return [LocalResponseNorm(name=name, dtype="float32")]
+    if kind is LayerKind.MAXPOOL:
+        return [layers.MaxPooling2D(layer.kernel, layer.stride, name=name, dtype=policy)]
+    if kind is LayerKind.BATCHNORM:
+        # Keras' momentum is the share of the old statistic: 1 - PyTorch's
+        momentum = 1 - BN_MOMENTUM
+        return [
+            layers.BatchNormalization(momentum=momentum, epsilon=BN_EPS, name=name, dtype=policy)
+        ]
+    if kind is LayerKind.DROPOUT:
+        return [layers.Dropout(layer.p, name=name, dtype=policy)]
+    if kind is LayerKind.AVGPOOL:
+        pool = _adaptive_pool(spec, info.in_shape[1], layer.out, policy)
+        return [pool] if pool else []
+    raise ValueError(f"no Keras layer for {kind.value!r}")
+
+
 def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> keras.Model:
     """The Keras model of ``spec``, its initialisation drawn from ``seed`` when given, every
     layer in the dtype policy of ``precision`` (training/precision.py). No
@@ -118,56 +176,10 @@ def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> keras
     infos = list(spec.layers())
     last_linear = max(i for i, info in enumerate(infos) if info.layer.kind is LayerKind.LINEAR)
     for i, info in enumerate(infos):
-        layer, kind, name = info.layer, info.layer.kind, info.keras_name
-        if kind is LayerKind.AVGPOOL:
-            pool = _adaptive_pool(spec, x.shape[1], layer.out, policy)
-            x = pool(x) if pool else x
-            continue
         if info.section == "classifier" and info.index == 0:
             x = layers.Flatten(name="flatten", dtype=policy)(x)  # H,W,C order; see weights/port.py
-        init = _initializer(layer.init)
-        if kind is LayerKind.CONV:
-            if layer.padding:
-                x = layers.ZeroPadding2D(layer.padding, name=f"{name}_pad", dtype=policy)(x)
-            if layer.groups > 1:
-                x = GroupedConv2D(
-                    layer.out,
-                    layer.kernel,
-                    layer.stride,
-                    layer.groups,
-                    kernel_initializer=init,
-                    name=name,
-                    dtype=policy,
-                )(x)
-            else:
-                x = layers.Conv2D(
-                    layer.out,
-                    layer.kernel,
-                    layer.stride,
-                    kernel_initializer=init,
-                    name=name,
-                    dtype=policy,
-                )(x)
-        elif kind is LayerKind.RELU:
-            x = layers.ReLU(name=name, dtype=policy)(x)
-        elif kind is LayerKind.LRN:
-            # float32: TensorFlow has no bf16 LRN kernel (training/precision.py)
-            x = LocalResponseNorm(name=name, dtype="float32")(x)
-        elif kind is LayerKind.MAXPOOL:
-            x = layers.MaxPooling2D(layer.kernel, layer.stride, name=name, dtype=policy)(x)
-        elif kind is LayerKind.BATCHNORM:
-            # Keras' momentum is the share of the old statistic: 1 - PyTorch's
-            x = layers.BatchNormalization(
-                momentum=1 - BN_MOMENTUM, epsilon=BN_EPS, name=name, dtype=policy
-            )(x)
-        elif kind is LayerKind.DROPOUT:
-            x = layers.Dropout(layer.p, name=name, dtype=policy)(x)
-        elif kind is LayerKind.LINEAR:
-            # the logits in float32 under a mixed policy too (training/precision.py)
-            dtype = "float32" if i == last_linear else policy
-            x = layers.Dense(layer.out, kernel_initializer=init, name=name, dtype=dtype)(x)
-        else:
-            raise ValueError(f"no Keras layer for {kind.value!r}")
+        for layer in _layers(spec, info, policy, logits=i == last_linear):
+            x = layer(x)
     outputs = layers.Activation("linear", dtype="float32", name="logits")(x)
     model = keras.Model(inputs, outputs, name=spec.name.replace("-", "_"))
     model.spec = spec  # as the PyTorch model carries it: port_weights reads it
@@ -190,18 +202,12 @@ def import_weights(
     """Copy ``weights`` (layer name -> arrays) in, every shape checked; only the layers in
     ``fresh`` (a new head) may be missing, and keep their initialisation."""
     own = {layer.name: layer for layer in model.layers if layer.weights}
-    for name, layer in own.items():
-        if name in fresh and name not in weights:
-            continue
-        if name not in weights:
-            raise WeightsError(f"weights lack layer {name!r}")
-        expected = [tuple(w.shape) for w in layer.weights]
-        found = [tuple(np.shape(a)) for a in weights[name]]
-        if expected != found:
-            raise WeightsError(f"{name}: expected shapes {expected}, found {found}")
-    extra = sorted(set(weights) - set(own))
-    if extra:
-        raise WeightsError(f"weights hold layers {', '.join(extra[:5])}, which this model lacks")
+    check_shapes(
+        {name: [tuple(w.shape) for w in layer.weights] for name, layer in own.items()},
+        {name: [tuple(np.shape(a)) for a in arrays] for name, arrays in weights.items()},
+        fresh,
+        "layer",
+    )
     for name, arrays in weights.items():
         own[name].set_weights(arrays)
 

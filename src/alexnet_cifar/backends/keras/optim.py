@@ -7,6 +7,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from ...config import TrainConfig
+from ...training.finetune import FinetunePlan
 from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
 
 
@@ -80,12 +82,26 @@ def _discriminative(base, backbone, factor: float):
     return Discriminative
 
 
-def make_optimizer(
-    name: str, schedule, momentum: float, decay: DecayRule, backbone=(), factor: float = 1.0
+def torch_optimizer(
+    name: str, learning_rate, momentum: float, decay: DecayRule, backbone=(), factor: float = 1.0
 ) -> keras.optimizers.Optimizer:
-    """Optimizer ``name`` (sgd, adam, adamw) following ``schedule``; the ``backbone``
-    variables step at ``factor`` times the rate."""
+    """torch.optim's optimizer ``name`` (sgd, adam, adamw) at ``learning_rate`` (a number or a
+    schedule); the ``backbone`` variables step at ``factor`` times the rate."""
     cls, kwargs = (TorchSGD, {"momentum": momentum}) if name == "sgd" else (TorchAdam, {})
     if backbone:
         cls = _discriminative(cls, backbone, factor)
-    return cls(schedule, decay=decay, **kwargs)
+    return cls(learning_rate, decay=decay, **kwargs)
+
+
+def make_optimizer(
+    config: TrainConfig, model: keras.Model, plan: FinetunePlan, decay: DecayRule, lr
+) -> keras.optimizers.Optimizer:
+    """``config.optimizer`` over ``model``'s layers as the fine-tuning plan says (frozen layers
+    made untrainable, the backbone at its factor), at ``lr`` (the shared curve's schedule)."""
+    weighted = {layer.name: layer for layer in model.layers if layer.weights}
+    for name in plan.frozen:
+        weighted[name].trainable = False
+    backbone = [w for name in plan.backbone for w in weighted[name].trainable_weights]
+    return torch_optimizer(
+        config.optimizer, lr, config.momentum, decay, backbone, plan.backbone_factor
+    )

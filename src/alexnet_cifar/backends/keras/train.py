@@ -3,6 +3,7 @@ at a time on that epoch's tf.data stream, with the shared per-step learning-rate
 
 from __future__ import annotations
 
+import json
 import time
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -15,10 +16,12 @@ import keras
 from ...config import TrainConfig
 from ...training.devices import use_gpu
 from ...training.distributed import World
+from ...training.plan import epoch_seed
 from ...training.precision import Capability, choose, cpu_capability, cuda_capability
-from ...training.schedule import epoch_seed, lr_curve
-from ...training.trainer import EpochProgress
+from ...training.progress import EpochProgress
+from ...training.schedule import lr_curve
 from ...training.trainer import Trainer as TrainerBase
+from ...training.trainer import images_per_second
 from . import distributed
 from .model import build, import_weights
 from .optim import make_optimizer
@@ -157,32 +160,13 @@ class Trainer(TrainerBase):
     def load_weights(self, weights: dict) -> None:
         import_weights(self.model, weights, self.fresh)
 
-    def _backbone(self) -> list:
-        """Freeze the backbone (head) or return its variables for a lower rate
-        (discriminative)."""
-        config = self.config
-        if config.init == "scratch" or config.finetune == "full":
-            return []
-        backbone = [
-            layer for layer in self.model.layers if layer.weights and layer.name not in self.fresh
-        ]
-        if config.finetune == "discriminative":
-            return [w for layer in backbone for w in layer.trainable_weights]
-        for layer in backbone:
-            layer.trainable = False
-        return []
+    def weight_names(self) -> list[str]:
+        return [layer.name for layer in self.model.layers if layer.weights]
 
     def build_optimizer(self) -> None:
         config = self.config
         self.schedule = make_schedule(config, self.steps)
-        optimizer = make_optimizer(
-            config.optimizer,
-            self.schedule,
-            config.momentum,
-            self.decay,
-            self._backbone(),
-            config.backbone_lr_factor,
-        )
+        optimizer = make_optimizer(config, self.model, self.finetune, self.decay, self.schedule)
         if self.precision == "fp16":
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
         mirrored = tf.distribute.get_strategy().num_replicas_in_sync > 1
@@ -214,7 +198,10 @@ class Trainer(TrainerBase):
         arrays.update(
             {f"o{i}": np.asarray(v) for i, v in enumerate(self.model.optimizer.variables)}
         )
-        np.savez(path, epochs_done=epochs_done, **arrays)
+        # the run's config beside the weights, as PyTorch's checkpoint holds it (a string array:
+        # readable without pickle)
+        config = np.array(json.dumps(self.config.to_dict()))
+        np.savez(path, epochs_done=epochs_done, config=config, **arrays)
 
     def read_checkpoint(self, path: Path) -> int:
         with np.load(path) as f:
@@ -303,11 +290,14 @@ class Trainer(TrainerBase):
         else:
             logits = self.model.predict(batches, verbose=0)
         seconds = time.perf_counter() - start
-        return np.asarray(logits, np.float32), len(data) / seconds
+        return np.asarray(logits, np.float32), images_per_second(len(data), seconds)
 
     def software(self) -> dict:
         return software()
 
     def hardware(self) -> dict:
+        """As PyTorch's: ``devices`` names every replica's device (a strategy's replicas are
+        all of one kind)."""
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        return {**hardware(self.device), "world_size": self.world.size, "replicas": replicas}
+        devices = [self.device] * replicas
+        return {**hardware(self.device), "world_size": self.world.size, "devices": devices}

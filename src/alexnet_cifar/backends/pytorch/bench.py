@@ -57,9 +57,9 @@ class TorchBench(BenchKit):
 
     def __init__(self, config: TrainConfig):
         self.device = resolve_device(config.device)
-        self.spec = spec_for(config)
-        self.cap = capability(config.device)
-        self.precision = choose(config.precision, self.cap, "pytorch")
+        cap = capability(config.device)
+        precision = choose(config.precision, cap, "pytorch")
+        super().__init__(spec_for(config), precision, software(), hardware(self.device), cap.bf16)
 
     def sync(self) -> None:
         if self.device.type == "cuda":
@@ -88,18 +88,14 @@ class TorchBench(BenchKit):
 
         return train_step, infer
 
-    def _pipeline(self, images, labels, augment: str) -> Pipeline:
+    def pipeline(self, images, labels, augment: str) -> Pipeline:
         norm, aug = get_normalization("cifar"), get_augmentation(augment)
         return Pipeline(images, labels, self.device, self.spec.input_size, norm, aug, CHANNELS_LAST)
 
     def batches(self, images, labels, augment, batch_size):
-        pipe = self._pipeline(images, labels, augment)
+        pipe = self.pipeline(images, labels, augment)
         for epoch in itertools.count():
             yield from pipe.epoch(batch_size, 0, epoch, len(pipe) // batch_size)
-
-    def evaluation_input(self, images, labels):
-        pipe = self._pipeline(images, labels, "none")
-        return lambda: pipe.transform(pipe.images)
 
     def other_layout(self, precision, x):
         """On the CPU, compute-only training in the other layout too (``nchw_compute_train``),
@@ -115,12 +111,6 @@ class TorchBench(BenchKit):
             for x, y in loader:
                 yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
 
-    def software(self) -> dict:
-        return software()
-
-    def hardware(self) -> dict:
-        return {**hardware(self.device), "native_bf16": self.cap.bf16}
-
 
 def bench(config: TrainConfig, data, **options) -> dict:
-    return run_bench(TorchBench(config), spec_for(config), data, **options)
+    return run_bench(TorchBench(config), data, **options)

@@ -26,6 +26,7 @@ from ...arch import (
     Spec,
 )
 from ...errors import WeightsError
+from ...weights.port import check_shapes
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
 
@@ -155,18 +156,12 @@ def import_weights(
     """Copy ``weights`` (state_dict keys -> arrays) in, every shape checked; only the keys in
     ``fresh`` (a new head) may be missing, and keep their initialisation."""
     own = model.state_dict()
-    for key, target in own.items():
-        if key.endswith("num_batches_tracked") or (key in fresh and key not in weights):
-            continue
-        if key not in weights:
-            raise WeightsError(f"weights lack {key!r} (expected shape {tuple(target.shape)})")
-        if tuple(weights[key].shape) != tuple(target.shape):
-            raise WeightsError(
-                f"{key}: expected shape {tuple(target.shape)}, found {tuple(weights[key].shape)}"
-            )
-    extra = sorted(set(weights) - set(own))
-    if extra:
-        raise WeightsError(f"weights hold {', '.join(extra[:5])}, which this model lacks")
+    check_shapes(
+        {k: [tuple(t.shape)] for k, t in own.items() if not k.endswith("num_batches_tracked")},
+        {k: [tuple(np.shape(v))] for k, v in weights.items()},
+        fresh,
+        "key",
+    )
     with torch.no_grad():
         for key, value in weights.items():
             own[key].copy_(torch.as_tensor(value))

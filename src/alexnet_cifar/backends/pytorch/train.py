@@ -12,15 +12,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from ...config import TrainConfig
 from ...training.devices import use_gpu
-from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
+from ...training.plan import epoch_seed
 from ...training.precision import Capability, choose, cpu_capability, cuda_capability
-from ...training.schedule import epoch_seed
-from ...training.trainer import EpochProgress
+from ...training.progress import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
+from ...training.trainer import images_per_second
 from .distributed import all_sum, data_parallel, join_world, leave_world, world_devices
 from .model import Precision, build, import_weights
+from .optim import make_optimizer
 from .pipeline import Pipeline
 
 
@@ -76,42 +76,6 @@ def hardware(device: torch.device) -> dict:
     return info
 
 
-def param_groups(
-    config: TrainConfig, model: nn.Module, fresh: set[str], decay: DecayRule
-) -> list[dict]:
-    """Fine-tuning: ``fresh`` parameters (the new head) train at --lr; the pretrained backbone
-    is frozen (head), at --lr (full) or at --lr x --backbone-lr-factor (discriminative). Each
-    group is split by the decay training/optim.py gives its parameters."""
-    named = dict(model.named_parameters())
-    head = [p for n, p in named.items() if n in fresh]
-    backbone = [p for n, p in named.items() if n not in fresh]
-    if config.init == "scratch" or config.finetune == "full":
-        groups = [{"params": head + backbone}]
-    elif config.finetune == "head":
-        for p in backbone:
-            p.requires_grad_(False)
-        groups = [{"params": head}]
-    else:
-        groups = [
-            {"params": head},
-            {"params": backbone, "lr": config.lr * config.backbone_lr_factor},
-        ]
-    split = []
-    for group in groups:
-        by_rate: dict[float, list] = {}
-        for p in group["params"]:
-            by_rate.setdefault(decay.rate_for(p.shape), []).append(p)
-        split += [{**group, "params": ps, "weight_decay": r} for r, ps in by_rate.items()]
-    return split
-
-
-def make_optimizer(config: TrainConfig, groups: list[dict]) -> torch.optim.Optimizer:
-    if config.optimizer == "sgd":
-        return torch.optim.SGD(groups, lr=config.lr, momentum=config.momentum)
-    cls = torch.optim.Adam if config.optimizer == "adam" else torch.optim.AdamW
-    return cls(groups, lr=config.lr, betas=ADAM_BETAS, eps=ADAM_EPS)
-
-
 class Trainer(TrainerBase):
     checkpoint_suffix = ".pt"
 
@@ -145,9 +109,12 @@ class Trainer(TrainerBase):
     def load_weights(self, weights: dict) -> None:
         import_weights(self.model, weights, self.fresh)
 
+    def weight_names(self) -> list[str]:
+        return [name for name, _ in self.model.named_parameters()]
+
     def build_optimizer(self) -> None:
         self.optimizer = make_optimizer(
-            self.config, param_groups(self.config, self.model, self.fresh, self.decay)
+            self.config, self.model, self.finetune, self.decay, self.config.lr
         )
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda step: self.lr_at(step) * self.lr_scale
@@ -265,7 +232,7 @@ class Trainer(TrainerBase):
                 out.append(self.eval_forward(x).float().cpu())
         seconds = time.perf_counter() - start
         logits = torch.cat(out).numpy() if out else np.zeros((0, self.spec.num_classes), np.float32)
-        return logits, len(data) / seconds if seconds else float("nan")
+        return logits, images_per_second(len(data), seconds)
 
     def software(self) -> dict:
         return software()

@@ -1,0 +1,43 @@
+"""The optimizer of a PyTorch run: torch.optim's own, in the parameter groups the fine-tuning
+plan (training/finetune.py) and the decay rule (training/optim.py) give."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ...config import TrainConfig
+from ...training.finetune import FinetunePlan
+from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
+
+
+def param_groups(model: nn.Module, plan: FinetunePlan, lr: float, decay: DecayRule) -> list[dict]:
+    """The head at ``lr`` (the group's default), the backbone at ``lr`` x its factor, frozen
+    parameters left out; each group split by the decay its parameters get."""
+    named = dict(model.named_parameters())
+    for name in plan.frozen:
+        named[name].requires_grad_(False)
+    groups = [{"params": [named[n] for n in plan.head]}]
+    if plan.backbone:
+        groups.append(
+            {"params": [named[n] for n in plan.backbone], "lr": lr * plan.backbone_factor}
+        )
+    split = []
+    for group in groups:
+        by_rate: dict[float, list] = {}
+        for p in group["params"]:
+            by_rate.setdefault(decay.rate_for(p.shape), []).append(p)
+        split += [{**group, "params": ps, "weight_decay": r} for r, ps in by_rate.items()]
+    return split
+
+
+def make_optimizer(
+    config: TrainConfig, model: nn.Module, plan: FinetunePlan, decay: DecayRule, lr: float
+) -> torch.optim.Optimizer:
+    """``config.optimizer`` over ``model``'s parameters, at base rate ``lr`` (a LambdaLR
+    scheduler applies the shared curve)."""
+    groups = param_groups(model, plan, lr, decay)
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(groups, lr=lr, momentum=config.momentum)
+    cls = torch.optim.Adam if config.optimizer == "adam" else torch.optim.AdamW
+    return cls(groups, lr=lr, betas=ADAM_BETAS, eps=ADAM_EPS)
