@@ -91,8 +91,11 @@ def check_shapes(
     either framework (``unit``: "key" for a state_dict, "layer" for Keras): every name there
     with its shapes, nothing more; only the names in ``fresh`` (a new head) may be missing."""
 
+    def bare(s: list[tuple]) -> str:
+        return str(s[0]) if len(s) == 1 else str(s)
+
     def shapes(s: list[tuple]) -> str:
-        return f"shape {s[0]}" if len(s) == 1 else f"shapes {s}"
+        return f"shape{'s' * (len(s) != 1)} {bare(s)}"
 
     for name, want in expected.items():
         if name in fresh and name not in found:
@@ -100,7 +103,7 @@ def check_shapes(
         if name not in found:
             raise WeightsError(f"weights lack {unit} {name!r} (expected {shapes(want)})")
         if found[name] != want:
-            raise WeightsError(f"{name}: expected {shapes(want)}, found {shapes(found[name])}")
+            raise WeightsError(f"{name}: expected {shapes(want)}, found {bare(found[name])}")
     extra = sorted(set(found) - set(expected))
     if extra:
         raise WeightsError(f"weights hold {', '.join(extra[:5])}, which this model lacks")
