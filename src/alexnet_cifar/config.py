@@ -14,7 +14,7 @@ from typing import Any
 
 from .arch import VARIANTS, spec_for
 from .errors import ConfigError
-from .preprocess import AUGMENTATIONS, NORMALIZATIONS
+from .preprocess import AUGMENTATIONS, CROP_SIDE, NORMALIZATIONS
 from .training.precision import PRECISIONS
 from .weights.registry import PretrainedSource, new_layers, pretrained_rows, source_for
 
@@ -26,6 +26,7 @@ OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
 DEVICES = ("auto", "cpu", "cuda")
 DECAY_SCOPES = ("all", "weights")
+TTAS = ("none", "flip")
 
 
 def option(
@@ -114,9 +115,31 @@ class TrainConfig:
     )
     augment: str = option(
         "standard",
-        "none | flip | standard = flip + 4 px shift + 10 deg rotation + 10%% zoom",
+        "none | flip | standard = flip + 4 px shift + 10 deg rotation + 10%% zoom | crop = "
+        "pad 4 px (mirrored), random 32 px crop, flip (32 px input only)",
         "input",
         tuple(AUGMENTATIONS),
+    )
+    cutout: int = option(
+        0,
+        "set a PX x PX square of each training image, at a random centre, to the mean "
+        "(0 after normalization); 0: off",
+        "input",
+        metavar="PX",
+    )
+    ema: float | None = option(
+        None,
+        "validate and test an exponential moving average of the weights, updated after every "
+        "step with this decay (e.g. 0.999); BatchNorm statistics are the model's own",
+        "evaluation",
+        metavar="DECAY",
+    )
+    tta: str = option(
+        "none",
+        "test-time augmentation: flip averages the logits of each test image and its mirror; "
+        "results.json gives the single-view accuracy beside it",
+        "evaluation",
+        TTAS,
     )
     normalization: str | None = option(
         None,
@@ -207,6 +230,7 @@ class TrainConfig:
             raise ConfigError("--sync-bn: this model has no BatchNorm; add --batchnorm or drop it")
         if not 0 <= self.val_fraction < 1:
             raise ConfigError(f"--val-fraction must be in [0, 1), got {self.val_fraction!r}")
+        self._validate_recipe()
         if self.val_fraction == 0 and (self.schedule == "plateau" or self.early_stopping):
             raise ConfigError(
                 "--schedule plateau and --early-stopping watch the validation "
@@ -221,6 +245,26 @@ class TrainConfig:
                 "left after the validation split; lower it or raise --limit-train"
             )
         return self
+
+    def _validate_recipe(self) -> None:
+        """--augment crop, --cutout and --ema: each named with its valid range."""
+        side = spec_for(self).input_size
+        if self.augment == "crop" and side != CROP_SIDE:
+            raise ConfigError(
+                f"--augment crop pads and crops the {CROP_SIDE} px image; this model's input is "
+                f"{side} px: use it with --input-size {CROP_SIDE} (alexnet-cifar), or --augment "
+                "standard at other sizes"
+            )
+        if not isinstance(self.cutout, int) or isinstance(self.cutout, bool):
+            raise ConfigError(f"--cutout must be a whole number of pixels, got {self.cutout!r}")
+        if not 0 <= self.cutout <= side:
+            raise ConfigError(
+                f"--cutout must be between 0 (off) and the {side} px input side, got {self.cutout}"
+            )
+        if self.ema is not None and not 0 < self.ema < 1:
+            raise ConfigError(
+                f"--ema must be in (0, 1), a decay per step such as 0.999; got {self.ema!r}"
+            )
 
     def _validate_pretrained(self) -> None:
         if self.init != "imagenet":

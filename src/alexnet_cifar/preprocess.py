@@ -5,7 +5,7 @@ Backends implement these on whole batches on the device; what they mean is defin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import ConfigError
 
@@ -42,6 +42,16 @@ class Augmentation:
     translate: float = 0.0  # max shift, fraction of the side (0.125 = 4 px at 32 px)
     rotate_deg: float = 0.0
     zoom: float = 0.0  # scale drawn from [1 - zoom, 1 + zoom]
+    # shifts by whole pixels of the 32 px image over a mirrored border: the padded random crop
+    # (pad 4 px, crop 32 px) without a padded copy; only at the native 32 px input
+    crop: bool = False
+    cutout: int = 0  # side in px of a square set to the mean (0 after normalization); 0: off
+
+    @property
+    def mirror(self) -> bool:
+        """The border beyond the image: mirrored (d c b a | a b c d, as numpy's 'symmetric'
+        pad, grid_sample's 'reflection' and TensorFlow's 'REFLECT'), else the edge repeated."""
+        return self.crop
 
 
 AUGMENTATIONS = {
@@ -49,7 +59,10 @@ AUGMENTATIONS = {
     "flip": Augmentation("flip", flip=True),
     # the earlier studies' flip/rotation/zoom, plus the usual CIFAR 4 px shift
     "standard": Augmentation("standard", flip=True, translate=0.125, rotate_deg=10.0, zoom=0.1),
+    # the usual CIFAR recipe: pad 4 px (mirrored), a random 32 px crop, a horizontal flip
+    "crop": Augmentation("crop", flip=True, translate=0.125, crop=True),
 }
+CROP_SIDE = 32  # --augment crop shifts by whole pixels of this side: the CIFAR image's
 
 
 def get_normalization(name: str) -> Normalization:
@@ -58,7 +71,7 @@ def get_normalization(name: str) -> Normalization:
     return NORMALIZATIONS[name]
 
 
-def get_augmentation(name: str) -> Augmentation:
+def get_augmentation(name: str, cutout: int = 0) -> Augmentation:
     if name not in AUGMENTATIONS:
         raise ConfigError(f"unknown augmentation {name!r}; choose {', '.join(AUGMENTATIONS)}")
-    return AUGMENTATIONS[name]
+    return replace(AUGMENTATIONS[name], cutout=cutout) if cutout else AUGMENTATIONS[name]

@@ -34,6 +34,18 @@ def test_every_builtin_preset_has_the_seven_rows_and_valid_configs(tmp_path):
     recipe = lambda c: (c.optimizer, c.lr, c.schedule, c.augment, c.epochs, c.batch_size)  # noqa
     assert recipe(fair["scratch-pytorch"][0]) == recipe(fair["scratch-keras"][0])
     assert fair_preset["shared_init"] is True and list(fair["scratch-keras"]) == [0, 1, 2]
+    # modern: the two scratch rows, one recipe, every new part on, three seeds
+    modern = study_mod.row_configs(study_mod.load_preset("modern"), tmp_path)
+    assert list(modern) == ["scratch-pytorch", "scratch-keras"]
+    assert recipe(modern["scratch-pytorch"][0]) == recipe(modern["scratch-keras"][0])
+    config = modern["scratch-keras"][2]
+    assert (config.model, config.batchnorm, config.augment, config.tta) == (
+        "alexnet-cifar",
+        True,
+        "crop",
+        "flip",
+    )
+    assert config.ema and config.label_smoothing and config.schedule == "onecycle"
     quick = study_mod.row_configs(study_mod.load_preset("quick"), tmp_path, seeds=2)
     assert {s: c.out for s, c in quick["scratch-keras"].items()} == {
         0: str(tmp_path / "runs" / "scratch-keras" / "seed-0"),

@@ -42,9 +42,9 @@ def parity_config(tmp_path, framework, init_from, **kw) -> TrainConfig:
     return TrainConfig(**{**base, **kw}).validate()
 
 
-def one_epoch(config: TrainConfig, data) -> tuple[dict, float]:
+def one_epoch(config: TrainConfig, data) -> tuple[dict, float, dict]:
     """The trainer of ``config`` after its first epoch: (weights in PyTorch's layout, the
-    epoch's train_loss)."""
+    epoch's train_loss, the weights validation evaluates: --ema's average)."""
     from alexnet_cifar.init_from import initial_weights
 
     backend = get_backend(config.framework)
@@ -54,8 +54,17 @@ def one_epoch(config: TrainConfig, data) -> tuple[dict, float]:
         trainer = backend.Trainer(config, RunDir(config.out), data, False, pretrained=start)
         assert trainer.steps == STEPS
         stats = trainer.train_epoch(0, EpochProgress(0, 1, trainer.steps, False))
-        weights = backend.export_weights(trainer.model)
-    return convert_weights(spec, weights, config.framework, "pytorch"), stats["train_loss"]
+
+        def weights() -> dict:  # copies: PyTorch's arrays share the tensors' memory
+            ported = convert_weights(
+                spec, backend.export_weights(trainer.model), config.framework, "pytorch"
+            )
+            return {k: np.copy(v) for k, v in ported.items()}
+
+        live = weights()
+        with trainer.averaged_weights():
+            evaluated = weights()
+    return live, stats["train_loss"], evaluated
 
 
 def relative_differences(a: dict, b: dict) -> dict:
@@ -72,8 +81,20 @@ def relative_differences(a: dict, b: dict) -> dict:
         ("alexnet-cifar", {}),
         ("alexnet-cifar", {"batchnorm": True, "decay_on": "weights", "lr": 0.01}),
         ("alexnet-caffe", {"batch_size": 2, "limit_train": 2 * STEPS, "lr": 0.005}),
+        (
+            "alexnet-cifar",
+            {
+                "batchnorm": True,
+                "lr": 0.01,
+                "augment": "crop",
+                "cutout": 8,
+                "label_smoothing": 0.1,
+                "schedule": "onecycle",
+                "ema": 0.9,
+            },
+        ),
     ],
-    ids=["alexnet-cifar", "alexnet-cifar-batchnorm", "alexnet-caffe"],
+    ids=["alexnet-cifar", "alexnet-cifar-batchnorm", "alexnet-caffe", "modern-recipe"],
 )
 def test_pytorch_and_keras_take_the_same_steps(tmp_path, cifar_real, model, kw):
     torch.manual_seed(3)
@@ -91,10 +112,14 @@ def test_pytorch_and_keras_take_the_same_steps(tmp_path, cifar_real, model, kw):
         fw: one_epoch(parity_config(tmp_path, fw, start, model=model, **kw), cifar_real)
         for fw in ("pytorch", "keras")
     }
-    (w_torch, loss_torch), (w_keras, loss_keras) = results["pytorch"], results["keras"]
+    (w_torch, loss_torch, avg_torch), (w_keras, loss_keras, avg_keras) = results.values()
     moved = relative_differences(w_torch, before)
     assert max(moved.values()) > 1e-2  # it trained
-    diffs = relative_differences(w_keras, w_torch)
-    worst = max(diffs, key=diffs.get)
-    assert diffs[worst] <= 1e-3, f"{worst}: relative difference {diffs[worst]:.2e}"
+    for keras_side, torch_side in ((w_keras, w_torch), (avg_keras, avg_torch)):
+        diffs = relative_differences(keras_side, torch_side)
+        worst = max(diffs, key=diffs.get)
+        assert diffs[worst] <= 1e-3, f"{worst}: relative difference {diffs[worst]:.2e}"
     assert loss_keras == pytest.approx(loss_torch, rel=1e-3)
+    if kw.get("ema"):  # the average is not the live weights, nor the start
+        assert max(relative_differences(avg_torch, w_torch).values()) > 1e-3
+        assert max(relative_differences(avg_torch, before).values()) > 1e-3

@@ -12,7 +12,7 @@ from alexnet_cifar.report import write_report
 from cifar_fixtures import CLASSES
 
 
-def fake_run(root, name, framework, init, predictions, labels, epochs=3, seed=None):
+def fake_run(root, name, framework, init, predictions, labels, epochs=3, seed=None, to_85=None):
     run = root / "runs" / name / (f"seed-{seed}" if seed is not None else "")
     run.mkdir(parents=True)
     preds, labels = np.array(predictions), np.array(labels)
@@ -38,6 +38,7 @@ def fake_run(root, name, framework, init, predictions, labels, epochs=3, seed=No
         "test_predictions": preds.tolist(),
         "test_labels": labels.tolist(),
         "config": {"seed": seed or 0},
+        "time_to_accuracy": {"0.8": to_85, "0.85": to_85, "0.9": None},
     }
     (run / "results.json").write_text(json.dumps(results))
     (run / "metrics.jsonl").write_text(
@@ -96,7 +97,7 @@ def test_tables_significance_and_findings(study):
     assert f"| scratch-pytorch | pytorch | alexnet | scratch | fp32 | {100 * acc_s:.2f}% |" in md
     assert f"{100 * acc_p:.2f}%" in md and "Hardware: Test GPU." in md
     # one seed, medians of the epochs (not means), the earlier studies beside the row
-    assert "| 1 | 3 | 12.5 | 3600.0 | 57,044,810 | 79.72% / 70.93% |" in md
+    assert "| 1 | 3 | 12.5 | 3600.0 | not reached | 57,044,810 | 79.72% / 70.93% |" in md
     assert "scratch-pytorch 79.72% (224 px, 20 epochs, SGD)" in md
     d = 100 * (acc_p - acc_s)
     assert (
@@ -119,7 +120,8 @@ def test_spanish_report_and_self_contained_html(study):
     assert "## Exactitud por clase" in md and "| avión |" in md and "| camión |" in md
     assert "La fila más exacta es imagenet-pytorch" in md
     page = (root / "report" / "report.es.html").read_text()
-    assert page.count("data:image/png;base64,") == 4 and "src='figures" not in page
+    # curves, accuracy over time, per-class bars, one confusion matrix per row: all inline
+    assert page.count("data:image/png;base64,") == 5 and "src='figures" not in page
     assert "<td>ciervo</td>" in page
 
 
@@ -141,12 +143,14 @@ def test_several_seeds_give_mean_spread_and_a_paired_interval(tmp_path):
     labels = np.repeat(np.arange(10), 30)
     rng = np.random.default_rng(1)
     accs = {"scratch-pytorch": (0.60, 0.70, 0.65), "scratch-keras": (0.66, 0.62, 0.69)}
+    to_85 = {"scratch-pytorch": (600.0, 900.0, None), "scratch-keras": (300.0, 360.0, 420.0)}
     seeds = {}
     for name, levels in accs.items():
         seeds[name] = {}
         for seed, level in enumerate(levels):
             preds = np.where(rng.random(300) < level, labels, (labels + 1) % 10)
-            fake_run(tmp_path, name, name.split("-")[1], "scratch", preds, labels, seed=seed)
+            framework, reached = name.split("-")[1], to_85[name][seed]
+            fake_run(tmp_path, name, framework, "scratch", preds, labels, seed=seed, to_85=reached)
             seeds[name][str(seed)] = {"status": "completed", "run_dir": f"{name}/seed-{seed}"}
     study = {"preset": "p", "description": "", "rows": {}}
     for name in accs:
@@ -175,6 +179,9 @@ def test_several_seeds_give_mean_spread_and_a_paired_interval(tmp_path):
             in md
         )
         assert f"| {name} | " + " | ".join(f"{100 * a:.2f}%" for a in per_seed) + " |" in md
+    # minutes to 85% validation accuracy: the median of the seeds that got there, and how many
+    assert "| 12.5 min (2/3) |" in md and "| 6.0 min |" in md
+    assert (tmp_path / "report" / "figures" / "over_time.en.png").stat().st_size > 0
     diff = np.array(got["scratch-keras"]) - np.array(got["scratch-pytorch"])
     assert f"B - A = {100 * diff.mean():+.2f} points" in md
     assert "not told apart (the interval includes 0)" in md

@@ -71,3 +71,15 @@ def test_images_per_second_survives_a_clock_that_saw_no_time():
 
     assert images_per_second(256, 0.5) == 512
     assert math.isnan(images_per_second(256, 0.0))
+
+
+def test_time_to_accuracy_counts_wall_time_until_validation_first_reaches_each_mark():
+    from alexnet_cifar.training.records import time_to_accuracy
+
+    epochs = [
+        {"seconds": 9.0, "wall_seconds": 10.0, "val_accuracy": 0.7},
+        {"seconds": 9.0, "wall_seconds": 11.0, "val_accuracy": 0.86},
+        {"seconds": 9.0, "wall_seconds": 12.0, "val_accuracy": 0.84},
+        {"seconds": 9.0, "val_accuracy": 0.88},  # an epoch recorded before wall_seconds
+    ]
+    assert time_to_accuracy(epochs) == {"0.8": 21.0, "0.85": 21.0, "0.9": None}

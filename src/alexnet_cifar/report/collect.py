@@ -12,6 +12,7 @@ from ..config import upgrade_config
 from ..errors import ConfigError
 from ..metrics import bootstrap_ci, mcnemar_exact, paired_difference
 from ..runs import RunDir, read_json
+from ..training.records import time_to_accuracy
 
 SCRATCH_VS_PRETRAINED = [
     ("scratch-pytorch", "imagenet-pytorch"),
@@ -123,6 +124,12 @@ def _row(name: str, runs: list[dict]) -> dict:
     if epochs:  # medians over every epoch of every seed
         row["seconds_per_epoch"] = float(np.median([m["seconds"] for m in epochs]))
         row["train_images_per_second"] = float(np.median([m["images_per_second"] for m in epochs]))
+    # seconds until validation first reached 85%, over the seeds that reached it (from the
+    # epoch records where results.json predates the field)
+    to_85 = [(r.get("time_to_accuracy") or time_to_accuracy(r["metrics"]))["0.85"] for r in runs]
+    reached = [s for s in to_85 if s is not None]
+    row["time_to_85"] = float(np.median(reached)) if reached else None
+    row["reached_85"] = len(reached)
     return row
 
 

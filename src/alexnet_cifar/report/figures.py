@@ -41,6 +41,30 @@ def learning_curves(rows: list[dict], path: Path, lang: str) -> Path | None:
     return path
 
 
+def accuracy_over_time(rows: list[dict], path: Path, lang: str) -> Path | None:
+    """Validation accuracy (percent) against the wall-clock minutes of training and validation
+    so far, the first seed of each row: which row gets how far how soon."""
+    rows = [r for r in rows if any(m.get("val_accuracy") is not None for m in r["metrics"])]
+    if not rows:
+        return None
+    t = TEXT[lang]
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for r in rows:
+        walls = [m.get("wall_seconds", m["seconds"]) for m in r["metrics"]]
+        minutes = np.cumsum(walls) / 60
+        ax.plot(
+            minutes, [100 * m["val_accuracy"] for m in r["metrics"]], marker="o", label=r["row"]
+        )
+    ax.set(xlabel=t["minutes"], ylabel=f"{t['val_acc']} (%)", title=t["over_time"])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def confusion(row: dict, path: Path, lang: str) -> Path:
     t = TEXT[lang]
     names = translate(row["class_names"], lang)

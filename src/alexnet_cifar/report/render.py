@@ -108,6 +108,7 @@ def _comparison_table(data: dict, lang: str) -> Table:
         t["epochs"],
         t["sec_epoch"],
         t["ips"],
+        t["to_85"],
         t["params"],
         t["earlier"],
     ]
@@ -125,6 +126,7 @@ def _comparison_table(data: dict, lang: str) -> Table:
             str(r["epochs"]),
             f"{r['seconds_per_epoch']:.1f}",
             f"{r['train_images_per_second']:.1f}",
+            _time_to_85(r, t),
             f"{r['parameters']:,}",
             earlier.cell(r["row"]),
         ]
@@ -140,11 +142,20 @@ def _comparison_table(data: dict, lang: str) -> Table:
             t.get(r["status"], r["status"] or ""),
             t.get(f"short_{r['status']}", ""),
         ]
-        + [""] * 6
+        + [""] * 7
         + [earlier.cell(r["row"])]
         for r in data["not_run"]
     ]
     return t["comparison"], head, body
+
+
+def _time_to_85(row: dict, t: dict) -> str:
+    """Minutes until validation first reached 85% (median over the seeds that did)."""
+    runs = len(row["runs"])
+    if row.get("time_to_85") is None:
+        return t["not_reached"]
+    minutes = f"{row['time_to_85'] / 60:.1f} min"
+    return minutes if row["reached_85"] == runs else f"{minutes} ({row['reached_85']}/{runs})"
 
 
 def _per_seed_table(data: dict, lang: str) -> Table | None:
@@ -236,6 +247,10 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
             (
                 t["curves"],
                 figures.learning_curves(data["rows"], fig_dir / f"curves.{lang}.png", lang),
+            ),
+            (
+                t["over_time"],
+                figures.accuracy_over_time(data["rows"], fig_dir / f"over_time.{lang}.png", lang),
             ),
             (
                 t["bars"],

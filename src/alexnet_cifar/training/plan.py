@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..preprocess import Augmentation
+from ..preprocess import CROP_SIDE, Augmentation
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -31,23 +31,33 @@ class EpochPlan:
     order: np.ndarray
     theta: np.ndarray | None
     batch_size: int
+    # per fed image, the top-left (row, column) of its cutout square at the model's input size
+    # (it may start outside the image: the square is then cut by the border); None: no cutout
+    corners: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
         return len(self.order) // self.batch_size
 
-    def batch(self, step: int) -> tuple[np.ndarray, np.ndarray | None]:
+    def batch(self, step: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """(indices, warps, cutout corners) of batch ``step``."""
         part = slice(step * self.batch_size, (step + 1) * self.batch_size)
-        return self.order[part], None if self.theta is None else self.theta[part]
+        return self.order[part], *(
+            None if a is None else a[part] for a in (self.theta, self.corners)
+        )
 
     def share(self, part: slice) -> EpochPlan:
         """The plan of a data-parallel rank: ``part`` of every batch (training/distributed.py's
-        World.part), in the same order, with the same warps."""
-        rows = self.order.reshape(self.steps, self.batch_size)[:, part]
-        theta = None
-        if self.theta is not None:
-            theta = self.theta.reshape(self.steps, self.batch_size, 2, 3)[:, part].reshape(-1, 2, 3)
-        return EpochPlan(rows.reshape(-1), theta, rows.shape[1])
+        World.part), in the same order, with the same warps and cutouts."""
+
+        def rows(a: np.ndarray | None) -> np.ndarray | None:
+            if a is None:
+                return None
+            by_batch = a.reshape(self.steps, self.batch_size, *a.shape[1:])[:, part]
+            return by_batch.reshape(-1, *a.shape[1:])
+
+        width = len(range(self.batch_size)[part])
+        return EpochPlan(rows(self.order), rows(self.theta), width, rows(self.corners))
 
 
 def affine_theta(count: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarray | None:
@@ -59,6 +69,10 @@ def affine_theta(count: int, aug: Augmentation, rng: np.random.Generator) -> np.
         return None
     flip = np.where((rng.random(count) < 0.5) & aug.flip, -1.0, 1.0)
     shift = rng.uniform(-1.0, 1.0, (2, count)) * 2 * aug.translate  # [-1, 1] spans 2 sides
+    if aug.crop:  # whole pixels k in [-P, P] of the CROP_SIDE image, P = translate x side
+        most = round(aug.translate * CROP_SIDE)
+        k = np.minimum(np.floor((shift / (2 * aug.translate) + 1) / 2 * (2 * most + 1)), 2 * most)
+        shift = (k - most) * 2 / CROP_SIDE
     angle = np.deg2rad(rng.uniform(-1.0, 1.0, count) * aug.rotate_deg)
     scale = 1.0 + rng.uniform(-1.0, 1.0, count) * aug.zoom
     cos, sin = np.cos(angle) / scale, np.sin(angle) / scale
@@ -68,14 +82,25 @@ def affine_theta(count: int, aug: Augmentation, rng: np.random.Generator) -> np.
     return theta.astype(np.float32)
 
 
+def cutout_corners(count: int, side: int, size: int, rng: np.random.Generator) -> np.ndarray | None:
+    """``count`` squares of ``side`` px centred on a uniform random pixel of the ``size`` px
+    input (DeVries and Taylor's cutout: near the border part of the square falls outside)."""
+    if not side:
+        return None
+    centres = rng.integers(0, size, (count, 2))
+    return (centres - side // 2).astype(np.int32)
+
+
 def epoch_plan(
-    n: int, batch_size: int, steps: int, aug: Augmentation, seed: int, epoch: int
+    n: int, batch_size: int, steps: int, aug: Augmentation, seed: int, epoch: int, size: int = 32
 ) -> EpochPlan:
     """Epoch ``epoch`` of a run seeded ``seed``: a permutation of the ``n`` training images cut
-    to ``steps`` full batches, and their warps; a function of (seed, epoch) alone."""
+    to ``steps`` full batches, their warps and cutouts (at the ``size`` px input); a function
+    of (seed, epoch) alone."""
     rng = np.random.default_rng(epoch_seed(seed, epoch))
     order = rng.permutation(n)[: steps * batch_size].astype(np.int64)
-    return EpochPlan(order, affine_theta(len(order), aug, rng), batch_size)
+    theta = affine_theta(len(order), aug, rng)
+    return EpochPlan(order, theta, batch_size, cutout_corners(len(order), aug.cutout, size, rng))
 
 
 def pixel_transforms(theta: np.ndarray, in_size: int, out_size: int) -> np.ndarray:

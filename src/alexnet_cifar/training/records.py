@@ -17,15 +17,21 @@ def results_record(
     spec: Spec,
     data: Cifar10,
     splits: Splits,
-    predictions: np.ndarray,
+    predictions: dict[str, np.ndarray],
     epochs: list[dict],
     inference_ips: float,
     software: dict,
     hardware: dict,
 ) -> dict:
+    """``predictions``: the test images' classes per view, ``single`` and (--tta) ``tta``; the
+    last view given is the run's prediction."""
     y_true = data.y_test[splits.test]
-    report = classification_report(y_true, predictions, data.class_names)
+    final = list(predictions.values())[-1]
+    report = classification_report(y_true, final, data.class_names)
     seconds = [e["seconds"] for e in epochs]
+    view_accuracy = {
+        v: float(np.mean(p == y_true)) if len(y_true) else None for v, p in predictions.items()
+    }
     return {
         "framework": config.framework,
         "model": config.model,
@@ -34,6 +40,9 @@ def results_record(
         "input_size": spec.input_size,
         "precision": config.precision,
         "test_accuracy": report["accuracy"],
+        # without and with test-time augmentation (None where --tta is none)
+        "single_view_accuracy": view_accuracy["single"],
+        "tta_accuracy": view_accuracy.get("tta"),
         "per_class_accuracy": report["per_class_accuracy"],
         "confusion_matrix": report["confusion_matrix"],
         "class_names": data.class_names,
@@ -44,7 +53,9 @@ def results_record(
         "final_val_accuracy": epochs[-1]["val_accuracy"] if epochs else None,
         # medians: one epoch slowed by warm-up or a busy machine does not skew the figure
         "seconds_per_epoch": float(np.median(seconds)) if seconds else None,
-        "train_seconds": float(np.sum(seconds)),
+        # the epochs' whole wall time, validation included (records before it: training only)
+        "train_seconds": float(sum(e.get("wall_seconds", e["seconds"]) for e in epochs)),
+        "time_to_accuracy": time_to_accuracy(epochs),
         "train_images_per_second": (
             float(np.median([e["images_per_second"] for e in epochs])) if epochs else None
         ),
@@ -55,7 +66,23 @@ def results_record(
         "software": software,
         "hardware": environment(hardware),
         "test_indices": splits.test.tolist(),
-        "test_predictions": np.asarray(predictions).tolist(),
+        "test_predictions": np.asarray(final).tolist(),
         "test_labels": y_true.tolist(),
         "config": config.to_dict(),
     }
+
+
+ACCURACY_MARKS = (0.8, 0.85, 0.9)
+
+
+def time_to_accuracy(epochs: list[dict], marks=ACCURACY_MARKS) -> dict[str, float | None]:
+    """Wall-clock seconds of training and validation from the run's start until validation
+    accuracy first reached each mark (at the end of that epoch); None where it never did."""
+    out: dict[str, float | None] = {str(m): None for m in marks}
+    elapsed = 0.0
+    for e in epochs:
+        elapsed += e.get("wall_seconds", e["seconds"])
+        for m in marks:
+            if out[str(m)] is None and (e.get("val_accuracy") or 0.0) >= m:
+                out[str(m)] = elapsed
+    return out

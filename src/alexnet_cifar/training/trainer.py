@@ -27,6 +27,7 @@ from ..runs import RunDir
 from ..weights.registry import new_names
 from .chance import warn_if_at_chance
 from .distributed import World
+from .ema import ema_decays
 from .finetune import finetune_plan
 from .memory import largest_fitting_batch, out_of_memory_message
 from .optim import decay_rule
@@ -76,6 +77,11 @@ class Trainer(ABC):
         if pretrained is not None:
             self.load_weights(pretrained)
         self.finetune = finetune_plan(config, self.weight_names(), self.fresh)
+        # --ema: training/ema.py's decay per optimizer step (one past the last: a resumed
+        # run extended with more epochs gets a longer table)
+        self.ema_decays = (
+            ema_decays(config.ema, self.steps * config.epochs + 1) if config.ema else None
+        )
         self.build_optimizer()
 
     # -- what a backend supplies -----------------------------------------------------------
@@ -107,8 +113,19 @@ class Trainer(ABC):
         ``train_loss`` and ``train_accuracy``; raises NonFiniteLoss on a NaN."""
 
     @abstractmethod
-    def predict_logits(self, split: str) -> tuple[np.ndarray, float]:
-        """(float logits (N, classes), images per second) of the ``val`` or ``test`` images."""
+    def predict_logits(self, split: str, mirror: bool = False) -> tuple[np.ndarray, float]:
+        """(float logits (N, classes), images per second) of the ``val`` or ``test`` images,
+        each mirrored left to right first where ``mirror``."""
+
+    def averaged_weights(self) -> AbstractContextManager:
+        """Within it the model holds --ema's averaged weights (training/ema.py), the live ones
+        again after; a backend supplies it where it keeps the average."""
+        return nullcontext()
+
+    def evaluation_logits(self, split: str) -> tuple[np.ndarray, float]:
+        """What validation and the test evaluate: the averaged weights under --ema."""
+        with self.averaged_weights():
+            return self.predict_logits(split)
 
     @abstractmethod
     def current_lr(self) -> float:
@@ -156,9 +173,13 @@ class Trainer(ABC):
         """``make(images, labels, augmentation, normalization)`` for each split; only the
         training images are augmented."""
         norm = get_normalization(self.config.normalization_name)
-        augment = {"train": self.config.augment, "val": "none", "test": "none"}
+        augment = {
+            "train": get_augmentation(self.config.augment, self.config.cutout),
+            "val": get_augmentation("none"),
+            "test": get_augmentation("none"),
+        }
         return {
-            split: make(self.images(split), self.labels(split), get_augmentation(aug), norm)
+            split: make(self.images(split), self.labels(split), aug, norm)
             for split, aug in augment.items()
         }
 
@@ -213,7 +234,8 @@ class Trainer(ABC):
                 for epoch in range(self.start_epoch, self.config.epochs):
                     start = time.perf_counter()
                     record = self._guarded_epoch(epoch)
-                    walls.append(time.perf_counter() - start)
+                    record["wall_seconds"] = time.perf_counter() - start  # with validation
+                    walls.append(record["wall_seconds"])
                     # the record first: a crash before the checkpoint lands leaves a record
                     # that --resume drops (it resumes from the checkpoint before), never a
                     # checkpoint whose epoch has no record
@@ -305,7 +327,7 @@ class Trainer(ABC):
             "val_accuracy": None,
         }
         if len(self.splits.val):
-            logits, _ = self.predict_logits("val")
+            logits, _ = self.evaluation_logits("val")
             labels = self.labels("val")
             record["val_loss"] = cross_entropy(logits, labels, self.config.label_smoothing)
             record["val_accuracy"] = float(np.mean(logits.argmax(1) == labels))
@@ -322,13 +344,17 @@ class Trainer(ABC):
         other ranks of a data-parallel run return an empty record)."""
         if not self.world.chief:
             return {}
-        logits, ips = self.predict_logits("test")
+        logits, ips = self.evaluation_logits("test")
+        views = {"single": logits}
+        if self.config.tta == "flip":  # the image and its mirror, logits averaged
+            with self.averaged_weights():
+                views["tta"] = (logits + self.predict_logits("test", mirror=True)[0]) / 2
         results = results_record(
             self.config,
             self.spec,
             self.data,
             self.splits,
-            logits.argmax(1),
+            {view: v.argmax(1) for view, v in views.items()},
             self.run.metrics(),
             ips,
             self.software(),

@@ -4,6 +4,8 @@ follow the same trajectory from the same start (tests/both/test_trajectory.py)."
 
 from __future__ import annotations
 
+import numpy as np
+
 import keras
 from keras import ops
 
@@ -12,12 +14,42 @@ from ...training.finetune import FinetunePlan
 from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
 
 
+def _ema_options(averaged: np.ndarray | None) -> dict:
+    """Keras' own EMA slots (one average per trained variable, saved with the optimizer), fed
+    by _update_average below; ``averaged``: training/ema.py's decay per step."""
+    if averaged is None:
+        return {}
+    return {"use_ema": True, "ema_momentum": float(averaged.max())}
+
+
+def _update_average(self, trainable_variables):
+    """training/ema.py's rule in place of Keras' fixed momentum (its step counter has not
+    counted this step yet: t as the rule counts it)."""
+    table = ops.convert_to_tensor(self.averaged)
+    m = ops.take(table, ops.minimum(self.iterations, len(self.averaged) - 1))
+    for var, average in zip(trainable_variables, self._model_variables_moving_average):
+        if average is not None:
+            mv = ops.cast(m, var.dtype)
+            average.assign(ops.add(ops.multiply(mv, average), ops.multiply(1 - mv, var)))
+
+
+def _keep_live_weights(self, var_list):
+    """Keras' fit ends by copying the average into the model (finalize_variable_values); the
+    trainer fits one epoch per call and trains on: it swaps the average in for evaluation
+    only (Trainer.averaged_weights)."""
+
+
 class TorchSGD(keras.optimizers.SGD):
     """torch.optim.SGD: ``g += wd * w; buf = momentum * buf + g; w -= lr * buf``."""
 
-    def __init__(self, learning_rate, momentum: float, decay: DecayRule, **kwargs):
-        super().__init__(learning_rate, momentum=float(momentum), **kwargs)
-        self.decay = decay
+    def __init__(self, learning_rate, momentum: float, decay: DecayRule, averaged=None, **kwargs):
+        super().__init__(
+            learning_rate, momentum=float(momentum), **_ema_options(averaged), **kwargs
+        )
+        self.decay, self.averaged = decay, averaged
+
+    _update_model_variables_moving_average = _update_average
+    finalize_variable_values = _keep_live_weights
 
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)
@@ -33,11 +65,19 @@ class TorchAdam(keras.optimizers.Adam):
     """torch.optim.Adam (coupled decay) or AdamW (decoupled):
     ``w -= lr / (1 - b1^t) * m / (sqrt(v / (1 - b2^t)) + eps)``."""
 
-    def __init__(self, learning_rate, decay: DecayRule, **kwargs):
+    def __init__(self, learning_rate, decay: DecayRule, averaged=None, **kwargs):
         super().__init__(
-            learning_rate, beta_1=ADAM_BETAS[0], beta_2=ADAM_BETAS[1], epsilon=ADAM_EPS, **kwargs
+            learning_rate,
+            beta_1=ADAM_BETAS[0],
+            beta_2=ADAM_BETAS[1],
+            epsilon=ADAM_EPS,
+            **_ema_options(averaged),
+            **kwargs,
         )
-        self.decay = decay
+        self.decay, self.averaged = decay, averaged
+
+    _update_model_variables_moving_average = _update_average
+    finalize_variable_values = _keep_live_weights
 
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)
@@ -83,25 +123,38 @@ def _discriminative(base, backbone, factor: float):
 
 
 def torch_optimizer(
-    name: str, learning_rate, momentum: float, decay: DecayRule, backbone=(), factor: float = 1.0
+    name: str,
+    learning_rate,
+    momentum: float,
+    decay: DecayRule,
+    backbone=(),
+    factor: float = 1.0,
+    averaged: np.ndarray | None = None,
 ) -> keras.optimizers.Optimizer:
     """torch.optim's optimizer ``name`` (sgd, adam, adamw) at ``learning_rate`` (a number or a
-    schedule); the ``backbone`` variables step at ``factor`` times the rate."""
+    schedule); the ``backbone`` variables step at ``factor`` times the rate; ``averaged``: the
+    per-step decays of training/ema.py's weight average, or None."""
     cls, kwargs = (TorchSGD, {"momentum": momentum}) if name == "sgd" else (TorchAdam, {})
     if backbone:
         cls = _discriminative(cls, backbone, factor)
-    return cls(learning_rate, decay=decay, **kwargs)
+    return cls(learning_rate, decay=decay, averaged=averaged, **kwargs)
 
 
 def make_optimizer(
-    config: TrainConfig, model: keras.Model, plan: FinetunePlan, decay: DecayRule, lr
+    config: TrainConfig,
+    model: keras.Model,
+    plan: FinetunePlan,
+    decay: DecayRule,
+    lr,
+    averaged: np.ndarray | None = None,
 ) -> keras.optimizers.Optimizer:
     """``config.optimizer`` over ``model``'s layers as the fine-tuning plan says (frozen layers
-    made untrainable, the backbone at its factor), at ``lr`` (the shared curve's schedule)."""
+    made untrainable, the backbone at its factor), at ``lr`` (the shared curve's schedule),
+    keeping training/ema.py's weight average where ``averaged`` gives its decays."""
     weighted = {layer.name: layer for layer in model.layers if layer.weights}
     for name in plan.frozen:
         weighted[name].trainable = False
     backbone = [w for name in plan.backbone for w in weighted[name].trainable_weights]
     return torch_optimizer(
-        config.optimizer, lr, config.momentum, decay, backbone, plan.backbone_factor
+        config.optimizer, lr, config.momentum, decay, backbone, plan.backbone_factor, averaged
     )

@@ -35,9 +35,15 @@ class Pipeline:
     def __len__(self) -> int:
         return self.n
 
-    def transform(self, images: tf.Tensor, transforms: tf.Tensor | None = None) -> tf.Tensor:
+    def transform(
+        self,
+        images: tf.Tensor,
+        transforms: tf.Tensor | None = None,
+        corners: tf.Tensor | None = None,
+    ) -> tf.Tensor:
         """uint8 NHWC -> normalized float NHWC; ``transforms`` (N, 8, from plan.pixel_transforms)
-        warp each image (bilinear, border fill) straight at the output size."""
+        warp each image (bilinear; border repeated, or mirrored for crops) straight at the
+        output size; ``corners`` (N, 2) place each image's cutout square."""
         x = tf.cast(images, tf.float32) / 255.0
         if transforms is not None:
             x = tf.raw_ops.ImageProjectiveTransformV3(
@@ -46,23 +52,38 @@ class Pipeline:
                 output_shape=tf.constant([self.size, self.size], tf.int32),
                 fill_value=tf.constant(0.0),
                 interpolation="BILINEAR",
-                fill_mode="NEAREST",
+                fill_mode="REFLECT" if self.aug.mirror else "NEAREST",
             )
         elif x.shape[1] != self.size:
             x = tf.image.resize(x, (self.size, self.size), method="bilinear")
         if self.norm.bgr:
             x = x[..., ::-1]
-        return (x * self.norm.scale - self.mean) / self.std
+        x = (x * self.norm.scale - self.mean) / self.std
+        if corners is not None:
+            x = tf.where(self._cutout_mask(corners), 0.0, x)
+        return x
+
+    def _cutout_mask(self, corners: tf.Tensor) -> tf.Tensor:
+        """(N, S, S, 1), True inside each image's square (rows and columns from its corner)."""
+        pixels = tf.range(self.size, dtype=corners.dtype)
+        start, stop = corners[:, :, None], corners[:, :, None] + self.aug.cutout
+        inside = (pixels >= start) & (pixels < stop)  # (N, 2, S): rows, columns
+        return (inside[:, 0, :, None] & inside[:, 1, None, :])[..., None]
 
     def warps(self, theta: np.ndarray | None) -> np.ndarray | None:
         return None if theta is None else pixel_transforms(theta, self.in_size, self.size)
 
-    def _batches(self, order: np.ndarray, batch_size: int, theta=None) -> tf.data.Dataset:
-        def gather(idx, *warp):
-            x = self.transform(tf.gather(self.images, idx), *warp)
-            return x, tf.one_hot(tf.gather(self.labels, idx), self.num_classes)
+    def _batches(
+        self, order: np.ndarray, batch_size: int, theta=None, corners=None, mirror=False
+    ) -> tf.data.Dataset:
+        def gather(part):
+            x = tf.gather(self.images, part["idx"])
+            x = x[:, :, ::-1] if mirror else x
+            x = self.transform(x, part.get("transforms"), part.get("corners"))
+            return x, tf.one_hot(tf.gather(self.labels, part["idx"]), self.num_classes)
 
-        slices = (order,) if theta is None else (order, self.warps(theta))
+        parts = {"idx": order, "transforms": self.warps(theta), "corners": corners}
+        slices = {k: v for k, v in parts.items() if v is not None}
         return (
             tf.data.Dataset.from_tensor_slices(slices)
             .batch(batch_size)
@@ -75,9 +96,10 @@ class Pipeline:
     ) -> tf.data.Dataset:
         """Epoch ``epoch``'s ``steps`` training batches, as training/plan.py decides them;
         ``part`` of each (a data-parallel worker's share)."""
-        plan = epoch_plan(self.n, batch_size, steps, self.aug, seed, epoch).share(part)
-        return self._batches(plan.order, plan.batch_size, plan.theta)
+        plan = epoch_plan(self.n, batch_size, steps, self.aug, seed, epoch, self.size)
+        plan = plan.share(part)
+        return self._batches(plan.order, plan.batch_size, plan.theta, plan.corners)
 
-    def evaluation(self, batch_size: int) -> tf.data.Dataset:
-        """Every image once, in order, only resized."""
-        return self._batches(np.arange(self.n, dtype=np.int64), batch_size)
+    def evaluation(self, batch_size: int, mirror: bool = False) -> tf.data.Dataset:
+        """Every image once, in order, only resized (and mirrored left to right: --tta)."""
+        return self._batches(np.arange(self.n, dtype=np.int64), batch_size, mirror=mirror)

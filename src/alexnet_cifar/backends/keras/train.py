@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -166,7 +166,9 @@ class Trainer(TrainerBase):
     def build_optimizer(self) -> None:
         config = self.config
         self.schedule = make_schedule(config, self.steps)
-        optimizer = make_optimizer(config, self.model, self.finetune, self.decay, self.schedule)
+        optimizer = make_optimizer(
+            config, self.model, self.finetune, self.decay, self.schedule, self.ema_decays
+        )
         if self.precision == "fp16":
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
         mirrored = tf.distribute.get_strategy().num_replicas_in_sync > 1
@@ -186,6 +188,27 @@ class Trainer(TrainerBase):
                 self.model, config.batch_size, config.label_smoothing
             )
             self._predict = tf.function(lambda x: self.model(x, training=False))
+
+    @contextmanager
+    def averaged_weights(self):
+        """The optimizer's averages (training/ema.py) in the trained variables within."""
+        optimizer = self.model.optimizer
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # under loss scaling
+        if self.ema_decays is None or not optimizer.built:
+            yield
+            return
+        trained, averages = (
+            optimizer._trainable_variables,
+            optimizer._model_variables_moving_average,
+        )
+        live = [np.asarray(v) for v in trained]
+        for v, a in zip(trained, averages):
+            v.assign(a)
+        try:
+            yield
+        finally:
+            for v, w in zip(trained, live):
+                v.assign(w)
 
     def set_lr_scale(self, scale: float) -> None:
         self.schedule.scale.assign(scale)
@@ -281,10 +304,10 @@ class Trainer(TrainerBase):
         except tf.errors.ResourceExhaustedError:
             return False
 
-    def predict_logits(self, split: str) -> tuple[np.ndarray, float]:
+    def predict_logits(self, split: str, mirror: bool = False) -> tuple[np.ndarray, float]:
         data = self.pipelines[split]
         start = time.perf_counter()
-        batches = data.evaluation(max(self.config.batch_size, 256))
+        batches = data.evaluation(max(self.config.batch_size, 256), mirror)
         if self.world.size > 1:  # every worker predicts all of it, outside the strategy
             logits = np.concatenate([np.asarray(self._predict(x)) for x, _ in batches])
         else:

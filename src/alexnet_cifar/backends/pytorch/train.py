@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import time
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,37 @@ def hardware(device: torch.device) -> dict:
     return info
 
 
+class WeightAverage:
+    """training/ema.py's average of the trained parameters, kept beside the model."""
+
+    def __init__(self, params: list[torch.Tensor], decays: np.ndarray):
+        self.params, self.decays = params, decays
+        self.average = [p.detach().clone() for p in params]
+
+    @torch.no_grad()
+    def update(self, step: int) -> None:
+        """After optimizer step ``step`` (counted from 0): average <- m average + (1 - m) w."""
+        m = float(self.decays[min(step, len(self.decays) - 1)])
+        torch._foreach_lerp_(self.average, [p.detach() for p in self.params], 1.0 - m)
+
+    @torch.no_grad()
+    def load(self, average: list[torch.Tensor]) -> None:
+        for mine, saved in zip(self.average, average):
+            mine.copy_(saved)
+
+    @contextmanager
+    def swapped_in(self):
+        """The model holds the averaged weights within, the live ones again after."""
+        with torch.no_grad():
+            live = [p.detach().clone() for p in self.params]
+            torch._foreach_copy_(self.params, self.average)
+        try:
+            yield
+        finally:
+            with torch.no_grad():
+                torch._foreach_copy_(self.params, live)
+
+
 class Trainer(TrainerBase):
     checkpoint_suffix = ".pt"
 
@@ -119,6 +151,11 @@ class Trainer(TrainerBase):
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda step: self.lr_at(step) * self.lr_scale
         )
+        trained = [p for p in self.model.parameters() if p.requires_grad]
+        self.average = None if self.ema_decays is None else WeightAverage(trained, self.ema_decays)
+
+    def averaged_weights(self):
+        return nullcontext() if self.average is None else self.average.swapped_in()
 
     def set_lr_scale(self, scale: float) -> None:
         self.lr_scale = scale
@@ -138,6 +175,7 @@ class Trainer(TrainerBase):
                 "scaler": self.precision.scaler.state_dict(),
                 "epochs_done": epochs_done,
                 "config": self.config.to_dict(),
+                "average": None if self.average is None else self.average.average,
             },
             path,
         )
@@ -149,6 +187,8 @@ class Trainer(TrainerBase):
         self.scheduler.load_state_dict(state["scheduler"])
         if state.get("scaler"):
             self.precision.scaler.load_state_dict(state["scaler"])
+        if self.average is not None and state.get("average") is not None:
+            self.average.load(state["average"])
         return state["epochs_done"]
 
     def train_step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -163,6 +203,8 @@ class Trainer(TrainerBase):
             )
         else:
             self.precision.backward_step(loss, self.optimizer)
+        if self.average is not None:
+            self.average.update(self.scheduler.last_epoch)  # steps before this one
         self.scheduler.step()
         return loss.detach(), logits
 
@@ -223,11 +265,11 @@ class Trainer(TrainerBase):
                 torch.cuda.empty_cache()
 
     @torch.no_grad()
-    def predict_logits(self, split: str) -> tuple[np.ndarray, float]:
+    def predict_logits(self, split: str, mirror: bool = False) -> tuple[np.ndarray, float]:
         self.model.eval()
         data, out = self.pipelines[split], []
         start = time.perf_counter()
-        for x, _ in data.evaluation(max(self.config.batch_size, 256)):
+        for x, _ in data.evaluation(max(self.config.batch_size, 256), mirror):
             with self.precision.autocast():
                 out.append(self.eval_forward(x).float().cpu())
         seconds = time.perf_counter() - start
