@@ -63,14 +63,15 @@ def test_overfits_256_images(tmp_path, cifar_real):
 
 
 def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, cifar_real):
-    whole = small(tmp_path / "a", epochs=3)
+    """--ema on: the weight average comes back with the checkpoint too."""
+    whole = small(tmp_path / "a", epochs=3, ema=0.9)
     train(whole, data=cifar_real, progress=False)
 
     def stop_after_first(epoch, record, model):
         if epoch == 0:
             raise KeyboardInterrupt
 
-    cut = small(tmp_path / "b", epochs=3)
+    cut = small(tmp_path / "b", epochs=3, ema=0.9)
     with pytest.raises(KeyboardInterrupt, match="--resume"):
         train(cut, data=cifar_real, progress=False, callbacks=[stop_after_first])
     state = json.loads((tmp_path / "b" / "run" / "state.json").read_text())
@@ -78,13 +79,16 @@ def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, cifar_real):
     assert not (tmp_path / "b" / "run" / "results.json").exists()
     train(cut, data=cifar_real, resume=True, progress=False)
 
-    a = torch.load(tmp_path / "a" / "run" / "checkpoint.pt", weights_only=True)["model"]
-    b = torch.load(tmp_path / "b" / "run" / "checkpoint.pt", weights_only=True)["model"]
-    for k in a:
-        assert torch.equal(a[k], b[k]), k
+    a = torch.load(tmp_path / "a" / "run" / "checkpoint.pt", weights_only=True)
+    b = torch.load(tmp_path / "b" / "run" / "checkpoint.pt", weights_only=True)
+    for k in a["model"]:
+        assert torch.equal(a["model"][k], b["model"][k]), k
+    assert len(a["average"]) == len(list(a["model"])) - 3 * 5  # no BatchNorm statistics
+    for x, y in zip(a["average"], b["average"]):
+        assert torch.equal(x, y)
 
     def strip(path):
-        timing = ("seconds", "images_per_second")
+        timing = ("seconds", "images_per_second", "wall_seconds")
         records = [json.loads(line) for line in open(path)]
         return [{k: v for k, v in r.items() if k not in timing} for r in records]
 
