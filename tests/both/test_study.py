@@ -160,9 +160,8 @@ def test_a_failing_row_does_not_lose_the_others(tmp_path, cifar_real, monkeypatc
 
 def test_bad_presets_fail_before_any_work(tmp_path, capsys):
     assert main(["study", "--preset", "nope", "--out", str(tmp_path / "s")]) == 2
-    assert (
-        "unknown preset 'nope'; choose one of fair, paper, quick, smoke" in capsys.readouterr().err
-    )
+    err = capsys.readouterr().err
+    assert "unknown preset 'nope'; choose one of fair, modern, paper, quick, smoke" in err
     bad = tmp_path / "bad.yaml"
     bad.write_text("rows:\n  x: {framework: pytorch, epochs: -3}\n")
     assert main(["study", "--preset", str(bad), "--out", str(tmp_path / "s")]) == 2

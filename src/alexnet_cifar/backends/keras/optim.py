@@ -39,7 +39,20 @@ def _keep_live_weights(self, var_list):
     only (Trainer.averaged_weights)."""
 
 
-class TorchSGD(keras.optimizers.SGD):
+class _SharedRules:
+    """What both optimizers add to Keras': training/optim.py's decay, and training/ema.py's
+    weight average in Keras' own EMA slots."""
+
+    _update_model_variables_moving_average = _update_average
+    finalize_variable_values = _keep_live_weights
+
+    def _rate_and_gradient(self, gradient, variable, learning_rate):
+        """(the learning rate, the gradient with coupled decay added) in the variable's dtype."""
+        lr = ops.cast(learning_rate, variable.dtype)
+        return lr, _decayed(self.decay, ops.cast(gradient, variable.dtype), variable, lr)
+
+
+class TorchSGD(_SharedRules, keras.optimizers.SGD):
     """torch.optim.SGD: ``g += wd * w; buf = momentum * buf + g; w -= lr * buf``."""
 
     def __init__(self, learning_rate, momentum: float, decay: DecayRule, averaged=None, **kwargs):
@@ -48,12 +61,8 @@ class TorchSGD(keras.optimizers.SGD):
         )
         self.decay, self.averaged = decay, averaged
 
-    _update_model_variables_moving_average = _update_average
-    finalize_variable_values = _keep_live_weights
-
     def update_step(self, gradient, variable, learning_rate):
-        lr = ops.cast(learning_rate, variable.dtype)
-        g = _decayed(self.decay, ops.cast(gradient, variable.dtype), variable, lr)
+        lr, g = self._rate_and_gradient(gradient, variable, learning_rate)
         if self.momentum:
             buf = self.momentums[self._get_variable_index(variable)]
             self.assign(buf, ops.add(ops.multiply(buf, self.momentum), g))
@@ -61,7 +70,7 @@ class TorchSGD(keras.optimizers.SGD):
         self.assign_sub(variable, ops.multiply(g, lr))
 
 
-class TorchAdam(keras.optimizers.Adam):
+class TorchAdam(_SharedRules, keras.optimizers.Adam):
     """torch.optim.Adam (coupled decay) or AdamW (decoupled):
     ``w -= lr / (1 - b1^t) * m / (sqrt(v / (1 - b2^t)) + eps)``."""
 
@@ -76,12 +85,8 @@ class TorchAdam(keras.optimizers.Adam):
         )
         self.decay, self.averaged = decay, averaged
 
-    _update_model_variables_moving_average = _update_average
-    finalize_variable_values = _keep_live_weights
-
     def update_step(self, gradient, variable, learning_rate):
-        lr = ops.cast(learning_rate, variable.dtype)
-        g = _decayed(self.decay, ops.cast(gradient, variable.dtype), variable, lr)
+        lr, g = self._rate_and_gradient(gradient, variable, learning_rate)
         t = ops.cast(self.iterations + 1, variable.dtype)
         i = self._get_variable_index(variable)
         m, v = self._momentums[i], self._velocities[i]
