@@ -344,10 +344,10 @@ class Trainer(ABC):
         other ranks of a data-parallel run return an empty record)."""
         if not self.world.chief:
             return {}
-        logits, ips = self.evaluation_logits("test")
-        views = {"single": logits}
-        if self.config.tta == "flip":  # the image and its mirror, logits averaged
-            with self.averaged_weights():
+        with self.averaged_weights():  # --ema: both views of the averaged weights
+            logits, ips = self.predict_logits("test")
+            views = {"single": logits}
+            if self.config.tta == "flip":  # the image and its mirror, logits averaged
                 views["tta"] = (logits + self.predict_logits("test", mirror=True)[0]) / 2
         results = results_record(
             self.config,
