@@ -72,3 +72,26 @@ def paired_difference(a: list[float], b: list[float], level: float = 0.95) -> di
     half = float(stats.t.ppf((1 + level) / 2, len(d) - 1) * sd / np.sqrt(len(d)))
     p = 1.0 if sd == 0 and mean == 0 else float(stats.ttest_rel(b, a).pvalue) if sd else 0.0
     return {"n": len(d), "mean": mean, "sd": sd, "ci": (mean - half, mean + half), "p_value": p}
+
+
+def detectable_difference(sd: float, n: int, level: float = 0.95, power: float = 0.8) -> float:
+    """The smallest true mean difference a paired t-test over ``n`` pairs whose differences
+    spread by ``sd`` detects with probability ``power`` at ``level``: the t quantiles of both
+    error rates times the standard error (the usual normal-shift approximation)."""
+    from scipy import stats
+
+    if n < 2:
+        return float("inf")
+    df = n - 1
+    return float((stats.t.ppf((1 + level) / 2, df) + stats.t.ppf(power, df)) * sd / np.sqrt(n))
+
+
+def pairs_to_detect(
+    sd: float, difference: float, level: float = 0.95, power: float = 0.8, most: int = 1000
+) -> int | None:
+    """How many pairs ``detectable_difference`` needs to reach ``difference``; None above
+    ``most``."""
+    for n in range(2, most + 1):
+        if detectable_difference(sd, n, level, power) <= difference:
+            return n
+    return None

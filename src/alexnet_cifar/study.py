@@ -7,6 +7,7 @@ DIR/study.json records every row's status; DIR/runs/<row>/ is that row's run dir
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import traceback
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import yaml
 
 from . import atomic
 from .config import TrainConfig
+from .environment import portable_path
 from .errors import AlexNetCifarError, ConfigError, WeightsError
 from .runs import RunDir, read_json
 from .training.distributed import World
@@ -69,6 +71,34 @@ def load_preset(name_or_path: str) -> dict:
     preset.setdefault("defaults", {})
     preset["name"] = name
     return preset
+
+
+def study_command(
+    preset: str,
+    out: str | Path,
+    only: list[str] | None = None,
+    seeds: int | None = None,
+    precision: str | None = None,
+) -> str:
+    """The command line that runs (or continues) this study: what its report tells a reader
+    to type."""
+    words = ["alexnet-cifar", "study", "--preset", preset, "--out", portable_path(out)]
+    if only:
+        words += ["--only", *only]
+    if seeds is not None:
+        words += ["--seeds", str(seeds)]
+    if precision is not None:
+        words += ["--precision", precision]
+    return shlex.join([*words, "--resume"])
+
+
+def description(preset: dict, lang: str = "en") -> str:
+    """A preset's description in ``lang``: presets carry theirs as {en: ..., es: ...}; a
+    user's preset may give one string for every language."""
+    text = preset.get("description") or ""
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("en") or ""
+    return text
 
 
 def seed_list(preset: dict, seeds: int | None = None) -> list[int]:
@@ -194,8 +224,11 @@ def run_study(
     elif executor != "local":
         raise ConfigError(f"--executor {executor!r} is not known; choose local or ray")
     with RunDir(out).lock():  # one process per study folder
+        command = study_command(preset_name, out, only, seeds, precision)
         return _run_rows(
-            StudyRun(preset, configs, out, resume, data, data_dir, progress, echo, run_remote)
+            StudyRun(
+                preset, configs, out, resume, data, data_dir, progress, echo, run_remote, command
+            )
         )
 
 
@@ -212,6 +245,7 @@ class StudyRun:
     progress: bool
     echo: Callable[[str], None]
     executor: Callable | None = None  # runs the pending rows elsewhere (ray_executor)
+    command: str = ""  # the command line that runs it, recorded in study.json
 
 
 def _run_rows(study: StudyRun) -> dict:
@@ -224,6 +258,7 @@ def _run_rows(study: StudyRun) -> dict:
     record = record_file.load() or {
         "preset": preset["name"],
         "description": preset.get("description", ""),
+        "command": study.command,
         "rows": {},
     }
     record["rows"] = {**record.get("rows", {})}

@@ -104,8 +104,11 @@ def test_smoke_study_end_to_end(tmp_path, cifar_real, offline, capsys, monkeypat
     for lang in ("en", "es"):
         assert (out / "report" / f"report.{lang}.html").stat().st_size > 10_000
     md = (out / "report" / "report.en.md").read_text()
-    assert "| vgg16-keras |  |  |  |  | skipped |" in md
-    assert md.count("| 1 | 1 |") == 6  # six finished rows, one seed and one epoch each
+    assert "| vgg16-keras | not run: weights not available | — |" in md
+    # six finished rows, one seed and one epoch each: no spread to show
+    assert md.count("| 1 | 1 | n/a |") == 6
+    assert record["command"].startswith("alexnet-cifar study --preset ")
+    assert record["command"].endswith("--resume") and record["command"] in md
 
 
 def test_interrupted_study_resumes_without_redoing_finished_rows(tmp_path, cifar_real, monkeypatch):

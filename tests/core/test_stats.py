@@ -45,3 +45,18 @@ def test_classification_report_counts():
     assert r["accuracy"] == pytest.approx(0.6)
     assert r["per_class_accuracy"] == {"a": 0.5, "b": 1.0, "c": 0.0}
     assert r["confusion_matrix"] == [[1, 1, 0], [0, 2, 0], [1, 0, 0]]
+
+
+def test_detectable_difference_and_the_seeds_it_takes():
+    """A paired t-test over 3 seeds whose differences spread by 1 point detects, 4 times in 5,
+    about (t_.975 + t_.8) / sqrt(3) points with 2 degrees of freedom; more seeds detect less."""
+    from scipy import stats
+
+    from alexnet_cifar.metrics import detectable_difference, pairs_to_detect
+
+    expected = (stats.t.ppf(0.975, 2) + stats.t.ppf(0.8, 2)) / np.sqrt(3)
+    assert detectable_difference(1.0, 3) == pytest.approx(expected) == pytest.approx(3.097, 1e-3)
+    assert detectable_difference(1.0, 1) == float("inf")
+    n = pairs_to_detect(0.42, 0.5)
+    assert detectable_difference(0.42, n) <= 0.5 < detectable_difference(0.42, n - 1)
+    assert pairs_to_detect(100.0, 0.5, most=50) is None

@@ -26,14 +26,24 @@ PYTORCH_VS_KERAS = [
     ("imagenet-pytorch", "torchvision-keras"),
     ("caffe-pytorch", "caffe-keras"),
 ]
-# an absolute path of the machine a run was made on (not inside a URL)
+# a home folder (/root, /home/NAME, /Users/NAME) at the start of an absolute path, not in a URL
+_HOME = re.compile(r"(?<![\w:/.~])/(?:root|home/[\w.\-]+|Users/[\w.\-]+)(?=/)")
+# any other absolute path of the machine a run was made on (not inside a URL)
 _MACHINE_PATH = re.compile(r"(?<![\w:/.~])/(?:[\w.\-~]+/)+([\w.\-~]+)")
 
 
 def redact(text: str) -> str:
-    """``text`` with the machine's folders cut from every absolute path: a committed report
-    names files, not the directories of whoever ran it."""
+    """``text`` without the machine's own folders: a home folder becomes ``~``, which every
+    reader can follow; any other absolute path keeps only its last part."""
+    text = _HOME.sub("~", text)
     return _MACHINE_PATH.sub(lambda m: f".../{m.group(1)}", text)
+
+
+def skipped_source(reason: str) -> str | None:
+    """The pretrained source a skip reason is about, found by its file name."""
+    from ..weights.registry import SOURCES
+
+    return next((s.name for s in SOURCES.values() if s.file_name in reason), None)
 
 
 def _study_runs(root: Path, study: dict) -> tuple[dict[str, list[Path]], list[dict]]:
@@ -67,12 +77,7 @@ def _study_runs(root: Path, study: dict) -> tuple[dict[str, list[Path]], list[di
 
 
 def _incomplete(name: str, path: Path) -> dict:
-    return {
-        "row": name,
-        "status": "incomplete",
-        "reason": f"{path.name}: no results.json (the run did not finish); "
-        f"`alexnet-cifar train --resume` or `evaluate` on it",
-    }
+    return {"row": name, "status": "incomplete", "reason": "", "path": path, "source": None}
 
 
 def _read_run(path: Path) -> dict:
@@ -80,6 +85,7 @@ def _read_run(path: Path) -> dict:
     correct = np.array(r["test_predictions"]) == np.array(r["test_labels"])
     return {
         **r,
+        "path": path,
         "precision": precision_of(r),
         "correct": correct,
         "metrics": RunDir(path).metrics(),
@@ -121,9 +127,16 @@ def _row(name: str, runs: list[dict]) -> dict:
         },
         "confusion_matrix": np.sum([r["confusion_matrix"] for r in runs], axis=0).tolist(),
     }
+    row["epoch_seconds"] = [m["seconds"] for m in epochs]
     if epochs:  # medians over every epoch of every seed
-        row["seconds_per_epoch"] = float(np.median([m["seconds"] for m in epochs]))
+        row["seconds_per_epoch"] = float(np.median(row["epoch_seconds"]))
         row["train_images_per_second"] = float(np.median([m["images_per_second"] for m in epochs]))
+    phases = [m["phases"] for m in epochs if m.get("phases")]
+    row["phases"] = (
+        {k: float(np.median([p.get(k, 0.0) for p in phases])) for k in phases[0]}
+        if phases
+        else None
+    )
     # seconds until validation first reached 85%, over the seeds that reached it (from the
     # epoch records where results.json predates the field)
     to_85 = [(r.get("time_to_accuracy") or time_to_accuracy(r["metrics"]))["0.85"] for r in runs]
@@ -141,7 +154,14 @@ def collect(root: str | Path) -> dict:
     runs, incomplete = _study_runs(root, study)
     rows = [_row(name, [_read_run(p) for p in paths]) for name, paths in runs.items()]
     not_run = [
-        {"row": name, "status": entry.get("status"), "reason": redact(entry.get("reason", ""))}
+        {
+            "row": name,
+            "status": entry.get("status"),
+            "reason": redact(entry.get("reason", "")),
+            "source": skipped_source(entry.get("reason", ""))
+            if entry.get("status") == "skipped"
+            else None,
+        }
         for name, entry in study.get("rows", {}).items()
         if entry.get("status") != "completed"
     ] + incomplete
@@ -151,6 +171,7 @@ def collect(root: str | Path) -> dict:
         "root": root,
         "preset": study.get("preset"),
         "description": study.get("description"),
+        "command": study.get("command"),
         "rows": rows,
         "not_run": not_run,
         "pairs": _pairs(rows),
@@ -170,13 +191,13 @@ def _pairs(rows: list[dict]) -> dict[str, list[dict]]:
             ra, rb = by_name.get(a), by_name.get(b)
             if ra is None or rb is None:
                 continue
-            pair = _compare(ra, rb)
+            pair = compare(ra, rb)
             if pair is not None:
                 out[group].append({"a": a, "b": b, **pair})
     return out
 
 
-def _compare(ra: dict, rb: dict) -> dict | None:
+def compare(ra: dict, rb: dict) -> dict | None:
     """McNemar's test per seed the two rows share (on the same test images), and the paired
     difference of their accuracies over those seeds."""
     runs_a = {seed_of(r): r for r in ra["runs"]}

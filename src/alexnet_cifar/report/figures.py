@@ -1,4 +1,5 @@
-"""The report's matplotlib figures, written as PNG files."""
+"""The report's matplotlib figures, written as PNG files: every statistic drawn with its spread
+over seeds, axes in percent, numbers in the report's language."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data import translate
-from .i18n import TEXT
+from .i18n import Words
 
 
 def _plt():
@@ -19,95 +20,222 @@ def _plt():
     return plt
 
 
-def learning_curves(rows: list[dict], path: Path, lang: str) -> Path | None:
-    rows = [r for r in rows if r["metrics"]]
-    if not rows:
-        return None
-    t = TEXT[lang]
-    plt = _plt()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    for r in rows:
-        epochs = [m["epoch"] + 1 for m in r["metrics"]]
-        ax1.plot(epochs, [m["train_loss"] for m in r["metrics"]], marker="o", label=r["row"])
-        val = [m.get("val_accuracy") for m in r["metrics"]]
-        if any(v is not None for v in val):
-            ax2.plot(epochs, val, marker="o", label=r["row"])
-    ax1.set(xlabel=t["epoch"], ylabel=t["train_loss"])
-    ax2.set(xlabel=t["epoch"], ylabel=t["val_acc"])
-    ax2.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+def _digits(v: float) -> int:
+    for d in range(3):
+        if abs(v * 10**d - round(v * 10**d)) < 1e-6:
+            return d
+    return 2
+
+
+def _localize(ax, w: Words, x: bool = True, y: bool = True) -> None:
+    """Tick labels in the language's number format (a decimal comma in Spanish)."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: w.num(v, _digits(v)))
+    if x:
+        ax.xaxis.set_major_formatter(fmt)
+    if y:
+        ax.yaxis.set_major_formatter(fmt)
+
+
+def _save(fig, path: Path) -> Path:
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    _plt().close(fig)
     return path
 
 
-def accuracy_over_time(rows: list[dict], path: Path, lang: str) -> Path | None:
+def _epoch_axis(ax, n_epochs: int) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(0.5, n_epochs + 0.5)
+
+
+def _series(row: dict, key: str, scale: float = 1.0) -> np.ndarray:
+    """(seeds, epochs) of one metric, cut to the epochs every seed has."""
+    per_seed = [[m.get(key) for m in run["metrics"]] for run in row["runs"] if run["metrics"]]
+    n = min(len(s) for s in per_seed)
+    values = np.array([[np.nan if v is None else v for v in s[:n]] for s in per_seed], float)
+    return values * scale
+
+
+def _mean_and_band(ax, x, values: np.ndarray, label: str) -> None:
+    """The mean over seeds as a line (points alone for one epoch), the lowest to highest seed as
+    a band."""
+    mean = np.nanmean(values, axis=0)
+    style = {"marker": "o", "label": label}
+    if len(x) == 1:
+        style["linestyle"] = "none"
+    (line,) = ax.plot(x, mean, **style)
+    if len(values) > 1 and len(x) > 1:
+        ax.fill_between(
+            x, np.nanmin(values, 0), np.nanmax(values, 0), color=line.get_color(), alpha=0.2
+        )
+
+
+def learning_curves(rows: list[dict], path: Path, w: Words, val_images: int) -> Path | None:
+    rows = [r for r in rows if any(run["metrics"] for run in r["runs"])]
+    if not rows:
+        return None
+    plt = _plt()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    n_epochs = 1
+    for r in rows:
+        loss = _series(r, "train_loss")
+        x = np.arange(1, loss.shape[1] + 1)
+        n_epochs = max(n_epochs, len(x))
+        _mean_and_band(ax1, x, loss, r["row"])
+        val = _series(r, "val_accuracy", 100)
+        if not np.all(np.isnan(val)):
+            _mean_and_band(ax2, x, val, r["row"])
+    ax1.set(xlabel=w("epoch"), ylabel=w("train_loss"))
+    ax2.set(xlabel=w("epoch"), ylabel=w("val_acc"))
+    for ax in (ax1, ax2):
+        _epoch_axis(ax, n_epochs)
+        _localize(ax, w)
+        ax.grid(alpha=0.3)
+    ax2.legend(fontsize=8)
+    seeds = max(len(r["runs"]) for r in rows)
+    fig.suptitle(
+        w("curves_title", seeds=w.plural("n_seeds", seeds), val=w.count(val_images)), fontsize=10
+    )
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def accuracy_over_time(rows: list[dict], path: Path, w: Words) -> Path | None:
     """Validation accuracy (percent) against the wall-clock minutes of training and validation
-    so far, the first seed of each row: which row gets how far how soon."""
+    so far, means over seeds: which row gets how far how soon."""
     rows = [r for r in rows if any(m.get("val_accuracy") is not None for m in r["metrics"])]
     if not rows:
         return None
-    t = TEXT[lang]
     plt = _plt()
     fig, ax = plt.subplots(figsize=(8, 4))
     for r in rows:
-        walls = [m.get("wall_seconds", m["seconds"]) for m in r["metrics"]]
+        walls = _series(r, "wall_seconds")
+        if np.any(np.isnan(walls)):  # records from before wall_seconds
+            walls = _series(r, "seconds")
+        walls = walls.mean(axis=0)
         minutes = np.cumsum(walls) / 60
-        ax.plot(
-            minutes, [100 * m["val_accuracy"] for m in r["metrics"]], marker="o", label=r["row"]
-        )
-    ax.set(xlabel=t["minutes"], ylabel=f"{t['val_acc']} (%)", title=t["over_time"])
+        val = np.nanmean(_series(r, "val_accuracy", 100), axis=0)
+        style = {"linestyle": "none"} if len(val) == 1 else {}
+        ax.plot(minutes, val, marker="o", label=r["row"], **style)
+    ax.set(xlabel=w("minutes"), ylabel=w("val_acc"), title=w("over_time"))
     ax.grid(alpha=0.3)
+    _localize(ax, w)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
-def confusion(row: dict, path: Path, lang: str) -> Path:
-    t = TEXT[lang]
-    names = translate(row["class_names"], lang)
-    cm = np.array(row["confusion_matrix"])
+def per_class_bars(rows: list[dict], path: Path, w: Words) -> Path | None:
+    """Mean per-class accuracy over seeds with its standard deviation as error bars, on an axis
+    zoomed to the data; the legend below the plot, where it covers no bar."""
+    if not rows:
+        return None
+    classes = rows[0]["class_names"]
+    names = translate(classes, w.lang)
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6, 5))
-    im = ax.imshow(cm, cmap="Blues")
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    width = 0.8 / len(rows)
+    x = np.arange(len(names))
+    lows, highs = [], []
+    for i, r in enumerate(rows):
+        per_seed = 100 * np.array(
+            [[run["per_class_accuracy"][c] for c in classes] for run in r["runs"]]
+        )
+        mean = per_seed.mean(axis=0)
+        sd = per_seed.std(axis=0, ddof=1) if len(per_seed) > 1 else None
+        ax.bar(x + i * width, mean, width, yerr=sd, capsize=2, label=r["row"])
+        lows.append(np.min(mean - (sd if sd is not None else 0)))
+        highs.append(np.max(mean + (sd if sd is not None else 0)))
+    ax.set_ylim(max(0.0, np.floor(min(lows) / 5) * 5 - 5), min(100.0, max(highs) + 2))
+    ax.set_xticks(x + 0.4 - width / 2, names, rotation=30, ha="right")
+    ax.set(ylabel=w("test_acc"), title=w("bars"))
+    ax.grid(axis="y", alpha=0.3)
+    _localize(ax, w, x=False)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=min(len(rows), 4))
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def class_rates(row: dict) -> np.ndarray:
+    """The confusion matrix as percent of each true class, the mean over seeds."""
+    rates = []
+    for run in row["runs"]:
+        cm = np.array(run["confusion_matrix"], float)
+        rates.append(100 * cm / np.maximum(cm.sum(axis=1, keepdims=True), 1))
+    return np.mean(rates, axis=0)
+
+
+def _matrix(ax, values: np.ndarray, names: list[str], w: Words, cmap: str, limits) -> object:
+    im = ax.imshow(values, cmap=cmap, vmin=limits[0], vmax=limits[1])
     ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(names)), names, fontsize=8)
-    for i in range(cm.shape[0]):
-        for j in range(cm.shape[1]):
+    diverging = limits[0] < 0
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = values[i, j]
+            # white on the darkest cells: the high end of a sequential map, both ends of a
+            # diverging one
+            dark = abs(v) > 0.6 * limits[1] if diverging else v > 0.6 * limits[1]
             ax.text(
                 j,
                 i,
-                cm[i, j],
+                w.num(v, 1 if abs(v) < 10 else 0),
                 ha="center",
                 va="center",
-                fontsize=6,
-                color="white" if cm[i, j] > cm.max() / 2 else "black",
+                fontsize=7,
+                color="white" if dark else "black",
             )
-    ax.set(xlabel=t["predicted"], ylabel=t["true"], title=f"{t['confusion']}: {row['row']}")
-    fig.colorbar(im, ax=ax)
+    ax.set(xlabel=w("predicted"), ylabel=w("true"))
+    return im
+
+
+def confusion(row: dict, path: Path, w: Words) -> Path:
+    names = translate(row["class_names"], w.lang)
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7, 6))
+    im = _matrix(ax, class_rates(row), names, w, "Blues", (0, 100))
+    ax.set_title(
+        w("confusion_title", row=row["row"], seeds=w.plural("n_seeds", len(row["runs"]))),
+        fontsize=10,
+    )
+    fig.colorbar(im, ax=ax, format=lambda v, _: w.num(v, _digits(v)))
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
-def per_class_bars(rows: list[dict], path: Path, lang: str) -> Path | None:
+def confusion_difference(a: dict, b: dict, path: Path, w: Words) -> Path:
+    """``a``'s class rates minus ``b``'s, in percentage points: where one framework's model
+    confuses what the other's does not."""
+    names = translate(a["class_names"], w.lang)
+    diff = class_rates(a) - class_rates(b)
+    bound = max(1.0, float(np.abs(diff).max()))
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7, 6))
+    im = _matrix(ax, diff, names, w, "RdBu_r", (-bound, bound))
+    ax.set_title(w("confusion_diff_title", a=a["row"], b=b["row"]), fontsize=10)
+    fig.colorbar(im, ax=ax, format=lambda v, _: w.num(v, _digits(v)))
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def epoch_times(rows: list[dict], path: Path, w: Words) -> Path | None:
+    """Seconds per epoch of every epoch of every seed: a box per row (its points where a row has
+    only a few)."""
+    rows = [r for r in rows if r["epoch_seconds"]]
     if not rows:
         return None
-    names = translate(rows[0]["class_names"], lang)
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(11, 4))
-    width = 0.8 / len(rows)
-    x = np.arange(len(names))
-    for i, r in enumerate(rows):
-        acc = [r["per_class_accuracy"][n] for n in r["class_names"]]
-        ax.bar(x + i * width, acc, width, label=r["row"])
-    ax.set_xticks(x + 0.4 - width / 2, names, rotation=30, ha="right")
-    ax.set(ylim=(0, 1), ylabel=TEXT[lang]["accuracy"], title=TEXT[lang]["bars"])
-    ax.legend(fontsize=8)
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.6 * len(rows)))
+    data = [r["epoch_seconds"] for r in rows]
+    ax.boxplot(data, orientation="horizontal", widths=0.5)
+    for i, values in enumerate(data, 1):
+        ax.plot(values, [i] * len(values), "o", alpha=0.5, color="tab:blue", markersize=4)
+    ax.set_yticks(range(1, len(rows) + 1), [r["row"] for r in rows])
+    ax.set(xlabel=w("seconds"), title=w("times"))
+    ax.grid(axis="x", alpha=0.3)
+    _localize(ax, w, y=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)

@@ -1,156 +1,499 @@
-"""The report's words in English and Spanish."""
+"""Everything the report shows in words, in English and Spanish, and each language's way of
+writing numbers: "80.55%" and "4,415,626" in English, "80,55 %" and "4 415 626" in Spanish.
 
-TEXT = {
+Plural entries are (one, other) pairs; ``Words.plural`` picks by the count.
+"""
+
+from __future__ import annotations
+
+import math
+
+NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
+
+TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
         "title": "AlexNet on CIFAR-10: scratch vs pretrained, PyTorch vs Keras",
         "preset": "Preset",
-        "comparison": "Comparison",
+        "conclusions": "Conclusions",
+        "headline": "Results",
+        "details": "Details of every row",
         "row": "row",
         "framework": "framework",
         "model": "model",
-        "init": "init",
-        "precision": "precision",
-        "accuracy": "test accuracy (mean ± sd)",
-        "ci": "95% CI",
-        "epochs": "epochs",
-        "sec_epoch": "s/epoch (median)",
-        "ips": "train img/s (median)",
-        "params": "parameters",
-        "hardware": "hardware",
-        "images": "test images",
-        "per_class": "Per-class accuracy",
-        "class": "class",
-        "significance": "Significance (paired over seeds; McNemar's exact test per seed on "
-        "the same test images)",
-        "pair": "pair",
-        "only_a": "only A right",
-        "only_b": "only B right",
-        "p": "p-value",
-        "findings": "Findings",
-        "figures": "Figures",
-        "curves": "Learning curves",
-        "confusion": "Confusion matrix",
-        "bars": "Per-class accuracy by row",
-        "skipped": "skipped",
-        "failed": "failed",
-        "not_run": "Rows not run",
-        "best": "The most accurate row is {row} at {acc} over {seeds} seed(s) (95% CI "
-        "{lo}-{hi}, bootstrap over its {n} test images).",
-        "range": "min-max",
+        "init": "start",
+        "init_scratch": "scratch",
+        "init_imagenet": "ImageNet weights",
+        "precision": "number format",
+        "accuracy": "test accuracy (mean over seeds)",
+        "sd": "standard deviation over seeds",
+        "ci": "95% interval (test images)",
+        "range": "lowest and highest seed",
         "seeds": "seeds",
         "seed": "seed",
+        "epochs": "epochs",
+        "sec_epoch": "seconds per epoch (median, range)",
+        "ips": "training images per second (median)",
+        "params": "parameters",
         "earlier": "earlier studies (theirs)",
+        "to_85": "time to 85% validation accuracy (median)",
+        "not_reached": "not reached",
+        "na": "n/a",
+        "not_run_cell": "not run: {why}",
+        "why_skipped": "weights not available",
+        "why_failed": "error",
+        "why_interrupted": "stopped; --resume continues it",
+        "why_incomplete": "unfinished, no results.json",
         "per_seed": "Test accuracy per seed",
+        "per_class": "Per-class test accuracy",
+        "class": "class",
+        "significance": "Is the difference real?",
+        "scratch_vs": "scratch vs pretrained",
+        "fw_vs": "PyTorch vs Keras",
+        "pairs": "every pair",
+        "pair": "pair",
         "diff_pp": "B - A (points)",
-        "diff_ci": "95% CI over seeds",
+        "diff_ci": "95% interval over seeds",
         "p_paired": "paired t-test p",
         "p_mcnemar": "McNemar p per seed",
-        "diff_seeds": "{a} vs {b}: {acc_a} vs {acc_b} over {n} seeds, B - A = {d:+.2f} points "
-        "(95% CI {lo:+.2f} to {hi:+.2f}): {verdict}.",
-        "apart": "told apart (the interval excludes 0)",
-        "not_apart": "not told apart (the interval includes 0)",
+        "interval": "{lo} to {hi}",
+        # conclusions
+        "c_best": "{row} is the most accurate row: {acc} against {acc2} for the next one, "
+        "{row2}, and that difference is told apart from zero ({how}).",
+        "c_tie": "{rows} reach the same test accuracy within what this study can tell "
+        "({accs}); no row is ranked above the others.",
+        "c_fw_same": "{a} and {b} train to the same accuracy as far as {n_seeds} can tell: "
+        "{b} - {a} = {d} points, and the 95% interval of that difference ({lo} to {hi}) "
+        "includes 0. In plain words: a gap of either sign, up to the interval's ends, is "
+        "consistent with these runs.",
+        "c_fw_apart": "{a} and {b} do not train to the same accuracy: {b} - {a} = {d} points, "
+        "and the 95% interval of that difference ({lo} to {hi}) over {n_seeds} excludes 0.",
+        "c_one_seed": "{a} against {b} on one seed: {acc_a} against {acc_b}, McNemar's test on "
+        "the same {n_images} test images gives p = {p} ({verdict}). One seed says nothing of "
+        "how much a row moves from seed to seed: run 3 or more seeds before calling it.",
+        "c_mcnemar_all": "McNemar's test on the same {n_images} test images agrees: no seed "
+        "shows a significant difference at the 5% level.",
+        "c_mcnemar_some": "McNemar's test on the same {n_images} test images finds a "
+        "significant difference (5% level) in {k} of {n} seeds.",
+        "c_detectable": "With {n_seeds} and a seed-to-seed spread of the difference of {sd} "
+        "points, only a difference of about {mde} points or more would be detected 4 times in "
+        "5; smaller ones stay hidden.",
+        "c_speed": "{fast} trains faster: {slow} needs {ratio} times its time per epoch "
+        "({slow_s} against {fast_s} seconds, medians; ranges {slow_range} and {fast_range} "
+        "seconds over {n_epochs}).",
+        "c_speed_same": "{a} and {b} train equally fast: {a_s} against {b_s} seconds per "
+        "epoch (medians).",
+        "c_speed_hw": "{a} and {b} ran on different machines ({hw_a}; {hw_b}): their times "
+        "per epoch are not compared.",
+        "c_phase": "The largest difference in where an epoch's time goes is {phase}: {a_s} "
+        "seconds for {a} against {b_s} for {b}.",
+        "phase_warmup": "warm-up",
+        "phase_input": "the input pipeline",
+        "phase_compute": "the training step",
+        "phase_overhead": "the loop's overhead",
+        "phase_validation": "validation",
+        "phase_records": "checkpoint and records",
+        "c_pretrained": "Pretrained against scratch: {verdict_sentence}",
+        "c_pre_gain": "{pre} reaches {acc_pre} against {acc_s} for {scratch} ({d} points, {how}).",
+        "c_pre_short": "The pretrained rows trained on {n_pre} images for {e_pre}, the scratch "
+        "rows on {n_s} images for {e_s}: a sanity check of the fine-tuning path, not a fair "
+        "contest.",
+        "c_no_pretrained": "No pretrained row ran ({rows}: their ImageNet weights were not "
+        "available), so this study does not answer scratch against pretrained; the notes say "
+        "where the files go.",
+        "c_earlier": "Against the earlier hand-made studies: {row} reaches {acc} with {ours}; "
+        "the earlier {theirs_acc} came from {theirs}. The setups differ, so the two numbers "
+        "do not measure the same thing, and neither reproduces the other.",
+        "c_next": "To run next for a stronger answer: {items}.",
+        "next_seeds": "{n} seeds, which would detect a difference of 0.5 points",
+        "next_more_seeds": "3 or more seeds per row (`--seeds 3`)",
+        "next_weights": "the pretrained rows, once their weights are in place "
+        "(`--resume` keeps the finished rows)",
+        "next_longer": "longer training: validation accuracy of {row} still rose by {d} points "
+        "in its last epoch",
+        "next_breakdown": "the time breakdown, to see where an epoch's time goes",
+        "told_apart": "the 95% interval over seeds excludes 0",
+        "ci_includes": "the 95% interval over seeds includes 0",
+        "mcnemar_apart": "McNemar p = {p} on the same test images",
+        "not_apart_short": "not told apart: {why}",
+        "sig": "significant at the 5% level",
+        "nsig": "not significant at the 5% level",
+        "n_seeds": ("{n} seed", "{n} seeds"),
+        "n_epochs": ("{n} epoch", "{n} epochs"),
+        "n_epochs_seeds": ("{n} epoch of {seeds}", "{n} epochs of {seeds}"),
+        "n_rows_not_run": ("{n} row did not run: {rows}.", "{n} rows did not run: {rows}."),
+        "none_compared": "No two rows could be compared on the same test images.",
+        # earlier studies, side by side
+        "earlier_table": "This study beside the earlier hand-made ones",
+        "this_study": "this study",
+        "their_study": "earlier study (theirs)",
+        "our_setup": "our setup",
+        "their_setup": "their setup",
+        "setup_ours": "{px} px, {params} parameters, {epochs}, {device}",
+        "cpu": "CPU",
+        "gpu": "GPU",
+        # reproducibility
+        "reproduce": "How to reproduce",
+        "versions": "Software",
+        "machine": "Machine",
+        "date": "Finished",
+        "commit": "Commit",
+        "not_recorded": "not recorded",
+        "command": "The command that re-runs this study (finished rows are kept):",
+        "recipe": "Recipe of each row",
+        "setting": "setting",
+        "splits": "Images: {train} for training, {val} held out of the training set for "
+        "validation, {test} for testing.",
+        "runs": "Run folders (each with config.json, metrics.jsonl, results.json and its "
+        "TensorBoard events)",
+        "tensorboard": "TensorBoard",
+        "hp_optimizer": "optimizer",
+        "hp_lr": "learning rate",
+        "hp_momentum": "momentum",
+        "hp_weight_decay": "weight decay",
+        "hp_decay_on": "decay applies to",
+        "hp_schedule": "learning-rate schedule",
+        "hp_batch_size": "batch size",
+        "hp_augment": "augmentation",
+        "hp_cutout": "cutout (px)",
+        "hp_label_smoothing": "label smoothing",
+        "hp_ema": "weight average (EMA)",
+        "hp_tta": "test-time augmentation",
+        "hp_input_size": "input (px)",
+        "hp_precision": "number format",
+        "hp_epochs": "epochs",
+        "hp_batchnorm": "BatchNorm",
+        "hp_limit_train": "training images used",
+        "v_all": "all",
+        "v_sgd": "SGD",
+        "v_adam": "Adam",
+        "v_adamw": "AdamW",
+        "and": "{a} and {b}",
+        "cores": "{cpu} ({n} cores)",
+        "v_weights": "weights only",
+        "v_none": "none",
+        "v_yes": "yes",
+        "v_no": "no",
+        "v_flip": "mirror",
+        "v_crop": "shifted crop + mirror",
+        "v_standard": "random crop + mirror",
+        "v_cosine": "cosine",
+        "v_onecycle": "one-cycle",
+        "v_step": "step",
+        "v_plateau": "cut on plateau",
+        # notes
         "notes": "Notes",
+        "skip_weights": "{rows}: {title} could not be downloaded where the study ran. Put "
+        "{file} into {cache}/ or pass --weights path/to/{file} (the file is at {where}).",
+        "skip_local": "{rows}: {title} were not found where the study ran. Put {file} into "
+        "{cache}/ or pass --weights path/to/{file} (the file is at {where}).",
+        "failed_note": "{rows}: failed with this error (the program's own words): {reason}",
+        "incomplete_note": "{rows}: the run in {path} did not finish (no results.json); "
+        "`alexnet-cifar train --resume {path}` finishes it.",
+        "interrupted_note": "{rows}: stopped before it finished; re-run the command above.",
         "hardware_note": "Hardware: {hw}. Times are medians over every epoch of every seed.",
-        "earlier_note": "Earlier hand-made studies of this comparison, their numbers, not ours "
-        "(all on a Colab GPU): {items}.",
-        "short_skipped": "weights not available (note below)",
-        "short_failed": "error (note below)",
-        "short_interrupted": "stopped; --resume continues it",
-        "incomplete": "incomplete",
-        "short_incomplete": "no results.json (note below)",
-        "diff": "{a} vs {b}: {acc_a} vs {acc_b} ({d:+.1f} points), McNemar p = {p} ({verdict}).",
-        "sig": "a significant difference at the 5% level",
-        "nsig": "not significant at the 5% level: these test images do not tell them apart",
-        "none_sig": "No pair could be compared (fewer than two finished rows on the same test images).",
-        "skipped_note": "{n} row(s) did not run and have no number: {rows}.",
-        "scratch_vs": "Scratch vs pretrained",
-        "fw_vs": "PyTorch vs Keras",
-        "val_acc": "validation accuracy",
+        "earlier_note": "The earlier studies' numbers are theirs, not ours (all on a Colab GPU).",
+        "src_torchvision": "torchvision's AlexNet ImageNet weights",
+        "src_caffe-npy": "the Caffe AlexNet weights",
+        "src_keras-vgg16": "Keras VGG16 ImageNet weights",
+        # figures
+        "figures": "Figures",
+        "curves": "Learning curves",
+        "curves_title": "Mean of {seeds}, band: lowest to highest seed; validation: {val} "
+        "images held out of the training set",
+        "over_time": "Validation accuracy against wall-clock time (mean over seeds)",
+        "minutes": "minutes of training and validation",
+        "bars": "Per-class test accuracy (mean over seeds, bars: standard deviation)",
+        "confusion": "Confusion matrix",
+        "confusion_title": "{row}: % of each true class, mean of {seeds}",
+        "confusion_diff": "Difference of confusion matrices",
+        "confusion_diff_title": "{a} - {b}, percentage points of each true class",
+        "times": "Time per epoch (every epoch of every seed)",
+        "seconds": "seconds per epoch",
+        "val_acc": "validation accuracy (%)",
+        "test_acc": "test accuracy (%)",
         "train_loss": "training loss",
         "epoch": "epoch",
-        "to_85": "time to 85% val. (median)",
-        "not_reached": "not reached",
-        "over_time": "Validation accuracy against wall-clock time (first seed of each row)",
-        "minutes": "minutes of training and validation",
-        "true": "true",
-        "predicted": "predicted",
+        "true": "true class",
+        "predicted": "predicted class",
     },
     "es": {
-        "title": "AlexNet en CIFAR-10: desde cero vs preentrenado, PyTorch vs Keras",
-        "preset": "Preajuste",
-        "comparison": "Comparación",
+        "title": "AlexNet en CIFAR-10: desde cero frente a preentrenado, PyTorch frente a Keras",
+        "preset": "Configuración",
+        "conclusions": "Conclusiones",
+        "headline": "Resultados",
+        "details": "Detalle de cada fila",
         "row": "fila",
-        "framework": "framework",
+        "framework": "biblioteca",
         "model": "modelo",
         "init": "inicio",
-        "precision": "precisión",
-        "accuracy": "exactitud test (media ± de)",
-        "ci": "IC 95%",
-        "epochs": "épocas",
-        "sec_epoch": "s/época (mediana)",
-        "ips": "img/s entren. (mediana)",
-        "params": "parámetros",
-        "hardware": "hardware",
-        "images": "imágenes de test",
-        "per_class": "Exactitud por clase",
-        "class": "clase",
-        "significance": "Significancia (pareada entre semillas; prueba exacta de McNemar por "
-        "semilla, mismas imágenes de test)",
-        "pair": "par",
-        "only_a": "solo A acierta",
-        "only_b": "solo B acierta",
-        "p": "valor p",
-        "findings": "Resultados",
-        "figures": "Figuras",
-        "curves": "Curvas de aprendizaje",
-        "confusion": "Matriz de confusión",
-        "bars": "Exactitud por clase y fila",
-        "skipped": "omitida",
-        "failed": "fallida",
-        "not_run": "Filas no ejecutadas",
-        "best": "La fila más exacta es {row} con {acc} sobre {seeds} semilla(s) (IC 95% "
-        "{lo}-{hi}, bootstrap sobre sus {n} imágenes de test).",
-        "range": "mín-máx",
+        "init_scratch": "desde cero",
+        "init_imagenet": "pesos de ImageNet",
+        "precision": "formato numérico",
+        "accuracy": "exactitud en test (media de las semillas)",
+        "sd": "desviación típica entre semillas",
+        "ci": "intervalo del 95 % (imágenes de test)",
+        "range": "semilla más baja y más alta",
         "seeds": "semillas",
         "seed": "semilla",
+        "epochs": "épocas",
+        "sec_epoch": "segundos por época (mediana, rango)",
+        "ips": "imágenes de entrenamiento por segundo (mediana)",
+        "params": "parámetros",
         "earlier": "estudios anteriores (suyos)",
-        "per_seed": "Exactitud de test por semilla",
+        "to_85": "tiempo hasta el 85 % de exactitud en validación (mediana)",
+        "not_reached": "no lo alcanza",
+        "na": "no aplica",
+        "not_run_cell": "sin ejecutar: {why}",
+        "why_skipped": "faltan los pesos",
+        "why_failed": "error",
+        "why_interrupted": "detenida; --resume la continúa",
+        "why_incomplete": "sin terminar, falta results.json",
+        "per_seed": "Exactitud en test por semilla",
+        "per_class": "Exactitud en test por clase",
+        "class": "clase",
+        "significance": "¿Es real la diferencia?",
+        "scratch_vs": "desde cero frente a preentrenado",
+        "fw_vs": "PyTorch frente a Keras",
+        "pairs": "todos los pares",
+        "pair": "par",
         "diff_pp": "B - A (puntos)",
-        "diff_ci": "IC 95% entre semillas",
-        "p_paired": "p prueba t pareada",
-        "p_mcnemar": "p McNemar por semilla",
-        "diff_seeds": "{a} vs {b}: {acc_a} vs {acc_b} sobre {n} semillas, B - A = {d:+.2f} "
-        "puntos (IC 95% {lo:+.2f} a {hi:+.2f}): {verdict}.",
-        "apart": "se distinguen (el intervalo excluye 0)",
-        "not_apart": "no se distinguen (el intervalo incluye 0)",
+        "diff_ci": "intervalo del 95 % entre semillas",
+        "p_paired": "p de la prueba t pareada",
+        "p_mcnemar": "p de McNemar por semilla",
+        "interval": "{lo} a {hi}",
+        "c_best": "{row} es la fila más exacta: {acc} frente a {acc2} de la siguiente, "
+        "{row2}, y esa diferencia se distingue de cero ({how}).",
+        "c_tie": "{rows} alcanzan la misma exactitud en test dentro de lo que este estudio "
+        "puede distinguir ({accs}); ninguna fila queda por encima de las demás.",
+        "c_fw_same": "{a} y {b} llegan a la misma exactitud hasta donde {n_seeds} permiten "
+        "ver: {b} - {a} = {d} puntos, y el intervalo del 95 % de esa diferencia ({lo} a {hi}) "
+        "contiene el 0. Dicho llanamente: una brecha de cualquier signo, hasta los extremos "
+        "del intervalo, es compatible con estas ejecuciones.",
+        "c_fw_apart": "{a} y {b} no llegan a la misma exactitud: {b} - {a} = {d} puntos, y el "
+        "intervalo del 95 % de esa diferencia ({lo} a {hi}) sobre {n_seeds} excluye el 0.",
+        "c_one_seed": "{a} frente a {b} con una sola semilla: {acc_a} frente a {acc_b}; la "
+        "prueba de McNemar sobre las mismas {n_images} imágenes de test da p = {p} "
+        "({verdict}). Una semilla no dice cuánto varía una fila de una semilla a otra: "
+        "conviene ejecutar 3 semillas o más antes de concluir.",
+        "c_mcnemar_all": "La prueba de McNemar sobre las mismas {n_images} imágenes de test "
+        "coincide: ninguna semilla muestra una diferencia significativa al 5 %.",
+        "c_mcnemar_some": "La prueba de McNemar sobre las mismas {n_images} imágenes de test "
+        "encuentra una diferencia significativa (al 5 %) en {k} de {n} semillas.",
+        "c_detectable": "Con {n_seeds} y una dispersión de la diferencia entre semillas de {sd} "
+        "puntos, solo una diferencia de unos {mde} puntos o más se detectaría 4 de cada 5 "
+        "veces; las menores quedan ocultas.",
+        "c_speed": "{fast} entrena más rápido: {slow} necesita {ratio} veces su tiempo por "
+        "época ({slow_s} frente a {fast_s} segundos, medianas; rangos {slow_range} y "
+        "{fast_range} segundos en {n_epochs}).",
+        "c_speed_same": "{a} y {b} entrenan igual de rápido: {a_s} frente a {b_s} segundos por "
+        "época (medianas).",
+        "c_speed_hw": "{a} y {b} se ejecutaron en máquinas distintas ({hw_a}; {hw_b}): sus "
+        "tiempos por época no se comparan.",
+        "c_phase": "La mayor diferencia en el reparto del tiempo de una época está en "
+        "{phase}: {a_s} segundos en {a} frente a {b_s} en {b}.",
+        "phase_warmup": "el calentamiento",
+        "phase_input": "la carga de datos",
+        "phase_compute": "el paso de entrenamiento",
+        "phase_overhead": "la sobrecarga del bucle",
+        "phase_validation": "la validación",
+        "phase_records": "el punto de control y los registros",
+        "c_pretrained": "Preentrenado frente a desde cero: {verdict_sentence}",
+        "c_pre_gain": "{pre} alcanza {acc_pre} frente a {acc_s} de {scratch} ({d} puntos, {how}).",
+        "c_pre_short": "Las filas preentrenadas se ajustaron con {n_pre} imágenes durante "
+        "{e_pre} y las filas desde cero con {n_s} imágenes durante {e_s}: es una comprobación "
+        "del ajuste fino, no una comparación justa.",
+        "c_no_pretrained": "Ninguna fila preentrenada se ejecutó ({rows}: faltaban sus pesos de "
+        "ImageNet), así que este estudio no responde a desde cero frente a preentrenado; las "
+        "notas dicen dónde van los archivos.",
+        "c_earlier": "Frente a los estudios anteriores hechos a mano: {row} alcanza {acc} con "
+        "{ours}; el {theirs_acc} anterior se obtuvo con {theirs}. Las configuraciones "
+        "difieren, así que las dos cifras no miden lo mismo y ninguna reproduce la otra.",
+        "c_next": "Qué ejecutar después para una respuesta más firme: {items}.",
+        "next_seeds": "{n} semillas, que detectarían una diferencia de 0,5 puntos",
+        "next_more_seeds": "3 semillas o más por fila (`--seeds 3`)",
+        "next_weights": "las filas preentrenadas, una vez colocados sus pesos (`--resume` "
+        "conserva las filas terminadas)",
+        "next_longer": "un entrenamiento más largo: la exactitud de validación de {row} aún "
+        "subió {d} puntos en su última época",
+        "next_breakdown": "el desglose del tiempo, para ver en qué se va cada época",
+        "told_apart": "el intervalo del 95 % entre semillas excluye el 0",
+        "ci_includes": "el intervalo del 95 % entre semillas contiene el 0",
+        "mcnemar_apart": "p de McNemar = {p} sobre las mismas imágenes de test",
+        "not_apart_short": "no se distinguen: {why}",
+        "sig": "significativa al 5 %",
+        "nsig": "no significativa al 5 %",
+        "n_seeds": ("{n} semilla", "{n} semillas"),
+        "n_epochs": ("{n} época", "{n} épocas"),
+        "n_epochs_seeds": ("{n} época de {seeds}", "{n} épocas de {seeds}"),
+        "n_rows_not_run": (
+            "{n} fila no se ejecutó: {rows}.",
+            "{n} filas no se ejecutaron: {rows}.",
+        ),
+        "none_compared": "No hay dos filas que puedan compararse sobre las mismas imágenes de "
+        "test.",
+        "earlier_table": "Este estudio junto a los anteriores hechos a mano",
+        "this_study": "este estudio",
+        "their_study": "estudio anterior (suyo)",
+        "our_setup": "nuestra configuración",
+        "their_setup": "su configuración",
+        "setup_ours": "{px} px, {params} parámetros, {epochs}, {device}",
+        "cpu": "CPU",
+        "gpu": "GPU",
+        "reproduce": "Cómo reproducirlo",
+        "versions": "Programas",
+        "machine": "Equipo",
+        "date": "Terminado",
+        "commit": "Revisión de git",
+        "not_recorded": "sin registrar",
+        "command": "La orden que vuelve a ejecutar este estudio (conserva las filas terminadas):",
+        "recipe": "Receta de cada fila",
+        "setting": "parámetro",
+        "splits": "Imágenes: {train} para entrenar, {val} apartadas del conjunto de "
+        "entrenamiento para validar y {test} para el test.",
+        "runs": "Carpetas de las ejecuciones (cada una con config.json, metrics.jsonl, "
+        "results.json y sus eventos de TensorBoard)",
+        "tensorboard": "TensorBoard",
+        "hp_optimizer": "optimizador",
+        "hp_lr": "tasa de aprendizaje",
+        "hp_momentum": "momento",
+        "hp_weight_decay": "decaimiento de pesos",
+        "hp_decay_on": "el decaimiento se aplica a",
+        "hp_schedule": "evolución de la tasa de aprendizaje",
+        "hp_batch_size": "tamaño de lote",
+        "hp_augment": "aumento de datos",
+        "hp_cutout": "recorte de parches (px)",
+        "hp_label_smoothing": "suavizado de etiquetas",
+        "hp_ema": "media de los pesos (EMA)",
+        "hp_tta": "aumento en el test",
+        "hp_input_size": "entrada (px)",
+        "hp_precision": "formato numérico",
+        "hp_epochs": "épocas",
+        "hp_batchnorm": "BatchNorm",
+        "hp_limit_train": "imágenes de entrenamiento usadas",
+        "v_all": "todos",
+        "v_sgd": "SGD",
+        "v_adam": "Adam",
+        "v_adamw": "AdamW",
+        "and": "{a} y {b}",
+        "cores": "{cpu} ({n} núcleos)",
+        "v_weights": "solo los pesos",
+        "v_none": "ninguno",
+        "v_yes": "sí",
+        "v_no": "no",
+        "v_flip": "espejo",
+        "v_crop": "recorte desplazado + espejo",
+        "v_standard": "recorte aleatorio + espejo",
+        "v_cosine": "coseno",
+        "v_onecycle": "un ciclo",
+        "v_step": "escalones",
+        "v_plateau": "baja al estancarse",
         "notes": "Notas",
-        "hardware_note": "Hardware: {hw}. Los tiempos son medianas sobre todas las épocas de "
+        "skip_weights": "{rows}: no se pudieron descargar {title} donde se ejecutó el estudio. "
+        "Coloque {file} en {cache}/ o pase --weights ruta/a/{file} (el archivo está en "
+        "{where}).",
+        "skip_local": "{rows}: no se encontraron {title} donde se ejecutó el estudio. Coloque "
+        "{file} en {cache}/ o pase --weights ruta/a/{file} (el archivo está en {where}).",
+        "failed_note": "{rows}: falló con este error (en palabras del propio programa, en "
+        "inglés): {reason}",
+        "incomplete_note": "{rows}: la ejecución de {path} no terminó (falta results.json); "
+        "`alexnet-cifar train --resume {path}` la termina.",
+        "interrupted_note": "{rows}: se detuvo antes de terminar; vuelva a lanzar la orden de "
+        "arriba.",
+        "hardware_note": "Equipo: {hw}. Los tiempos son medianas sobre todas las épocas de "
         "todas las semillas.",
-        "earlier_note": "Estudios anteriores hechos a mano de esta comparación, sus números, no "
-        "los nuestros (todos en una GPU de Colab): {items}.",
-        "short_skipped": "pesos no disponibles (nota abajo)",
-        "short_failed": "error (nota abajo)",
-        "short_interrupted": "detenida; --resume la continúa",
-        "incomplete": "incompleta",
-        "short_incomplete": "sin results.json (nota abajo)",
-        "diff": "{a} vs {b}: {acc_a} vs {acc_b} ({d:+.1f} puntos), McNemar p = {p} ({verdict}).",
-        "sig": "diferencia significativa al 5%",
-        "nsig": "no significativa al 5%: estas imágenes de test no las distinguen",
-        "none_sig": "Ningún par pudo compararse (menos de dos filas terminadas con las mismas imágenes).",
-        "skipped_note": "{n} fila(s) no se ejecutaron y no tienen número: {rows}.",
-        "scratch_vs": "Desde cero vs preentrenado",
-        "fw_vs": "PyTorch vs Keras",
-        "val_acc": "exactitud de validación",
+        "earlier_note": "Las cifras de los estudios anteriores son suyas, no nuestras (todas en "
+        "una GPU de Colab).",
+        "src_torchvision": "los pesos de ImageNet de la AlexNet de torchvision",
+        "src_caffe-npy": "los pesos de la AlexNet de Caffe",
+        "src_keras-vgg16": "los pesos de ImageNet de la VGG16 de Keras",
+        "figures": "Figuras",
+        "curves": "Curvas de aprendizaje",
+        "curves_title": "Media de {seeds}, banda: de la semilla más baja a la más alta; "
+        "validación: {val} imágenes apartadas del conjunto de entrenamiento",
+        "over_time": "Exactitud de validación frente al tiempo real (media de las semillas)",
+        "minutes": "minutos de entrenamiento y validación",
+        "bars": "Exactitud en test por clase (media de las semillas, barras: desviación típica)",
+        "confusion": "Matriz de confusión",
+        "confusion_title": "{row}: % de cada clase real, media de {seeds}",
+        "confusion_diff": "Diferencia de matrices de confusión",
+        "confusion_diff_title": "{a} - {b}, puntos porcentuales de cada clase real",
+        "times": "Tiempo por época (todas las épocas de todas las semillas)",
+        "seconds": "segundos por época",
+        "val_acc": "exactitud de validación (%)",
+        "test_acc": "exactitud en test (%)",
         "train_loss": "pérdida de entrenamiento",
         "epoch": "época",
-        "to_85": "tiempo hasta 85% val. (mediana)",
-        "not_reached": "no alcanzado",
-        "over_time": "Exactitud de validación frente al tiempo real (primera semilla de cada fila)",
-        "minutes": "minutos de entrenamiento y validación",
-        "true": "real",
-        "predicted": "predicha",
+        "true": "clase real",
+        "predicted": "clase predicha",
     },
 }
 
-
 LANGUAGES = tuple(TEXT)
+
+
+class Words:
+    """One language's catalog and number format."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.text = TEXT[lang]
+
+    def __call__(self, key: str, **fields) -> str:
+        return self.text[key].format(**fields)
+
+    def get(self, key: str, default: str) -> str:
+        value = self.text.get(key, default)
+        return value if isinstance(value, str) else default
+
+    def join(self, items: list[str]) -> str:
+        """ "a, b and c" / "a, b y c"."""
+        items = list(items)
+        if len(items) < 2:
+            return "".join(items)
+        return self("and", a=", ".join(items[:-1]), b=items[-1])
+
+    def plural(self, key: str, n: int, **fields) -> str:
+        one, other = self.text[key]
+        return (one if n == 1 else other).format(n=self.count(n), **fields)
+
+    def num(self, x: float, digits: int = 2, sign: bool = False) -> str:
+        """A decimal number: "1,234.50" / "1234,50", "12 345,50"."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return self.text["na"]
+        x = round(float(x), digits) + 0.0  # no "-0.00"
+        text = f"{x:{'+' if sign else ''},.{digits}f}"
+        if self.lang == "en":
+            return text
+        whole, _, frac = text.partition(".")
+        digits_only = whole.lstrip("+-").replace(",", "")
+        # Spanish groups thousands with a space from five digits on ("4415", "10 000")
+        grouped = whole.replace(",", NBSP) if len(digits_only) > 4 else whole.replace(",", "")
+        return grouped + ("," + frac if frac else "")
+
+    def count(self, n: int) -> str:
+        return self.num(n, 0)
+
+    def pct(self, fraction: float | None, digits: int = 2) -> str:
+        if fraction is None:
+            return self.text["na"]
+        value = self.num(100 * fraction, digits)
+        return value + "%" if self.lang == "en" else value + NBSP + "%"
+
+    def points(self, fraction: float, digits: int = 2, sign: bool = True) -> str:
+        """A difference of accuracies in percentage points."""
+        return self.num(100 * fraction, digits, sign=sign)
+
+    def p_value(self, p: float) -> str:
+        return self.num(p, 2 if p >= 0.01 else 4) if p >= 1e-4 else "<" + self.num(0.0001, 4)
+
+    def value(self, v) -> str:
+        """A hyperparameter's value in words where it has some."""
+        if isinstance(v, bool):
+            return self.text["v_yes" if v else "v_no"]
+        if v is None:
+            return self.text["v_none"]
+        if isinstance(v, float):
+            return self.num(v, 4).rstrip("0").rstrip(".,") if v else "0"
+        if isinstance(v, int):
+            return self.count(v)
+        return self.get(f"v_{v}", str(v))

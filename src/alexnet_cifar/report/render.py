@@ -1,4 +1,5 @@
-"""The report as Markdown and as one self-contained HTML file (figures embedded)."""
+"""The report as Markdown and as one self-contained HTML file (figures embedded): conclusions
+first, a short headline table, the details below it, how to reproduce, notes and figures."""
 
 from __future__ import annotations
 
@@ -8,231 +9,250 @@ from pathlib import Path
 
 from .. import atomic
 from ..data import translate
+from ..environment import portable_path
+from ..study import description, load_preset, preset_names
+from ..weights.registry import SOURCES
 from . import earlier, figures
-from .collect import collect, seed_of
-from .i18n import TEXT
+from .collect import collect, redact, seed_of
+from .conclusions import conclusions, hardware, setup_ours
+from .i18n import Words
+from .reproduce import reproduce
 
 FORMATS = ("md", "html")
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.2f}%"
-
-
-def _p(p: float) -> str:
-    return f"{p:.2g}" if p >= 1e-4 else "<0.0001"
-
-
-def _hardware(r: dict) -> str:
-    hw = r["hardware"]
-    return hw.get("gpu") or f"{hw.get('cpu', '?')} ({hw.get('cpu_count', '?')} cores)"
-
-
-def _accuracy(r: dict) -> str:
-    if len(r["runs"]) == 1:
-        return _pct(r["test_accuracy"])
-    return f"{_pct(r['test_accuracy'])} ± {100 * r['accuracy_std']:.2f}"
-
-
-def findings(data: dict, lang: str) -> list[str]:
-    """Sentences that state only what the numbers show."""
-    t = TEXT[lang]
-    out = []
-    rows = data["rows"]
-    if rows:
-        best = max(rows, key=lambda r: r["test_accuracy"])
-        out.append(
-            t["best"].format(
-                row=best["row"],
-                acc=_accuracy(best),
-                lo=_pct(best["ci"][0]),
-                hi=_pct(best["ci"][1]),
-                n=f"{best['num_test_images']:,}",
-                seeds=len(best["runs"]),
-            )
-        )
-    compared = [p for group in data["pairs"].values() for p in group]
-    for p in compared:
-        paired = p["paired"]
-        names = dict(a=p["a"], b=p["b"], acc_a=_pct(p["acc_a"]), acc_b=_pct(p["acc_b"]))
-        if paired:  # several seeds: the paired interval decides
-            lo, hi = (100 * x for x in paired["ci"])
-            verdict = t["not_apart"] if lo <= 0 <= hi else t["apart"]
-            d = round(100 * paired["mean"], 2) + 0.0
-            out.append(
-                t["diff_seeds"].format(**names, n=paired["n"], d=d, lo=lo, hi=hi, verdict=verdict)
-            )
-        else:  # one seed: McNemar on the test images
-            verdict = t["sig"] if p["p_value"] < 0.05 else t["nsig"]
-            d = 100 * (p["acc_b"] - p["acc_a"])
-            out.append(t["diff"].format(**names, d=d, p=_p(p["p_value"]), verdict=verdict))
-    if not compared:
-        out.append(t["none_sig"])
-    if data["not_run"]:
-        out.append(
-            t["skipped_note"].format(
-                n=len(data["not_run"]), rows=", ".join(r["row"] for r in data["not_run"])
-            )
-        )
-    return out
-
+DASH = "—"  # a cell with nothing to say for this row (a row not run)
 
 Table = tuple[str, list[str], list[list[str]]]  # (title, header, rows)
 
 
-def _tables(data: dict, lang: str) -> list[Table]:
-    """Every table of the report, in order; a table with nothing to show is left out."""
-    tables = [
-        _comparison_table(data, lang),
-        _per_seed_table(data, lang),
-        _per_class_table(data, lang),
-        *_significance_tables(data, lang),
+def _tables(data: dict, w: Words) -> tuple[Table, list[Table]]:
+    """The headline table, and the detail tables below it (those with nothing to show left
+    out)."""
+    details = [
+        _details_table(data, w),
+        _per_seed_table(data, w),
+        _per_class_table(data, w),
+        *_significance_tables(data, w),
+        _earlier_table(data, w),
     ]
-    return [table for table in tables if table is not None]
+    return _headline_table(data, w), [t for t in details if t is not None]
 
 
-def _comparison_table(data: dict, lang: str) -> Table:
-    """One line per row: accuracy over seeds, its spread and interval, speed, size, and the
-    earlier studies' number; the rows not run with their status."""
-    t = TEXT[lang]
+def _headline_table(data: dict, w: Words) -> Table:
+    """Row, accuracy with its spread and interval, time per epoch, time to 85%."""
+    head = [w("row"), w("accuracy"), w("sd"), w("ci"), w("sec_epoch"), w("to_85")]
+    body = []
+    for r in data["rows"]:
+        several = len(r["runs"]) > 1
+        times = r["epoch_seconds"]
+        spread = (
+            w("interval", lo=w.num(min(times), 1), hi=w.num(max(times), 1))
+            if len(times) > 1
+            else w("na")
+        )
+        body.append(
+            [
+                r["row"],
+                w.pct(r["test_accuracy"]),
+                w.points(r["accuracy_std"], sign=False) if several else w("na"),
+                w("interval", lo=w.pct(r["ci"][0]), hi=w.pct(r["ci"][1])),
+                f"{w.num(r['seconds_per_epoch'], 1)} ({spread})" if times else w("na"),
+                _time_to_85(r, w),
+            ]
+        )
+    for r in data["not_run"]:
+        why = w.get(f"why_{r['status']}", r["status"] or "")
+        body.append([r["row"], w("not_run_cell", why=why)] + [DASH] * 4)
+    return w("headline"), head, body
+
+
+def _details_table(data: dict, w: Words) -> Table | None:
+    if not data["rows"]:
+        return None
     head = [
-        t["row"],
-        t["framework"],
-        t["model"],
-        t["init"],
-        t["precision"],
-        t["accuracy"],
-        t["range"],
-        t["ci"],
-        t["seeds"],
-        t["epochs"],
-        t["sec_epoch"],
-        t["ips"],
-        t["to_85"],
-        t["params"],
-        t["earlier"],
+        w("row"),
+        w("framework"),
+        w("model"),
+        w("init"),
+        w("precision"),
+        w("seeds"),
+        w("epochs"),
+        w("range"),
+        w("ips"),
+        w("params"),
     ]
     body = [
         [
             r["row"],
             r["framework"],
             r["model"] + (" +BN" if r.get("batchnorm") else ""),
-            r["init"],
+            w.get(f"init_{r['init']}", r["init"]),
             r["precision"],
-            _accuracy(r),
-            f"{_pct(r['accuracy_min'])}-{_pct(r['accuracy_max'])}",
-            f"{_pct(r['ci'][0])}-{_pct(r['ci'][1])}",
-            str(len(r["runs"])),
-            str(r["epochs"]),
-            f"{r['seconds_per_epoch']:.1f}",
-            f"{r['train_images_per_second']:.1f}",
-            _time_to_85(r, t),
-            f"{r['parameters']:,}",
-            earlier.cell(r["row"]),
+            w.count(len(r["runs"])),
+            w.count(r["epochs"]),
+            w("interval", lo=w.pct(r["accuracy_min"]), hi=w.pct(r["accuracy_max"]))
+            if len(r["runs"]) > 1
+            else w("na"),
+            w.num(r["train_images_per_second"], 1) if r.get("train_images_per_second") else w("na"),
+            w.count(r["parameters"]),
         ]
         for r in data["rows"]
     ]
-    body += [
-        [
-            r["row"],
-            "",
-            "",
-            "",
-            "",
-            t.get(r["status"], r["status"] or ""),
-            t.get(f"short_{r['status']}", ""),
-        ]
-        + [""] * 7
-        + [earlier.cell(r["row"])]
-        for r in data["not_run"]
-    ]
-    return t["comparison"], head, body
+    return w("details"), head, body
 
 
-def _time_to_85(row: dict, t: dict) -> str:
+def _time_to_85(row: dict, w: Words) -> str:
     """Minutes until validation first reached 85% (median over the seeds that did)."""
     runs = len(row["runs"])
     if row.get("time_to_85") is None:
-        return t["not_reached"]
-    minutes = f"{row['time_to_85'] / 60:.1f} min"
+        return w("not_reached")
+    minutes = f"{w.num(row['time_to_85'] / 60, 1)} min"
     return minutes if row["reached_85"] == runs else f"{minutes} ({row['reached_85']}/{runs})"
 
 
-def _per_seed_table(data: dict, lang: str) -> Table | None:
+def _per_seed_table(data: dict, w: Words) -> Table | None:
     """Each row's accuracy per seed, where some row has several seeds."""
-    t, rows = TEXT[lang], data["rows"]
+    rows = data["rows"]
     if not any(len(r["runs"]) > 1 for r in rows):
         return None
     seeds = sorted({s for r in rows for s in r["seeds"]})
 
     def accuracy(r: dict, seed) -> str:
-        return next((_pct(x["test_accuracy"]) for x in r["runs"] if seed_of(x) == seed), "")
+        found = (w.pct(x["test_accuracy"]) for x in r["runs"] if seed_of(x) == seed)
+        return next(found, w("na"))
 
     body = [[r["row"]] + [accuracy(r, s) for s in seeds] for r in rows]
-    return t["per_seed"], [t["row"]] + [f"{t['seed']} {s}" for s in seeds], body
+    return w("per_seed"), [w("row")] + [f"{w('seed')} {s}" for s in seeds], body
 
 
-def _per_class_table(data: dict, lang: str) -> Table | None:
+def _per_class_table(data: dict, w: Words) -> Table | None:
     """Each class's accuracy (names in the report's language) per row."""
-    t, rows = TEXT[lang], data["rows"]
+    rows = data["rows"]
     if not rows:
         return None
     names = rows[0]["class_names"]
     body = [
-        [label] + [_pct(r["per_class_accuracy"][n]) for r in rows]
-        for n, label in zip(names, translate(names, lang))
+        [label] + [w.pct(r["per_class_accuracy"][n]) for r in rows]
+        for n, label in zip(names, translate(names, w.lang))
     ]
-    return t["per_class"], [t["class"]] + [r["row"] for r in rows], body
+    return w("per_class"), [w("class")] + [r["row"] for r in rows], body
 
 
-def _significance_tables(data: dict, lang: str) -> list[Table]:
+def _significance_tables(data: dict, w: Words) -> list[Table]:
     """One table per comparison group (scratch vs pretrained, PyTorch vs Keras, ...)."""
-    t = TEXT[lang]
-    head = [t["pair"], "A", "B", t["diff_pp"], t["diff_ci"], t["p_paired"], t["p_mcnemar"]]
+    head = [w("pair"), "A", "B", w("diff_pp"), w("diff_ci"), w("p_paired"), w("p_mcnemar")]
     return [
-        (f"{t['significance']}: {t.get(group, group)}", head, [_pair_cells(p) for p in pairs])
+        (f"{w('significance')} ({w.get(group, group)})", head, [_pair_cells(p, w) for p in pairs])
         for group, pairs in data["pairs"].items()
         if pairs
     ]
 
 
-def _pair_cells(p: dict) -> list[str]:
+def _pair_cells(p: dict, w: Words) -> list[str]:
     paired = p["paired"]
-    d = round(100 * (p["acc_b"] - p["acc_a"]), 2) + 0.0
-    interval = f"{100 * paired['ci'][0]:+.2f} to {100 * paired['ci'][1]:+.2f}" if paired else ""
+    interval = (
+        w("interval", lo=w.points(paired["ci"][0]), hi=w.points(paired["ci"][1]))
+        if paired
+        else w("na")
+    )
     return [
         f"{p['a']} / {p['b']}",
-        _pct(p["acc_a"]),
-        _pct(p["acc_b"]),
-        f"{d:+.2f}",
+        w.pct(p["acc_a"]),
+        w.pct(p["acc_b"]),
+        w.points(p["acc_b"] - p["acc_a"]),
         interval,
-        _p(paired["p_value"]) if paired else "",
-        ", ".join(_p(s["p_value"]) for s in p["per_seed"]),
+        w.p_value(paired["p_value"]) if paired else w("na"),
+        ", ".join(w.p_value(s["p_value"]) for s in p["per_seed"]),
     ]
 
 
-def notes(data: dict, lang: str) -> list[str]:
-    """What the tables leave out: the full reason of every row not run, the hardware, and the
-    earlier studies' setups."""
-    t = TEXT[lang]
-    out = [f"{r['row']}: {r['reason']}" for r in data["not_run"] if r["reason"]]
-    machines = sorted({_hardware(r) for r in data["rows"]})
+def _earlier_table(data: dict, w: Words) -> Table | None:
+    """Our row and its setup beside each earlier study's number and setup."""
+    body = [
+        [r["row"], w.pct(r["test_accuracy"]), setup_ours(r, w), w.pct(e.accuracy), e.setup[w.lang]]
+        for r in data["rows"]
+        for e in earlier.entries(r["row"])
+    ]
+    if not body:
+        return None
+    head = [w("row"), w("this_study"), w("our_setup"), w("their_study"), w("their_setup")]
+    return w("earlier_table"), head, body
+
+
+def notes(data: dict, w: Words) -> list[str]:
+    """Every row not run, once, with a fix the reader can follow; the hardware; whose the
+    earlier numbers are."""
+    out = []
+    by_source: dict[str, list[str]] = {}
+    for r in data["not_run"]:
+        if r.get("source"):
+            by_source.setdefault(r["source"], []).append(r["row"])
+    for name, rows in by_source.items():
+        s = SOURCES[name]
+        out.append(
+            w(
+                "skip_weights" if s.url else "skip_local",
+                rows=w.join(rows),
+                title=w(f"src_{name}"),
+                file=s.file_name,
+                cache=portable_path(s.cache_dir()),
+                where=s.url or s.page,
+            )
+        )
+    for r in data["not_run"]:
+        if r.get("source"):
+            continue
+        if r["status"] == "incomplete":
+            out.append(w("incomplete_note", rows=r["row"], path=portable_path(r["path"])))
+        elif r["status"] == "interrupted":
+            out.append(w("interrupted_note", rows=r["row"]))
+        elif r["reason"]:
+            out.append(w("failed_note", rows=r["row"], reason=redact(r["reason"])))
+    machines = sorted({hardware(r, w) for r in data["rows"]})
     if machines:
-        out.append(t["hardware_note"].format(hw="; ".join(machines)))
-    names = [r["row"] for r in data["rows"]] + [r["row"] for r in data["not_run"]]
-    items = earlier.note_items(names, lang)
-    if items:
-        out.append(t["earlier_note"].format(items="; ".join(items)))
+        out.append(w("hardware_note", hw="; ".join(machines)))
+    if any(earlier.entries(r["row"]) for r in data["rows"]):
+        out.append(w("earlier_note"))
     return out
 
 
-def _md_table(head, body) -> str:
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += [
-        "| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in row) + " |"
-        for row in body
+def intro(data: dict, w: Words) -> str:
+    """The preset and its description in the report's language (the packaged preset's own text
+    where the study recorded one language only)."""
+    if not data["preset"]:
+        return ""
+    text = data["description"]
+    if not isinstance(text, dict) and data["preset"] in preset_names():
+        text = load_preset(data["preset"]).get("description")
+    return f"{w('preset')}: {data['preset']}. {description({'description': text}, w.lang)}".strip()
+
+
+def _figures(data: dict, fig_dir: Path, w: Words) -> list[tuple[str, Path]]:
+    rows, lang = data["rows"], w.lang
+    val_images = rows[0].get("num_val_images", 0) if rows else 0
+    figs = [
+        (w("curves"), figures.learning_curves(rows, fig_dir / f"curves.{lang}.png", w, val_images)),
+        (w("over_time"), figures.accuracy_over_time(rows, fig_dir / f"over_time.{lang}.png", w)),
+        (w("times"), figures.epoch_times(rows, fig_dir / f"times.{lang}.png", w)),
+        (w("bars"), figures.per_class_bars(rows, fig_dir / f"per_class.{lang}.png", w)),
     ]
-    return "\n".join(lines)
+    figs += [
+        (
+            f"{w('confusion')}: {r['row']}",
+            figures.confusion(r, fig_dir / f"confusion.{r['row']}.{lang}.png", w),
+        )
+        for r in rows
+    ]
+    by_name = {r["row"]: r for r in rows}
+    for p in data["pairs"].get("fw_vs", []):
+        a, b = by_name[p["a"]], by_name[p["b"]]
+        name = f"confusion-diff.{a['row']}.{b['row']}.{lang}.png"
+        figs.append(
+            (
+                f"{w('confusion_diff')}: {a['row']} - {b['row']}",
+                figures.confusion_difference(a, b, fig_dir / name, w),
+            )
+        )
+    return [(title, p) for title, p in figs if p is not None]
 
 
 def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]:
@@ -242,88 +262,159 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
     fig_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for lang in langs:
-        t = TEXT[lang]
-        figs = [
-            (
-                t["curves"],
-                figures.learning_curves(data["rows"], fig_dir / f"curves.{lang}.png", lang),
-            ),
-            (
-                t["over_time"],
-                figures.accuracy_over_time(data["rows"], fig_dir / f"over_time.{lang}.png", lang),
-            ),
-            (
-                t["bars"],
-                figures.per_class_bars(data["rows"], fig_dir / f"per_class.{lang}.png", lang),
-            ),
-        ]
-        figs += [
-            (
-                f"{t['confusion']}: {r['row']}",
-                figures.confusion(r, fig_dir / f"confusion.{r['row']}.{lang}.png", lang),
-            )
-            for r in data["rows"]
-        ]
-        figs = [(title, p) for title, p in figs if p is not None]
-        tables = _tables(data, lang)
-        facts = findings(data, lang)
-        remarks = notes(data, lang)
-        intro = (
-            f"{t['preset']}: {data['preset']}. {data['description'] or ''}".strip()
-            if data["preset"]
-            else ""
+        w = Words(lang)
+        for stale in fig_dir.glob(f"*.{lang}.png"):  # a row gone since the last report
+            stale.unlink()
+        page = Page(
+            w,
+            intro(data, w),
+            conclusions(data, w),
+            *_tables(data, w),
+            reproduce(data, w),
+            notes(data, w),
+            _figures(data, fig_dir, w),
         )
         if "md" in formats:
-            parts = [
-                f"# {t['title']}",
-                intro,
-                f"## {t['findings']}",
-                "\n".join(f"- {f}" for f in facts),
-            ]
-            parts += [f"## {title}\n\n{_md_table(head, body)}" for title, head, body in tables]
-            parts += [f"## {t['notes']}", "\n".join(f"- {n}" for n in remarks)]
-            parts += [f"## {t['figures']}"] + [
-                f"### {title}\n\n![{title}](figures/{p.name})" for title, p in figs
-            ]
             path = out_dir / f"report.{lang}.md"
-            atomic.write_text(path, "\n\n".join(p for p in parts if p) + "\n")
+            atomic.write_text(path, page.markdown())
             written.append(path)
         if "html" in formats:
             path = out_dir / f"report.{lang}.html"
-            atomic.write_text(path, _html(t, intro, facts, tables, remarks, figs, lang))
+            atomic.write_text(path, page.html())
             written.append(path)
     return written
 
 
-def _html(t, intro, facts, tables, remarks, figs, lang) -> str:
-    e = html.escape
-    parts = [
-        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
-        f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif;max-width:"
-        "1200px;margin:2em auto;padding:0 1em;overflow-wrap:anywhere}table{border-collapse:"
-        "collapse;margin:1em 0;max-width:100%}td,th{border:1px solid #ccc;padding:3px 6px;"
-        "font-size:13px}th{background:#f3f3f3}img{max-width:100%}</style></head><body>",
-        f"<h1>{e(t['title'])}</h1>",
+class Page:
+    """One report in one language, in either format."""
+
+    def __init__(self, w, intro, conclusions, headline, details, reproduce, notes, figs):
+        self.w, self.intro, self.conclusions = w, intro, conclusions
+        self.headline, self.details, self.reproduce = headline, details, reproduce
+        self.notes, self.figs = notes, figs
+
+    def markdown(self) -> str:
+        w = self.w
+        parts = [
+            f"# {w('title')}",
+            self.intro,
+            f"## {w('conclusions')}",
+            _md_list(self.conclusions),
+        ]
+        parts += [_md_table(t) for t in (self.headline, *self.details)]
+        parts.append(f"## {w('reproduce')}")
+        for kind, payload in self.reproduce:
+            if kind == "p":
+                parts.append(payload)
+            elif kind == "code":
+                parts.append(f"```\n{payload}\n```")
+            elif kind == "table":
+                parts.append(_md_table(payload, level="###"))
+            elif kind == "links":
+                parts.append(
+                    _md_list(
+                        f"{label}: " + ", ".join(f"[{text}]({href})" for text, href in links)
+                        for label, links in payload
+                    )
+                )
+        parts += [f"## {w('notes')}", _md_list(self.notes), f"## {w('figures')}"]
+        parts += [f"### {title}\n\n![{title}](figures/{p.name})" for title, p in self.figs]
+        return "\n\n".join(p for p in parts if p) + "\n"
+
+    def html(self) -> str:
+        w, e = self.w, html.escape
+        parts = [
+            f"<!doctype html><html lang='{w.lang}'><head><meta charset='utf-8'>",
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+            f"<title>{e(w('title'))}</title><style>{CSS}</style></head><body>",
+            f"<h1>{e(w('title'))}</h1>",
+        ]
+        if self.intro:
+            parts.append(f"<p>{e(self.intro)}</p>")
+        parts.append(f"<h2>{e(w('conclusions'))}</h2>{_html_list(self.conclusions)}")
+        parts += [_html_table(t) for t in (self.headline, *self.details)]
+        parts.append(f"<h2>{e(w('reproduce'))}</h2>")
+        for kind, payload in self.reproduce:
+            if kind == "p":
+                parts.append(f"<p>{_inline_code(payload)}</p>")
+            elif kind == "code":
+                parts.append(f"<pre>{e(payload)}</pre>")
+            elif kind == "table":
+                parts.append(_html_table(payload, level="h3"))
+            elif kind == "links":
+                items = [
+                    f"{e(label)}: "
+                    + ", ".join(
+                        f"<a href='{e(href)}'>{_link_text(text)}</a>" for text, href in links
+                    )
+                    for label, links in payload
+                ]
+                parts.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+        parts.append(f"<h2>{e(w('notes'))}</h2>{_html_list(self.notes)}")
+        parts.append(f"<h2>{e(w('figures'))}</h2>")
+        for title, p in self.figs:
+            b64 = base64.b64encode(p.read_bytes()).decode()
+            parts.append(
+                f"<h3>{e(title)}</h3><img alt='{e(title)}' src='data:image/png;base64,{b64}'>"
+            )
+        parts.append("</body></html>")
+        return "\n".join(parts)
+
+
+# Tables scroll inside their own box; a cell never breaks inside a word or number (headers
+# break only between words); long URLs and commands wrap or scroll instead of widening the page.
+CSS = (
+    "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+    "line-height:1.45}p,li{overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;"
+    "padding:3px 6px;font-size:13px;vertical-align:top;text-align:left}td{white-space:nowrap}"
+    "th{background:#f3f3f3;font-weight:600}th span{white-space:nowrap}"
+    "pre{overflow-x:auto;background:#f6f6f6;padding:.6em;font-size:13px}"
+    "code{background:#f3f3f3}img{max-width:100%;height:auto}"
+)
+
+
+def _md_list(items) -> str:
+    return "\n".join(f"- {i}" for i in items)
+
+
+def _md_table(table: Table, level: str = "##") -> str:
+    title, head, body = table
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += [
+        "| " + " | ".join(c.replace("|", "/").replace("\n", " ") for c in row) + " |"
+        for row in body
     ]
-    if intro:
-        parts.append(f"<p>{e(intro)}</p>")
-    parts.append(
-        f"<h2>{e(t['findings'])}</h2><ul>" + "".join(f"<li>{e(f)}</li>" for f in facts) + "</ul>"
+    return f"{level} {title}\n\n" + "\n".join(lines)
+
+
+def _html_list(items) -> str:
+    return "<ul>" + "".join(f"<li>{_inline_code(i)}</li>" for i in items) + "</ul>"
+
+
+def _inline_code(text: str) -> str:
+    """Escaped text with `backquoted` commands set as code."""
+    pieces = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(pieces))
+
+
+def _link_text(text: str) -> str:
+    """A folder link reads as its path, set as code."""
+    return f"<code>{html.escape(text)}</code>" if "/" in text else html.escape(text)
+
+
+def _header_cell(text: str) -> str:
+    # each word kept whole: a header wraps between words only
+    return " ".join(f"<span>{html.escape(word)}</span>" for word in text.split())
+
+
+def _html_table(table: Table, level: str = "h2") -> str:
+    title, head, body = table
+    e = html.escape
+    return (
+        f"<{level}>{e(title)}</{level}><div class='scroll'><table><tr>"
+        + "".join(f"<th>{_header_cell(h)}</th>" for h in head)
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in body)
+        + "</table></div>"
     )
-    for title, head, body in tables:
-        parts.append(
-            f"<h2>{e(title)}</h2><table><tr>"
-            + "".join(f"<th>{e(h)}</th>" for h in head)
-            + "</tr>"
-            + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in body)
-            + "</table>"
-        )
-    parts.append(
-        f"<h2>{e(t['notes'])}</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in remarks) + "</ul>"
-    )
-    parts.append(f"<h2>{e(t['figures'])}</h2>")
-    for title, p in figs:
-        b64 = base64.b64encode(p.read_bytes()).decode()
-        parts.append(f"<h3>{e(title)}</h3><img alt='{e(title)}' src='data:image/png;base64,{b64}'>")
-    parts.append("</body></html>")
-    return "\n".join(parts)

@@ -3,12 +3,14 @@ run from a Keras run except by its framework field."""
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 
 from ..arch import Spec
 from ..config import TrainConfig
 from ..data import Cifar10, Splits
-from ..environment import environment
+from ..environment import environment, portable_path, source_commit
 from ..metrics import classification_report
 
 
@@ -62,14 +64,25 @@ def results_record(
         "inference_images_per_second": inference_ips,
         "parameters": spec.num_params(),
         "macs_per_image": spec.macs(),
-        "data_source": data.source,
+        "data_source": portable_path(data.source),
         "software": software,
         "hardware": environment(hardware),
         "test_indices": splits.test.tolist(),
         "test_predictions": np.asarray(final).tolist(),
         "test_labels": y_true.tolist(),
-        "config": config.to_dict(),
+        "config": _portable_config(config),
+        # when and from which source the run finished: the report's reproducibility block
+        "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "commit": source_commit(),
     }
+
+
+def _portable_config(config: TrainConfig) -> dict:
+    d = config.to_dict()
+    for key in ("data_dir", "out", "weights", "init_from"):
+        if d.get(key):
+            d[key] = portable_path(d[key])
+    return d
 
 
 ACCURACY_MARKS = (0.8, 0.85, 0.9)

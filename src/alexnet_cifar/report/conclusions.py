@@ -1,0 +1,298 @@
+"""The report's conclusions, written from the numbers: which row is ahead only where the
+statistics tell it apart, which framework trains faster and by how much, what pretraining gives,
+how the rows stand against the earlier studies, and what to run next."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..metrics import detectable_difference, pairs_to_detect
+from . import earlier
+from .collect import compare
+from .i18n import Words
+
+TARGET_DIFFERENCE = 0.005  # half a point: what "run more seeds" aims to detect
+SAME_SPEED = 1.05  # time ratios closer than this are called equal
+
+
+def told_apart(pair: dict) -> bool:
+    """The paired interval over seeds excludes 0, or, with one seed, McNemar's p < 0.05."""
+    if pair["paired"]:
+        lo, hi = pair["paired"]["ci"]
+        return not lo <= 0 <= hi
+    return pair["p_value"] < 0.05
+
+
+def _how(pair: dict, w: Words) -> str:
+    if pair["paired"]:
+        return w("told_apart") if told_apart(pair) else w("ci_includes")
+    return w("mcnemar_apart", p=w.p_value(pair["p_value"]))
+
+
+def _pair(data: dict, a: dict, b: dict) -> dict | None:
+    for group in data["pairs"].values():
+        for p in group:
+            if {p["a"], p["b"]} == {a["row"], b["row"]}:
+                return p  # told apart or not, whichever way round
+    found = compare(a, b)
+    return {"a": a["row"], "b": b["row"], **found} if found else None
+
+
+def hardware(row: dict, w: Words) -> str:
+    hw = row["hardware"]
+    return hw.get("gpu") or w("cores", cpu=hw.get("cpu", "?"), n=hw.get("cpu_count", "?"))
+
+
+def conclusions(data: dict, w: Words) -> list[str]:
+    rows = data["rows"]
+    out = _ranking(rows, data, w)
+    by_name = {r["row"]: r for r in rows}
+    fw_pairs = data["pairs"].get("fw_vs") or [
+        p
+        for p in data["pairs"].get("pairs", [])
+        if by_name[p["a"]]["framework"] != by_name[p["b"]]["framework"]
+    ]
+    for pair in fw_pairs:
+        out += _accuracy_difference(pair, by_name, w)
+        out += _speed(by_name[pair["a"]], by_name[pair["b"]], w)
+    out += _pretrained(data, by_name, w)
+    out += _earlier(rows, w)
+    upcoming = _next(data, fw_pairs, w)
+    if upcoming:
+        out.append(w("c_next", items="; ".join(upcoming)))
+    if not rows or not data["pairs"] or not any(data["pairs"].values()):
+        out.append(w("nonecompared"))
+    return out
+
+
+def _ranking(rows: list[dict], data: dict, w: Words) -> list[str]:
+    """A best row only when it is told apart from the next; else the rows level with it."""
+    if len(rows) < 2:
+        return []
+    ranked = sorted(rows, key=lambda r: -r["test_accuracy"])
+    best, second = ranked[0], ranked[1]
+    pair = _pair(data, best, second)
+    if pair is not None and told_apart(pair):
+        return [
+            w(
+                "c_best",
+                row=best["row"],
+                acc=w.pct(best["test_accuracy"]),
+                row2=second["row"],
+                acc2=w.pct(second["test_accuracy"]),
+                how=_how(pair, w),
+            )
+        ]
+    level = [best] + [
+        r for r in ranked[1:] if (p := _pair(data, best, r)) is None or not told_apart(p)
+    ]
+    return [
+        w(
+            "c_tie",
+            rows=w.join(r["row"] for r in level),
+            accs=", ".join(w.pct(r["test_accuracy"]) for r in level),
+        )
+    ]
+
+
+def _accuracy_difference(pair: dict, by_name: dict, w: Words) -> list[str]:
+    a, b = pair["a"], pair["b"]
+    n_images = w.count(by_name[a]["num_test_images"])
+    paired = pair["paired"]
+    if not paired:
+        verdict = w("sig") if pair["p_value"] < 0.05 else w("nsig")
+        return [
+            w(
+                "c_one_seed",
+                a=a,
+                b=b,
+                acc_a=w.pct(pair["acc_a"]),
+                acc_b=w.pct(pair["acc_b"]),
+                n_images=n_images,
+                p=w.p_value(pair["p_value"]),
+                verdict=verdict,
+            )
+        ]
+    n_seeds = w.plural("n_seeds", paired["n"])
+    lo, hi = paired["ci"]
+    key = "c_fw_apart" if told_apart(pair) else "c_fw_same"
+    out = [
+        w(
+            key,
+            a=a,
+            b=b,
+            d=w.points(paired["mean"]),
+            lo=w.points(lo),
+            hi=w.points(hi),
+            n_seeds=n_seeds,
+        )
+    ]
+    significant = sum(s["p_value"] < 0.05 for s in pair["per_seed"])
+    if significant:
+        out.append(w("c_mcnemar_some", n_images=n_images, k=significant, n=len(pair["per_seed"])))
+    else:
+        out.append(w("c_mcnemar_all", n_images=n_images))
+    mde = detectable_difference(paired["sd"], paired["n"])
+    out.append(
+        w(
+            "c_detectable",
+            n_seeds=n_seeds,
+            sd=w.points(paired["sd"], sign=False),
+            mde=w.points(mde, sign=False),
+        )
+    )
+    return out
+
+
+def _speed(ra: dict, rb: dict, w: Words) -> list[str]:
+    if not ra["epoch_seconds"] or not rb["epoch_seconds"]:
+        return []
+    if hardware(ra, w) != hardware(rb, w):
+        hw_a, hw_b = hardware(ra, w), hardware(rb, w)
+        return [w("c_speed_hw", a=ra["row"], b=rb["row"], hw_a=hw_a, hw_b=hw_b)]
+    fast, slow = sorted((ra, rb), key=lambda r: r["seconds_per_epoch"])
+    ratio = slow["seconds_per_epoch"] / fast["seconds_per_epoch"]
+    if ratio < SAME_SPEED:
+        out = [
+            w(
+                "c_speed_same",
+                a=ra["row"],
+                b=rb["row"],
+                a_s=w.num(ra["seconds_per_epoch"], 1),
+                b_s=w.num(rb["seconds_per_epoch"], 1),
+            )
+        ]
+    else:
+        epochs = len(slow["runs"][0]["metrics"])
+        out = [
+            w(
+                "c_speed",
+                fast=fast["row"],
+                slow=slow["row"],
+                ratio=w.num(ratio, 2),
+                slow_s=w.num(slow["seconds_per_epoch"], 1),
+                fast_s=w.num(fast["seconds_per_epoch"], 1),
+                slow_range=_range(slow["epoch_seconds"], w),
+                fast_range=_range(fast["epoch_seconds"], w),
+                n_epochs=w.plural(
+                    "n_epochs_seeds", epochs, seeds=w.plural("n_seeds", len(slow["runs"]))
+                ),
+            )
+        ]
+    if ra["phases"] and rb["phases"]:
+        phase = max(ra["phases"], key=lambda k: abs(ra["phases"][k] - rb["phases"].get(k, 0.0)))
+        out.append(
+            w(
+                "c_phase",
+                phase=w.get(f"phase_{phase}", phase),
+                a=ra["row"],
+                b=rb["row"],
+                a_s=w.num(ra["phases"][phase], 1),
+                b_s=w.num(rb["phases"].get(phase, 0.0), 1),
+            )
+        )
+    return out
+
+
+def _range(values: list[float], w: Words) -> str:
+    return w("interval", lo=w.num(min(values), 1), hi=w.num(max(values), 1))
+
+
+def _pretrained(data: dict, by_name: dict, w: Words) -> list[str]:
+    pairs = data["pairs"].get("scratch_vs", [])
+    out = []
+    for pair in pairs:
+        scratch, pre = by_name[pair["a"]], by_name[pair["b"]]
+        gain = w(
+            "c_pre_gain",
+            pre=pre["row"],
+            scratch=scratch["row"],
+            acc_pre=w.pct(pre["test_accuracy"]),
+            acc_s=w.pct(scratch["test_accuracy"]),
+            d=w.points(pre["test_accuracy"] - scratch["test_accuracy"]),
+            how=_how(pair, w),
+        )
+        out.append(w("c_pretrained", verdict_sentence=gain))
+        if (pre.get("num_train_images"), pre["epochs"]) != (
+            scratch.get("num_train_images"),
+            scratch["epochs"],
+        ):
+            out.append(
+                w(
+                    "c_pre_short",
+                    n_pre=w.count(pre.get("num_train_images") or 0),
+                    e_pre=w.plural("n_epochs", pre["epochs"]),
+                    n_s=w.count(scratch.get("num_train_images") or 0),
+                    e_s=w.plural("n_epochs", scratch["epochs"]),
+                )
+            )
+    skipped = [r["row"] for r in data["not_run"] if r.get("source")]
+    if not pairs and skipped:
+        out.append(w("c_no_pretrained", rows=w.join(skipped)))
+    return out
+
+
+def setup_ours(row: dict, w: Words) -> str:
+    return w(
+        "setup_ours",
+        px=row.get("input_size") or "?",
+        params=w.num(row["parameters"] / 1e6, 1) + NBSP_M,
+        epochs=w.plural("n_epochs", row["epochs"]),
+        device=w("gpu") if row["hardware"].get("gpu") else w("cpu"),
+    )
+
+
+NBSP_M = "\u00a0M"
+
+
+def _earlier(rows: list[dict], w: Words) -> list[str]:
+    out = []
+    for row in rows:
+        theirs = earlier.entries(row["row"])
+        if theirs:
+            out.append(
+                w(
+                    "c_earlier",
+                    row=row["row"],
+                    acc=w.pct(row["test_accuracy"]),
+                    ours=setup_ours(row, w),
+                    theirs_acc=w.pct(theirs[0].accuracy),
+                    theirs=theirs[0].setup[w.lang],
+                )
+            )
+    return out
+
+
+def _next(data: dict, fw_pairs: list[dict], w: Words) -> list[str]:
+    rows = data["rows"]
+    items = []
+    if any(len(r["runs"]) < 2 for r in rows):
+        items.append(w("next_more_seeds"))
+    else:
+        for pair in fw_pairs:
+            paired = pair["paired"]
+            if paired and not told_apart(pair) and paired["sd"] > 0:
+                n = pairs_to_detect(paired["sd"], TARGET_DIFFERENCE)
+                if n and n > paired["n"]:
+                    items.append(w("next_seeds", n=w.count(n)))
+                    break
+    if any(r.get("source") for r in data["not_run"]):
+        items.append(w("next_weights"))
+    gains = [(_last_gain(r), r["row"]) for r in rows]
+    gains = [(g, name) for g, name in gains if g is not None and g > TARGET_DIFFERENCE]
+    if gains:
+        gain, name = max(gains)
+        items.append(w("next_longer", row=name, d=w.points(gain, sign=False)))
+    if rows and not any(r["phases"] for r in rows):
+        items.append(w("next_breakdown"))
+    return items
+
+
+def _last_gain(row: dict) -> float | None:
+    """Validation accuracy's rise in the last epoch, mean over seeds."""
+    gains = []
+    for run in row["runs"]:
+        val = [m.get("val_accuracy") for m in run["metrics"]]
+        if len(val) >= 2 and val[-1] is not None and val[-2] is not None:
+            gains.append(val[-1] - val[-2])
+    return float(np.mean(gains)) if gains else None

@@ -1,0 +1,158 @@
+"""The report's reproducibility block: software versions, machine, date and commit, each row's
+recipe, the split, the command that re-runs the study, and links to every run's folder."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import fields
+from pathlib import Path
+
+from ..config import TrainConfig, upgrade_config
+from ..environment import portable_path
+from ..study import study_command
+from .conclusions import hardware
+from .i18n import Words
+
+# the recipe table's lines, in the order a reader follows a recipe
+RECIPE = (
+    "input_size",
+    "batchnorm",
+    "precision",
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "lr",
+    "momentum",
+    "weight_decay",
+    "decay_on",
+    "schedule",
+    "label_smoothing",
+    "augment",
+    "cutout",
+    "ema",
+    "tta",
+    "limit_train",
+)
+DEFAULTS = {f.name: f.default for f in fields(TrainConfig)}
+SOFTWARE = (
+    ("torch", "torch"),
+    ("torchvision", "torchvision"),
+    ("tensorflow", "TensorFlow"),
+    ("keras", "Keras"),
+    ("cuda", "CUDA"),
+)
+
+Item = tuple[str, object]  # ("p", text) | ("code", text) | ("table", Table) | ("links", [...])
+
+
+def config_of(run: dict) -> dict:
+    return {**DEFAULTS, **upgrade_config(run.get("config", {}))}
+
+
+def versions(rows: list[dict]) -> str:
+    runs = [run for r in rows for run in r["runs"]]
+    found = {"Python": sorted({run["hardware"].get("python", "?") for run in runs})}
+    for key, name in SOFTWARE:
+        values = sorted({str(run["software"][key]) for run in runs if key in run["software"]})
+        if values:
+            found[name] = values
+    return ", ".join(f"{name} {' / '.join(values)}" for name, values in found.items())
+
+
+def recipe_table(rows: list[dict], w: Words):
+    configs = [config_of(r["runs"][0]) for r in rows]
+    for c, r in zip(configs, rows):
+        c["input_size"] = r.get("input_size") or c.get("input_size")
+        c["precision"] = r["precision"]
+    body = [
+        [w.get(f"hp_{key}", key)] + [_value(key, c.get(key), w) for c in configs] for key in RECIPE
+    ]
+    return w("recipe"), [w("setting")] + [r["row"] for r in rows], body
+
+
+def _value(key: str, value, w: Words) -> str:
+    if key == "limit_train" and value is None:
+        return w("v_all")  # no limit: every training image
+    return w.value(value)
+
+
+def command(data: dict) -> str:
+    """The recorded command, else one rebuilt from the records: the preset, this folder, the
+    rows and seeds present, and the precision every run computed in."""
+    if data.get("command"):
+        return data["command"]
+    rows = data["rows"]
+    if data.get("preset"):
+        precisions = {run["precision"] for r in rows for run in r["runs"]}
+        seeds = max((len(r["runs"]) for r in rows), default=1)
+        return study_command(
+            data["preset"],
+            data["root"],
+            seeds=seeds,
+            precision=precisions.pop() if len(precisions) == 1 else None,
+        )
+    return "\n".join(train_command(run) for r in rows for run in r["runs"])
+
+
+def train_command(run: dict) -> str:
+    """`alexnet-cifar train` with every setting of the run that differs from the default."""
+    config = config_of(run)
+    words = ["alexnet-cifar", "train"]
+    for f in fields(TrainConfig):
+        value = config.get(f.name)
+        if not f.metadata["cli"] or value == f.default or value is None:
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        words += [flag] if value is True else [flag, str(value)]
+    return shlex.join([*words, "--out", portable_path(run["path"])])
+
+
+def reproduce(data: dict, w: Words) -> list[Item]:
+    rows = data["rows"]
+    if not rows:
+        return [("p", w("command")), ("code", command(data))]
+    runs = [run for r in rows for run in r["runs"]]
+    dates = sorted({run["finished"][:10] for run in runs if run.get("finished")})
+    commits = sorted({run["commit"] for run in runs if run.get("commit")})
+    if not dates:
+        when = w("not_recorded")
+    else:
+        when = dates[0] if len(dates) == 1 else w("interval", lo=dates[0], hi=dates[-1])
+    first = rows[0]
+    items: list[Item] = [
+        ("p", f"{w('versions')}: {versions(rows)}."),
+        ("p", f"{w('machine')}: {'; '.join(sorted({hardware(r, w) for r in rows}))}."),
+        ("p", f"{w('date')}: {when}. {w('commit')}: {', '.join(commits) or w('not_recorded')}."),
+        (
+            "p",
+            w(
+                "splits",
+                train=w.count(first.get("num_train_images", 0)),
+                val=w.count(first.get("num_val_images", 0)),
+                test=w.count(first["num_test_images"]),
+            ),
+        ),
+        ("table", recipe_table(rows, w)),
+        ("p", w("command")),
+        ("code", command(data)),
+        ("p", w("runs") + ":"),
+        ("links", run_links(data, w)),
+    ]
+    return items
+
+
+def run_links(data: dict, w: Words) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Per run: its label and (text, href) links to its folder and TensorBoard events, relative
+    to the report folder."""
+    report_dir = Path(data["root"]) / "report"
+    out = []
+    for r in data["rows"]:
+        for run in r["runs"]:
+            href = Path(os.path.relpath(run["path"], report_dir)).as_posix()
+            label = f"{r['row']}, {w('seed')} {run.get('config', {}).get('seed', 0)}"
+            links = [(href + "/", href + "/")]
+            if (Path(run["path"]) / "tensorboard").is_dir():
+                links.append((w("tensorboard"), href + "/tensorboard/"))
+            out.append((label, links))
+    return out
