@@ -83,3 +83,15 @@ def test_time_to_accuracy_counts_wall_time_until_validation_first_reaches_each_m
         {"seconds": 9.0, "val_accuracy": 0.88},  # an epoch recorded before wall_seconds
     ]
     assert time_to_accuracy(epochs) == {"0.8": 21.0, "0.85": 21.0, "0.9": None}
+
+
+def test_records_keep_paths_portable(monkeypatch, tmp_path):
+    """A path under the home folder is kept as ~/..., any other relative to the working
+    folder: never an absolute path of the machine."""
+    from alexnet_cifar.environment import portable_path
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert portable_path(tmp_path / "home" / ".cache" / "x") == "~/.cache/x"
+    assert portable_path(tmp_path / "data" / "cifar10") == "data/cifar10"
+    assert portable_path("relative/run") == "relative/run"
