@@ -429,3 +429,33 @@ def test_html_report_fits_desktop_and_phone_in_a_real_browser(study, tmp_path, w
     assert width - 20 <= probe["width"] <= width  # the frame's width, less a scrollbar
     assert probe["wide"] == [], probe["wide"]
     assert probe["broken"] == [], probe["broken"]
+
+
+def test_time_breakdown_in_the_report(tmp_path):
+    """Runs that record their phases get a stacked bar, and the conclusions name the phase
+    where the frameworks differ most."""
+    three_seed_study(tmp_path, (0.66, 0.62, 0.69))
+    for path in (tmp_path / "runs").glob("*/seed-*/metrics.jsonl"):
+        slow_input = "keras" in str(path)
+        lines = [json.loads(line) for line in path.read_text().splitlines()]
+        for r in lines:
+            r["phases"] = {
+                "warmup": 0.0,
+                "input": 9.0 if slow_input else 1.0,
+                "compute": 5.0,
+                "overhead": 1.0,
+                "validation": 0.5,
+                "records": 0.1,
+            }
+            r["wall_seconds"] = sum(r["phases"].values())
+        path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    write_report(tmp_path, langs=("en", "es"), formats=("md",))
+    md = (tmp_path / "report" / "report.en.md").read_text()
+    assert (
+        "The largest difference in where an epoch's time goes is the input pipeline: 1.0 "
+        "seconds for scratch-pytorch against 9.0 for scratch-keras." in md
+    )
+    assert "the time breakdown" not in md  # recorded: not suggested as next
+    es = (tmp_path / "report" / "report.es.md").read_text()
+    assert "está en la carga de datos: 1,0 segundos en scratch-pytorch frente a 9,0" in es
+    assert (tmp_path / "report" / "figures" / "phases.en.png").stat().st_size > 1000

@@ -128,14 +128,13 @@ def _row(name: str, runs: list[dict]) -> dict:
         "confusion_matrix": np.sum([r["confusion_matrix"] for r in runs], axis=0).tolist(),
     }
     row["epoch_seconds"] = [m["seconds"] for m in epochs]
+    row["epoch_walls"] = [m.get("wall_seconds", m["seconds"]) for m in epochs]
     if epochs:  # medians over every epoch of every seed
         row["seconds_per_epoch"] = float(np.median(row["epoch_seconds"]))
         row["train_images_per_second"] = float(np.median([m["images_per_second"] for m in epochs]))
     phases = [m["phases"] for m in epochs if m.get("phases")]
     row["phases"] = (
-        {k: float(np.median([p.get(k, 0.0) for p in phases])) for k in phases[0]}
-        if phases
-        else None
+        {k: float(np.mean([p.get(k, 0.0) for p in phases])) for k in phases[0]} if phases else None
     )
     # seconds until validation first reached 85%, over the seeds that reached it (from the
     # epoch records where results.json predates the field)

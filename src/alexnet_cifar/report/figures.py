@@ -239,3 +239,34 @@ def epoch_times(rows: list[dict], path: Path, w: Words) -> Path | None:
     _localize(ax, w, y=False)
     fig.tight_layout()
     return _save(fig, path)
+
+
+def epoch_phases(rows: list[dict], path: Path, w: Words) -> Path | None:
+    """A stacked bar per row of where an epoch's time goes (training/phases.py, means over
+    every epoch of every seed, so the first epoch's warm-up shows), with the range of the
+    epoch's whole wall time."""
+    from ..training.phases import PHASES
+
+    rows = [r for r in rows if r.get("phases")]
+    if not rows:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.6 * len(rows)))
+    y = np.arange(len(rows))
+    left = np.zeros(len(rows))
+    for phase in PHASES:
+        widths = np.array([r["phases"].get(phase, 0.0) for r in rows])
+        ax.barh(y, widths, left=left, height=0.5, label=w(f"ph_{phase}"))
+        left += widths
+    walls = [r["epoch_walls"] for r in rows]
+    low = left - np.array([min(v) for v in walls])
+    high = np.array([max(v) for v in walls]) - left
+    ax.errorbar(left, y, xerr=[np.maximum(low, 0), np.maximum(high, 0)], fmt="none", color="k")
+    ax.set_yticks(y, [r["row"] for r in rows])
+    ax.invert_yaxis()
+    ax.set(xlabel=w("seconds"), title=w("phases_title"))
+    ax.grid(axis="x", alpha=0.3)
+    _localize(ax, w, y=False)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout()
+    return _save(fig, path)

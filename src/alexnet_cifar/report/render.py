@@ -233,6 +233,7 @@ def _figures(data: dict, fig_dir: Path, w: Words) -> list[tuple[str, Path]]:
         (w("curves"), figures.learning_curves(rows, fig_dir / f"curves.{lang}.png", w, val_images)),
         (w("over_time"), figures.accuracy_over_time(rows, fig_dir / f"over_time.{lang}.png", w)),
         (w("times"), figures.epoch_times(rows, fig_dir / f"times.{lang}.png", w)),
+        (w("phases_title"), figures.epoch_phases(rows, fig_dir / f"phases.{lang}.png", w)),
         (w("bars"), figures.per_class_bars(rows, fig_dir / f"per_class.{lang}.png", w)),
     ]
     figs += [

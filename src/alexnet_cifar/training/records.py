@@ -12,6 +12,7 @@ from ..config import TrainConfig
 from ..data import Cifar10, Splits
 from ..environment import environment, portable_path, source_commit
 from ..metrics import classification_report
+from .phases import total_phases
 
 
 def results_record(
@@ -58,6 +59,8 @@ def results_record(
         # the epochs' whole wall time, validation included (records before it: training only)
         "train_seconds": float(sum(e.get("wall_seconds", e["seconds"]) for e in epochs)),
         "time_to_accuracy": time_to_accuracy(epochs),
+        # training/phases.py: where the epochs' time went, summed over them
+        "phases": total_phases(epochs),
         "train_images_per_second": (
             float(np.median([e["images_per_second"] for e in epochs])) if epochs else None
         ),

@@ -8,8 +8,8 @@ import math
 import sys
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +31,7 @@ from .ema import ema_decays
 from .finetune import finetune_plan
 from .memory import largest_fitting_batch, out_of_memory_message
 from .optim import decay_rule
+from .phases import StepTimer
 from .plan import steps_per_epoch
 from .progress import EpochProgress, NonFiniteLoss, epoch_line
 from .records import results_record
@@ -73,6 +74,8 @@ class Trainer(ABC):
         self.fresh = new_names(config.pretrained, self.spec, config.framework)
         self.decay = decay_rule(config.optimizer, config.weight_decay, config.decay_on)
         self.start_epoch = 0
+        self.step_timer = StepTimer()  # the epoch's; training/phases.py
+        self.warm = False  # whether this process has trained an epoch (its warm-up is paid)
         self.build()
         if pretrained is not None:
             self.load_weights(pretrained)
@@ -202,10 +205,19 @@ class Trainer(ABC):
         return self.run.checkpoint(self.checkpoint_suffix)
 
     def save_checkpoint(self, epochs_done: int) -> None:
+        with self.checkpoint_writer(epochs_done):
+            pass
+
+    @contextmanager
+    def checkpoint_writer(self, epochs_done: int) -> Iterator[None]:
+        """The checkpoint is written to a temporary file on entry and takes its place on a clean
+        exit (rank 0 only)."""
         if not self.world.chief:
+            yield
             return
         with atomic.atomic_path(self.checkpoint_path, suffix=self.write_suffix) as tmp:
             self.write_checkpoint(tmp, epochs_done)
+            yield
 
     def load_checkpoint(self) -> None:
         """Continue from the last checkpoint; none yet (stopped in epoch 1): start over."""
@@ -234,19 +246,23 @@ class Trainer(ABC):
                 for epoch in range(self.start_epoch, self.config.epochs):
                     start = time.perf_counter()
                     record = self._guarded_epoch(epoch)
-                    record["wall_seconds"] = time.perf_counter() - start  # with validation
+                    writing = time.perf_counter()
+                    # the record lands before the checkpoint: a crash between them leaves a
+                    # record that --resume drops (it resumes from the checkpoint before), never
+                    # a checkpoint whose epoch has no record. The checkpoint is written first to
+                    # a temporary file, so the record can carry the time it took.
+                    with self.checkpoint_writer(epoch + 1):
+                        log.add(epoch + 1, scalars(record))
+                        record["phases"]["records"] = time.perf_counter() - writing
+                        # the epoch's whole wall time, from its first batch to its records
+                        record["wall_seconds"] = time.perf_counter() - start
+                        self.run.append_epoch(record)
                     walls.append(record["wall_seconds"])
-                    # the record first: a crash before the checkpoint lands leaves a record
-                    # that --resume drops (it resumes from the checkpoint before), never a
-                    # checkpoint whose epoch has no record
-                    self.run.append_epoch(record)
-                    self.save_checkpoint(epoch + 1)
                     if self.world.chief:
                         warn_if_at_chance(self.config, record)
                     if self.progress:
                         left = np.mean(walls) * (self.config.epochs - epoch - 1)
                         self._say(epoch_line(record, self.config.epochs, left))
-                    log.add(epoch + 1, {k: v for k, v in record.items() if k != "epoch"})
                     self.run.set_state("running", epochs_done=epoch + 1)
                     records = self.run.metrics()
                     self.set_lr_scale(lr_scale(self.config.schedule, records))
@@ -295,6 +311,7 @@ class Trainer(ABC):
     def _epoch(self, epoch: int) -> dict:
         progress = EpochProgress(epoch, self.config.epochs, self.steps, self.progress)
         lr_first = self.current_lr()
+        self.step_timer = StepTimer()
         start = time.perf_counter()
         try:
             stats = self.train_epoch(epoch, progress)
@@ -314,6 +331,8 @@ class Trainer(ABC):
         finally:
             progress.close()
         seconds = time.perf_counter() - start
+        phases = self.step_timer.phases(seconds, warm_up=not self.warm)
+        self.warm = True
         record = {
             "epoch": epoch,
             "train_loss": float(stats["train_loss"]),
@@ -326,11 +345,14 @@ class Trainer(ABC):
             "val_loss": None,
             "val_accuracy": None,
         }
+        start = time.perf_counter()
         if len(self.splits.val):
             logits, _ = self.evaluation_logits("val")
             labels = self.labels("val")
             record["val_loss"] = cross_entropy(logits, labels, self.config.label_smoothing)
             record["val_accuracy"] = float(np.mean(logits.argmax(1) == labels))
+        # records: filled in by fit once they are written
+        record["phases"] = {**phases, "validation": time.perf_counter() - start, "records": 0.0}
         return record
 
     def _lr_of_last_step(self, epoch: int, lr_first: float) -> float:
@@ -364,6 +386,13 @@ class Trainer(ABC):
         if self.run.state().get("status") not in ("diverged", "failed"):  # not mended by this
             self.run.set_state("completed", epochs_done=len(self.run.metrics()))
         return results
+
+
+def scalars(record: dict) -> dict:
+    """An epoch record as TensorBoard scalars: the phases under phases/."""
+    out = {k: v for k, v in record.items() if k not in ("epoch", "phases")}
+    out.update({f"phases/{k}": v for k, v in (record.get("phases") or {}).items()})
+    return out
 
 
 class _NoLog:

@@ -16,6 +16,7 @@ import keras
 from ...config import TrainConfig
 from ...training.devices import use_gpu
 from ...training.distributed import World
+from ...training.phases import StepTimer
 from ...training.plan import epoch_seed
 from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.progress import EpochProgress
@@ -126,14 +127,19 @@ class _ReportSteps(keras.callbacks.Callback):
     (``steps_per_execution``) and this sees every SYNC_EVERY-th step, as the PyTorch loop
     reads its loss."""
 
-    def __init__(self, progress: EpochProgress):
+    def __init__(self, progress: EpochProgress, timer: StepTimer):
         super().__init__()
-        self.progress = progress
+        self.progress, self.timer = progress, timer
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.timer.window_begin()
 
     def on_train_batch_end(self, batch, logs=None):
         # Keras numbers a short last call as if it ran SYNC_EVERY steps; the data ends sooner
         step = min(batch, self.progress.steps - 1)
-        self.progress.update(step, float(logs["loss"]), float(logs["accuracy"]))
+        loss, accuracy = float(logs["loss"]), float(logs["accuracy"])  # the host sync
+        self.timer.window_end(step + 1)
+        self.progress.update(step, loss, accuracy)
 
 
 class Trainer(TrainerBase):
@@ -249,12 +255,14 @@ class Trainer(TrainerBase):
             return self._train_epoch_workers(epoch, progress)
         self._reseed_dropout(epoch)
         bs = self.config.batch_size
+        planned = time.perf_counter()  # the plan, in Python; tf.data's work overlaps the steps
         stream = self.pipelines["train"].epoch(bs, self.config.seed, epoch, self.steps)
+        self.step_timer.add_input(time.perf_counter() - planned)
         history = self.model.fit(
             stream,
             epochs=1,
             steps_per_epoch=self.steps,
-            callbacks=[_ReportSteps(progress)],
+            callbacks=[_ReportSteps(progress, self.step_timer)],
             shuffle=False,
             verbose=0,
         )
@@ -273,12 +281,14 @@ class Trainer(TrainerBase):
         strategy = tf.distribute.get_strategy()
         batches = iter(strategy.distribute_datasets_from_function(lambda _: share))
         loss_sum = correct = 0.0
+        self.step_timer.window_begin()
         for step in range(self.steps):
             loss, hits = self._worker_step(batches)
             loss_sum, correct = loss_sum + loss, correct + hits
             seen = (step + 1) * bs
             if progress.due(step):
                 progress.update(step, float(loss_sum) / seen, float(correct) / seen)
+                self.step_timer.window_end(step + 1)
             else:
                 progress.update(step)
         seen = self.steps * bs

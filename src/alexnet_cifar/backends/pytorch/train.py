@@ -221,13 +221,20 @@ class Trainer(TrainerBase):
             self.steps,
             self.world.part(self.config.batch_size),
         )
-        for step, (x, y) in enumerate(batches):
+        timer = self.step_timer
+        batches = iter(batches)
+        timer.window_begin()
+        for step in range(self.steps):
+            waited = time.perf_counter()
+            x, y = next(batches)
+            timer.add_input(time.perf_counter() - waited)
             loss, logits = self.train_step(x, y)
             loss_sum += loss * len(y)
             correct += (logits.argmax(1) == y).sum()
             seen += len(y)
             if progress.due(step):
-                progress.update(step, *self._running(loss_sum, correct, seen))
+                progress.update(step, *self._running(loss_sum, correct, seen))  # a host sync
+                timer.window_end(step + 1)
             else:
                 progress.update(step)
         if self.device.type == "cuda":
