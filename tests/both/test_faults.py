@@ -162,8 +162,12 @@ def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(
 
     monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
 
-    def full_disk(self, epochs_done):
-        raise OSError(errno.ENOSPC, "No space left on device", str(self.checkpoint_path))
+    real = Trainer.save_checkpoint
+
+    def full_disk(self, epochs_done, **kw):  # the disk fills up in epoch 2
+        if epochs_done == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.checkpoint_path))
+        return real(self, epochs_done, **kw)
 
     monkeypatch.setattr(Trainer, "save_checkpoint", full_disk)
     out = tmp_path / "run"
@@ -173,6 +177,7 @@ def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(
     assert rc == 2 and len(err.splitlines()) == 1
     assert "checkpoint.pt: No space left on device; free some space there" in err
     assert json.loads((out / "state.json").read_text())["status"] == "failed"
+    assert epochs_of(out) == [0]  # epoch 1's records and checkpoint agree; epoch 2 is gone
 
 
 @pytest.mark.parametrize(

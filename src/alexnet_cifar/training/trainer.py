@@ -8,8 +8,9 @@ import math
 import sys
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -204,20 +205,17 @@ class Trainer(ABC):
     def checkpoint_path(self) -> Path:
         return self.run.checkpoint(self.checkpoint_suffix)
 
-    def save_checkpoint(self, epochs_done: int) -> None:
-        with self.checkpoint_writer(epochs_done):
-            pass
-
-    @contextmanager
-    def checkpoint_writer(self, epochs_done: int) -> Iterator[None]:
-        """The checkpoint is written to a temporary file on entry and takes its place on a clean
-        exit (rank 0 only)."""
+    def save_checkpoint(self, epochs_done: int, then: Callable[[], None] | None = None) -> None:
+        """Write the checkpoint (rank 0); ``then`` runs once its temporary file is written,
+        before it takes the checkpoint's place."""
         if not self.world.chief:
-            yield
+            if then:
+                then()
             return
         with atomic.atomic_path(self.checkpoint_path, suffix=self.write_suffix) as tmp:
             self.write_checkpoint(tmp, epochs_done)
-            yield
+            if then:
+                then()
 
     def load_checkpoint(self) -> None:
         """Continue from the last checkpoint; none yet (stopped in epoch 1): start over."""
@@ -251,12 +249,9 @@ class Trainer(ABC):
                     # record that --resume drops (it resumes from the checkpoint before), never
                     # a checkpoint whose epoch has no record. The checkpoint is written first to
                     # a temporary file, so the record can carry the time it took.
-                    with self.checkpoint_writer(epoch + 1):
-                        log.add(epoch + 1, scalars(record))
-                        record["phases"]["records"] = time.perf_counter() - writing
-                        # the epoch's whole wall time, from its first batch to its records
-                        record["wall_seconds"] = time.perf_counter() - start
-                        self.run.append_epoch(record)
+                    self.save_checkpoint(
+                        epoch + 1, then=partial(self._write_record, log, record, start, writing)
+                    )
                     walls.append(record["wall_seconds"])
                     if self.world.chief:
                         warn_if_at_chance(self.config, record)
@@ -274,6 +269,14 @@ class Trainer(ABC):
         finally:
             log.close()
         return self.run.metrics()
+
+    def _write_record(self, log, record: dict, start: float, writing: float) -> None:
+        """The epoch's TensorBoard scalars and metrics line, with the time the records took
+        (the checkpoint's temporary file included) and the epoch's whole wall time."""
+        log.add(record["epoch"] + 1, scalars(record))
+        record["phases"]["records"] = time.perf_counter() - writing
+        record["wall_seconds"] = time.perf_counter() - start
+        self.run.append_epoch(record)
 
     @staticmethod
     def _say(line: str) -> None:
