@@ -53,3 +53,48 @@ def test_a_slow_input_pipeline_shows_as_input(tmp_path, cifar_real, monkeypatch,
     (record,) = _records(tmp_path)
     assert record["phases"]["input"] >= 0.5
     assert record["phases"]["compute"] < record["seconds"] - 0.5
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+def test_bench_breakdown_prints_the_phases_and_writes_a_trace(
+    tmp_path, cifar_real, monkeypatch, capsys, framework
+):
+    from alexnet_cifar.cli import main
+
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
+    trace, out = tmp_path / "trace", tmp_path / "bench.json"
+    argv = ["bench", "--framework", framework, "--model", "alexnet-cifar", "--batch-size", "16"]
+    argv += ["--steps", "1", "--warmup", "0", "--no-naive", "--no-fp32-baseline"]
+    argv += ["--precision", "fp32", "--quiet", "--output", str(out)]
+    assert main([*argv, "--breakdown", "4", "--trace", str(trace)]) == 0
+    printed = capsys.readouterr().out
+    for phase in PHASES:
+        assert phase in printed
+    epochs = json.loads(out.read_text())["breakdown"]["epochs"]
+    assert len(epochs) == 2 and epochs[1]["phases"]["warmup"] == 0
+    assert [p for p in trace.rglob("*") if p.is_file()]  # the profiler's files
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".trace")]  # no staging left
+
+
+def test_bench_trace_refuses_a_used_or_unwritable_folder(tmp_path, cifar_real, monkeypatch, capsys):
+    from alexnet_cifar.cli import main
+
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "old.trace").write_text("x")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    out = tmp_path / "bench.json"
+    argv = ["bench", "--model", "alexnet-cifar", "--steps", "1", "--output", str(out), "--quiet"]
+    assert main([*argv, "--breakdown", "4", "--trace", str(used)]) == 2
+    assert "it exists and is not an empty folder" in capsys.readouterr().err
+    assert [p.name for p in used.iterdir()] == ["old.trace"]
+    import os
+
+    if os.geteuid() != 0:  # root writes anywhere
+        assert main([*argv, "--breakdown", "4", "--trace", str(locked / "t")]) == 2
+        assert "cannot be written" in capsys.readouterr().err
+    assert main([*argv, "--trace", str(tmp_path / "new")]) == 2
+    assert "add --breakdown STEPS" in capsys.readouterr().err
+    assert not out.exists()  # nothing measured, nothing written

@@ -31,6 +31,20 @@ def register(sub) -> None:
         help="when --precision is not fp32, skip timing fp32 as well (the speed-up)",
     )
     b.add_argument(
+        "--breakdown",
+        type=int,
+        metavar="STEPS",
+        help="also train STEPS real steps (two short epochs, the first with the warm-up) "
+        "through the trainer and print where an epoch's time goes: warm-up, input, compute, "
+        "loop overhead, validation, records",
+    )
+    b.add_argument(
+        "--trace",
+        metavar="DIR",
+        help="with --breakdown: record the framework's profiler (torch.profiler, TensorFlow's) "
+        "over those steps into DIR, a new or empty folder; view with tensorboard --logdir DIR",
+    )
+    b.add_argument(
         "--output", metavar="FILE", help="JSON file (default: bench-FRAMEWORK-MODEL.json)"
     )
     options.add_data_args(b)
@@ -41,9 +55,16 @@ def run(args: argparse.Namespace) -> int:
     from .. import atomic
     from ..backends import get_backend
     from ..bench import format_bench
+    from ..breakdown import breakdown, check_trace_dir, format_breakdown
 
     if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
         raise ConfigError("--batch-size and --steps must be >= 1, --warmup >= 0")
+    if args.trace and not args.breakdown:
+        raise ConfigError("--trace records the --breakdown steps: add --breakdown STEPS")
+    if args.breakdown is not None and args.breakdown < 2:
+        raise ConfigError(f"--breakdown {args.breakdown}: give at least 2 steps")
+    if args.trace:
+        check_trace_dir(args.trace)  # before any timing: nothing is run for a bad folder
     config = TrainConfig(
         **{k: v for k, v in options.config_values(args).items() if k != "batch_size"}
     ).validate()
@@ -58,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
         baseline=not args.no_fp32_baseline,
     )
     print(format_bench(result))
+    if args.breakdown:
+        result["breakdown"] = breakdown(config, data, args.breakdown, args.batch_size, args.trace)
+        print(format_breakdown(result["breakdown"]))
     output = Path(args.output or f"bench-{config.framework}-{config.model}.json")
     atomic.write_json(output, result)
     print(f"written: {output}", file=sys.stderr)

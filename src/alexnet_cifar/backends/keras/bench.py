@@ -3,6 +3,11 @@ tf.data pipeline."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from pathlib import Path
+
+import tensorflow as tf
+
 import keras
 
 from ...arch import spec_for
@@ -52,3 +57,14 @@ class KerasBench(BenchKit):
 
 def bench(config: TrainConfig, data, **options) -> dict:
     return run_bench(KerasBench(config), data, **options)
+
+
+@contextmanager
+def profile(trace_dir: Path):
+    """TensorFlow's profiler over the block, its trace written into ``trace_dir`` (TensorBoard's
+    Profile tab)."""
+    tf.profiler.experimental.start(str(trace_dir))
+    try:
+        yield
+    finally:
+        tf.profiler.experimental.stop()

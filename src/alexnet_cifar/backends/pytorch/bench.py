@@ -4,6 +4,8 @@ pipeline, the other memory layout on the CPU, and the earlier studies' PIL DataL
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -114,3 +116,18 @@ class TorchBench(BenchKit):
 
 def bench(config: TrainConfig, data, **options) -> dict:
     return run_bench(TorchBench(config), data, **options)
+
+
+@contextmanager
+def profile(trace_dir: Path):
+    """torch.profiler over the block, its trace written into ``trace_dir`` for TensorBoard's
+    profiler plugin (torch-tb-profiler)."""
+    from torch.profiler import ProfilerActivity, tensorboard_trace_handler
+
+    activities = [ProfilerActivity.CPU]
+    if torch.cuda.is_available():
+        activities.append(ProfilerActivity.CUDA)
+    with torch.profiler.profile(
+        activities=activities, on_trace_ready=tensorboard_trace_handler(str(trace_dir))
+    ):
+        yield
