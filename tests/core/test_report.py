@@ -459,3 +459,12 @@ def test_time_breakdown_in_the_report(tmp_path):
     es = (tmp_path / "report" / "report.es.md").read_text()
     assert "está en la carga de datos: 1,0 segundos en scratch-pytorch frente a 9,0" in es
     assert (tmp_path / "report" / "figures" / "phases.en.png").stat().st_size > 1000
+
+
+def test_a_study_of_one_row_says_nothing_could_be_compared(tmp_path):
+    labels = np.repeat(np.arange(10), 20)
+    fake_run(tmp_path, "scratch-pytorch", "pytorch", "scratch", labels, labels)
+    write_report(tmp_path, langs=("en", "es"), formats=("md",))
+    md = (tmp_path / "report" / "report.en.md").read_text()
+    assert "No two rows could be compared on the same test images." in md
+    assert "most accurate" not in md

@@ -61,7 +61,7 @@ def conclusions(data: dict, w: Words) -> list[str]:
     if upcoming:
         out.append(w("c_next", items="; ".join(upcoming)))
     if not rows or not data["pairs"] or not any(data["pairs"].values()):
-        out.append(w("nonecompared"))
+        out.append(w("none_compared"))
     return out
 
 

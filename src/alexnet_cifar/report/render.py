@@ -13,7 +13,7 @@ from ..environment import portable_path
 from ..study import description, load_preset, preset_names
 from ..weights.registry import SOURCES
 from . import earlier, figures
-from .collect import collect, redact, seed_of
+from .collect import collect, seed_of
 from .conclusions import conclusions, hardware, setup_ours
 from .i18n import Words
 from .reproduce import reproduce
@@ -206,7 +206,7 @@ def notes(data: dict, w: Words) -> list[str]:
         elif r["status"] == "interrupted":
             out.append(w("interrupted_note", rows=r["row"]))
         elif r["reason"]:
-            out.append(w("failed_note", rows=r["row"], reason=redact(r["reason"])))
+            out.append(w("failed_note", rows=r["row"], reason=r["reason"]))  # redacted by collect
     machines = sorted({hardware(r, w) for r in data["rows"]})
     if machines:
         out.append(w("hardware_note", hw="; ".join(machines)))
