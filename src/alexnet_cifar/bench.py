@@ -87,6 +87,46 @@ class BenchKit(ABC):
         """Batches through the earlier studies' PIL DataLoader, where the backend has it."""
         return None
 
+    @abstractmethod
+    def layer_step(self, info, precision: str, batch_size: int) -> Step:
+        """A call that runs spec layer ``info`` alone, as this backend's model builds it, forward
+        and backward (gradients of a fixed random projection of its output with respect to its
+        input and weights), in training mode, on a random batch of its input shape."""
+
+
+# an identity at the native input size, and a plain average pool elsewhere
+UNTIMED_LAYERS = ("avgpool",)
+
+
+def layer_times(kit: BenchKit, *, batch_size: int, steps: int, warmup: int) -> list[dict]:
+    """Milliseconds per batch of each spec layer alone, forward and backward: where two
+    frameworks' training steps differ, this names the layer whose kernels differ."""
+    rows = []
+    with kit.scope():
+        for info in kit.spec.layers():
+            if info.layer.kind.value in UNTIMED_LAYERS:
+                continue
+            step = kit.layer_step(info, kit.precision, batch_size)
+            per_second = images_per_second(step, batch_size, steps, warmup, kit.sync)
+            rows.append(
+                {
+                    "layer": info.keras_name,
+                    "kind": info.layer.kind.value,
+                    "in_shape": list(info.in_shape),
+                    "ms": 1000.0 * batch_size / per_second,
+                }
+            )
+    return rows
+
+
+def format_layers(rows: list[dict]) -> str:
+    lines = [f"{'layer alone, forward + backward':<34} {'input (C,H,W)':<16} {'ms/batch':>9}"]
+    for r in rows:
+        shape = "x".join(map(str, r["in_shape"]))
+        lines.append(f"{r['layer'] + ' (' + r['kind'] + ')':<34} {shape:<16} {r['ms']:>9.2f}")
+    lines.append(f"{'sum of the layers':<34} {'':<16} {sum(r['ms'] for r in rows):>9.2f}")
+    return "\n".join(lines)
+
 
 def run_bench(
     kit: BenchKit,

@@ -28,3 +28,22 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
     layout = ["nchw_compute_train", "channels_last_over_nchw"]
     assert [k for k in keys["pytorch"] if k not in layout] == keys["keras"]
     assert set(layout) <= set(keys["pytorch"])
+
+
+def test_both_backends_time_the_same_layers_alone():
+    """`bench --layers`: each spec layer timed alone in either framework, under the same names,
+    so a table can set them side by side."""
+    from alexnet_cifar.arch import get_spec
+
+    names = {}
+    for framework in ("pytorch", "keras"):
+        config = TrainConfig(
+            framework=framework, model="alexnet-cifar", batchnorm=True, precision="fp32"
+        )
+        rows = get_backend(framework).time_layers(config, batch_size=4, steps=1, warmup=1)
+        assert all(r["ms"] > 0 for r in rows)
+        names[framework] = [(r["layer"], r["kind"], r["in_shape"]) for r in rows]
+    spec = get_spec("alexnet-cifar", 10, batchnorm=True)
+    expected = [(i.keras_name, i.layer.kind.value, list(i.in_shape)) for i in spec.layers()]
+    assert names["pytorch"] == names["keras"] == [e for e in expected if e[1] != "avgpool"]
+    assert ("features_1", "batchnorm", [64, 32, 32]) in names["keras"]

@@ -92,6 +92,7 @@ def test_logits_and_batchnorm_statistics_stay_float32():
     dense = [layer for layer in kmodel.layers if isinstance(layer, keras.layers.Dense)]
     convs = [layer for layer in kmodel.layers if isinstance(layer, keras.layers.Conv2D)]
     bns = [layer for layer in kmodel.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert bns and all(type(bn).__name__ == "FusedBatchNorm" for bn in bns)
     assert convs[0].compute_dtype == "bfloat16" and dense[0].compute_dtype == "bfloat16"
     assert dense[-1].compute_dtype == "float32" and dense[-1].kernel.dtype == "float32"
     assert all(bn.moving_mean.dtype == "float32" for bn in bns)
@@ -149,3 +150,31 @@ def test_keras_syncs_once_per_progress_report_not_every_step(tmp_path, cifar_rea
     train(config, data=cifar_real, progress=False)  # 16 steps
     # Keras numbers its short last call 19; the bar is told the true last step
     assert seen == [9, ("bar", 9), 19, ("bar", 15)]
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_keras_batchnorm_normalizes_and_updates_statistics_as_pytorch_does(precision):
+    """Keras' BatchNorm runs TensorFlow's fused kernel, bf16 activations in and out with float32
+    statistics; its running variance takes the batch's unbiased variance, as PyTorch's does
+    (Keras' own layer takes the biased one: 8/7 too small on this 8-value batch)."""
+    from alexnet_cifar.arch import BN_EPS, BN_MOMENTUM
+    from alexnet_cifar.backends.keras.model import POLICIES, FusedBatchNorm
+
+    x = np.random.default_rng(0).normal(1.0, 2.0, size=(2, 2, 2, 5)).astype(np.float32)
+    bn = torch.nn.BatchNorm2d(5, eps=BN_EPS, momentum=BN_MOMENTUM).train()
+    expected = bn(torch.from_numpy(x).permute(0, 3, 1, 2)).detach().permute(0, 2, 3, 1).numpy()
+
+    layer = FusedBatchNorm(momentum=1 - BN_MOMENTUM, epsilon=BN_EPS, dtype=POLICIES[precision])
+    out = layer(x, training=True)
+    assert out.dtype == ("bfloat16" if precision == "bf16" else "float32")
+    assert layer.moving_variance.dtype == "float32"
+    tol = 2e-2 if precision == "bf16" else 1e-5
+    np.testing.assert_allclose(np.asarray(out, np.float32), expected, atol=4 * tol)
+    statistics = ((layer.moving_mean, bn.running_mean), (layer.moving_variance, bn.running_var))
+    for ours, theirs in statistics:
+        np.testing.assert_allclose(np.asarray(ours), theirs.numpy(), rtol=tol)
+    bn.eval()
+    expected = bn(torch.from_numpy(x).permute(0, 3, 1, 2)).detach().permute(0, 2, 3, 1).numpy()
+    np.testing.assert_allclose(
+        np.asarray(layer(x, training=False), np.float32), expected, atol=4 * tol
+    )

@@ -45,6 +45,12 @@ def register(sub) -> None:
         "over those steps into DIR, a new or empty folder; view with tensorboard --logdir DIR",
     )
     b.add_argument(
+        "--layers",
+        action="store_true",
+        help="also time every layer alone, forward and backward, on a random batch of its input "
+        "shape: run it in both frameworks to see which layer's kernels differ",
+    )
+    b.add_argument(
         "--output", metavar="FILE", help="JSON file (default: bench-FRAMEWORK-MODEL.json)"
     )
     options.add_data_args(b)
@@ -54,7 +60,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from .. import atomic
     from ..backends import get_backend
-    from ..bench import format_bench
+    from ..bench import format_bench, format_layers
     from ..breakdown import breakdown, check_trace_dir, format_breakdown
 
     if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
@@ -79,6 +85,11 @@ def run(args: argparse.Namespace) -> int:
         baseline=not args.no_fp32_baseline,
     )
     print(format_bench(result))
+    if args.layers:
+        result["layers"] = get_backend(config.framework).time_layers(
+            config, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
+        )
+        print(format_layers(result["layers"]))
     if args.breakdown:
         result["breakdown"] = breakdown(config, data, args.breakdown, args.batch_size, args.trace)
         print(format_breakdown(result["breakdown"]))

@@ -11,11 +11,11 @@ import tensorflow as tf
 import keras
 
 from ...arch import spec_for
-from ...bench import BenchKit, run_bench
+from ...bench import BenchKit, layer_times, run_bench
 from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
 from ...training.precision import choose
-from .model import build
+from .model import POLICIES, _layers, build
 from .pipeline import Pipeline
 from .train import capability, device_scope, hardware, resolve_device, software
 
@@ -54,9 +54,36 @@ class KerasBench(BenchKit):
         pipe = self.pipeline(images, labels, augment)
         return iter(pipe.epoch(batch_size, 0, 0, len(pipe) // batch_size).repeat())
 
+    def layer_step(self, info, precision, batch_size):
+        keras.utils.set_random_seed(0)
+
+        def channels_last(shape):
+            return (*shape[1:], shape[0]) if len(shape) == 3 else tuple(shape)
+
+        inputs = keras.Input(channels_last(info.in_shape))
+        y = inputs
+        for layer in _layers(self.spec, info, POLICIES[precision], logits=False):
+            y = layer(y)
+        model = keras.Model(inputs, y)
+        x = tf.random.normal((batch_size, *channels_last(info.in_shape)))
+        projection = tf.random.normal((batch_size, *channels_last(info.shape)))
+
+        @tf.function
+        def step():
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                loss = tf.reduce_sum(tf.cast(model(x, training=True), tf.float32) * projection)
+            return tape.gradient(loss, [x, *model.trainable_variables])
+
+        return step
+
 
 def bench(config: TrainConfig, data, **options) -> dict:
     return run_bench(KerasBench(config), data, **options)
+
+
+def time_layers(config: TrainConfig, **options) -> list[dict]:
+    return layer_times(KerasBench(config), **options)
 
 
 @contextmanager

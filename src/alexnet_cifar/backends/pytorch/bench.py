@@ -12,11 +12,11 @@ import torch
 from torch import nn
 
 from ...arch import spec_for
-from ...bench import BenchKit, run_bench
+from ...bench import BenchKit, layer_times, run_bench
 from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
 from ...training.precision import choose
-from .model import Precision, build
+from .model import Precision, _initialise, _layer, build
 from .pipeline import Pipeline
 from .train import CHANNELS_LAST, capability, hardware, resolve_device, software
 
@@ -107,6 +107,32 @@ class TorchBench(BenchKit):
         step, _ = self.steps(precision, not CHANNELS_LAST)
         return step, x.contiguous()
 
+    def layer_step(self, info, precision, batch_size):
+        torch.manual_seed(0)
+        module = _layer(info).to(self.device)
+        if info.layer.init is not None:
+            _initialise(module, info.layer.init)
+        if isinstance(module, nn.ReLU):
+            module.inplace = False  # its input is a leaf that needs a gradient
+        spatial = len(info.in_shape) == 3
+        if spatial and CHANNELS_LAST:
+            module = module.to(memory_format=torch.channels_last)
+        module.train()
+        layout = torch.channels_last if spatial and CHANNELS_LAST else torch.contiguous_format
+        x = torch.randn(batch_size, *info.in_shape, device=self.device)
+        x = x.contiguous(memory_format=layout).requires_grad_(True)
+        projection = torch.randn(batch_size, *info.shape, device=self.device)
+        projection = projection.contiguous(memory_format=layout)  # as the output's
+        amp = Precision(precision, self.device)
+        wrt = [x, *module.parameters()]
+
+        def step():  # fresh gradients every call, as Keras' tape gives them
+            with amp.autocast():
+                out = module(x)
+            torch.autograd.grad((out.float() * projection).sum(), wrt)
+
+        return step
+
     def naive_batches(self, images, labels, batch_size):
         loader = _naive_loader(images, labels, self.spec.input_size, batch_size)
         while True:
@@ -116,6 +142,10 @@ class TorchBench(BenchKit):
 
 def bench(config: TrainConfig, data, **options) -> dict:
     return run_bench(TorchBench(config), data, **options)
+
+
+def time_layers(config: TrainConfig, **options) -> list[dict]:
+    return layer_times(TorchBench(config), **options)
 
 
 @contextmanager
