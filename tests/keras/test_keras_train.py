@@ -100,3 +100,23 @@ def test_keras_schedule_follows_the_shared_curve(schedule):
     for step in (0, 5, 19, 20, 33, 39):
         expected = 0.1 * lr_factor(schedule, step, 40, 10, 2)
         assert float(lr(step)) == pytest.approx(expected, rel=1e-5, abs=1e-9)
+
+
+def test_epoch_streams_run_without_tf_data_autotuner(cifar_real):
+    """Keras fits one epoch per call and deletes that epoch's iterator after it: with tf.data's
+    autotuner on, the deletion waits for the autotuner's thread, up to a minute an epoch
+    (benchmarks/time_breakdown.py shows it as overhead). Fixed parallelism, every image once."""
+    from alexnet_cifar.backends.keras.pipeline import Pipeline
+    from alexnet_cifar.preprocess import get_augmentation, get_normalization
+
+    pipe = Pipeline(
+        cifar_real.x_train[:512],
+        cifar_real.y_train[:512],
+        32,
+        get_normalization("cifar"),
+        get_augmentation("flip"),
+        10,
+    )
+    for stream in (pipe.epoch(64, 0, 0, 8), pipe.evaluation(64)):
+        assert not stream.options().autotune.enabled
+        assert sum(len(x) for x, _ in stream) == 512

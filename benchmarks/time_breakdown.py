@@ -1,0 +1,226 @@
+"""Where an epoch's time goes, in both frameworks, on this machine.
+
+Writes results/time-breakdown-<cpu|gpu>.{json,md}.
+
+For alexnet-cifar + BatchNorm at 32 px (batch 128) and torchvision's alexnet at 224 px (batch 64),
+in `auto` precision and in fp32 (one run when auto is fp32 here), each framework gets one
+`alexnet-cifar bench --layers --breakdown`: its compute-only training step, a short run of the
+real trainer split into phases (training/phases.py), and every layer timed alone. At 32 px the
+step without BatchNorm is timed too, for BatchNorm's share. Speeds move between days on shared
+machines; the ratios within one run are what count.
+
+Usage: python benchmarks/time_breakdown.py [--device cpu|cuda] [--steps N] [--breakdown N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_table import _machine  # noqa: E402
+
+FRAMEWORKS = ("pytorch", "keras")
+# (model, flags, batch size, breakdown steps): the batch sizes the studies train with
+MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 64, 12))
+
+
+def bench(framework: str, model: str, flags: list[str], args, extra: list[str]) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bench.json"
+        command = [
+            str(ROOT / ".venv/bin/alexnet-cifar"),
+            "bench",
+            "--framework",
+            framework,
+            "--model",
+            model,
+            *flags,
+            "--device",
+            args.device,
+            "--steps",
+            str(args.steps),
+            "--no-naive",
+            "--no-fp32-baseline",
+            "--quiet",
+            "--output",
+            str(out),
+            *extra,
+        ]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        return json.loads(out.read_text())
+
+
+def measure(args) -> list[dict]:
+    rows = []
+    for model, flags, batch, steps in MODELS:
+        resolved = None
+        for precision in ("auto", "fp32"):
+            if precision == "fp32" and resolved == "fp32":
+                continue  # auto is fp32 on this machine: one run stands for both
+            for framework in FRAMEWORKS:
+                extra = ["--precision", precision, "--batch-size", str(batch)]
+                r = bench(
+                    framework,
+                    model,
+                    flags,
+                    args,
+                    [*extra, "--layers", "--breakdown", str(steps * args.breakdown_scale)],
+                )
+                resolved = r["precision"]
+                row = {"asked": precision, "result": r}
+                if "--batchnorm" in flags:
+                    plain = bench(framework, model, [], args, extra)
+                    row["without_batchnorm"] = plain["compute_train"]
+                    print(f"{framework} {model} {resolved}: without BatchNorm done", flush=True)
+                rows.append(row)
+                print(f"{framework} {model} {resolved}: done", flush=True)
+    return rows
+
+
+def _training_rate(r: dict) -> float:
+    """Images/s of the breakdown's second epoch over its training phases (no warm-up,
+    validation or records): what the compute-only step is held against."""
+    epoch = r["breakdown"]["epochs"][-1]["phases"]
+    images = max(r["breakdown"]["steps"] // 2, 1) * r["batch_size"]
+    return images / (epoch["input"] + epoch["compute"] + epoch["overhead"])
+
+
+def table(rows: list[dict]) -> str:
+    first = rows[0]["result"]
+    versions = {k: v for row in rows for k, v in row["result"]["software"].items()}
+    lines = [
+        "# Where an epoch's time goes: PyTorch and Keras on one machine",
+        "",
+        f"Machine: {_machine(first)}; torch {versions.get('torch', '-')}, TensorFlow "
+        f"{versions.get('tensorflow', '-')}, Keras {versions.get('keras', '-')}. "
+        "Written by `python benchmarks/time_breakdown.py`; speeds move between days on shared "
+        "machines, the ratios within this one run are what count.",
+        "",
+        "## The training step, compute only (images/s)",
+        "",
+        "| model | precision | PyTorch | Keras | Keras / PyTorch | PyTorch with / without "
+        "BatchNorm | Keras with / without BatchNorm |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    pairs = _pairs(rows)
+    for (model, precision), (pt, ke) in pairs.items():
+        bn = [
+            f"{row['result']['compute_train'] / row['without_batchnorm']:.2f}x"
+            if row.get("without_batchnorm")
+            else "-"
+            for row in (pt, ke)
+        ]
+        lines.append(
+            f"| {model} | {precision} | {pt['result']['compute_train']:,.0f} "
+            f"| {ke['result']['compute_train']:,.0f} "
+            f"| {ke['result']['compute_train'] / pt['result']['compute_train']:.2f}x "
+            f"| {bn[0]} | {bn[1]} |"
+        )
+    lines += [
+        "",
+        "## A short run of the real trainer, phase by phase (seconds)",
+        "",
+        "Two epochs of the trainer (`bench --breakdown`): the first pays the warm-up "
+        "(tracing, first-touch allocation). Training rate: the second epoch's images over its "
+        "input, compute and overhead, against the compute-only step above.",
+        "",
+        "| model | precision | framework | epoch | warm-up | input | compute | overhead "
+        "| validation | records | whole epoch | training rate / compute-only |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (model, precision), pair in pairs.items():
+        for row in pair:
+            r = row["result"]
+            for i, epoch in enumerate(r["breakdown"]["epochs"]):
+                p = epoch["phases"]
+                rate = (
+                    f"{_training_rate(r) / r['compute_train']:.2f}x"
+                    if i == len(r["breakdown"]["epochs"]) - 1
+                    else ""
+                )
+                lines.append(
+                    f"| {model} | {precision} | {r['framework']} | {i + 1} "
+                    + "".join(
+                        f"| {p[k]:.2f} "
+                        for k in ("warmup", "input", "compute", "overhead", "validation", "records")
+                    )
+                    + f"| {epoch['wall_seconds']:.2f} | {rate} |"
+                )
+    for (model, precision), (pt, ke) in pairs.items():
+        lines += _layer_table(model, precision, pt["result"], ke["result"])
+    return "\n".join(lines) + "\n"
+
+
+def _pairs(rows: list[dict]) -> dict:
+    pairs: dict = {}
+    for row in rows:
+        r = row["result"]
+        key = (f"{r['model']} {r['input_size']} px", _precision_label(row))
+        pairs.setdefault(key, [None, None])[FRAMEWORKS.index(r["framework"])] = row
+    return pairs
+
+
+def _precision_label(row: dict) -> str:
+    resolved = row["result"]["precision"]
+    return f"auto ({resolved})" if row["asked"] == "auto" else resolved
+
+
+def _layer_table(model: str, precision: str, pt: dict, ke: dict) -> list[str]:
+    lines = [
+        "",
+        f"## Each layer alone, forward and backward: {model}, {precision}, batch "
+        f"{pt['batch_size']} (ms per batch)",
+        "",
+        "| layer | input (C, H, W) | PyTorch | Keras | Keras / PyTorch |",
+        "|---|---|---|---|---|",
+    ]
+    for a, b in zip(pt["layers"], ke["layers"], strict=True):
+        shape = "x".join(map(str, a["in_shape"]))
+        lines.append(
+            f"| {a['layer']} ({a['kind']}) | {shape} | {a['ms']:.2f} | {b['ms']:.2f} "
+            f"| {b['ms'] / a['ms']:.2f}x |"
+        )
+    sums = [sum(x["ms"] for x in r["layers"]) for r in (pt, ke)]
+    steps = [1000 * r["batch_size"] / r["compute_train"] for r in (pt, ke)]
+    lines.append(
+        f"| sum of the layers | | {sums[0]:.1f} | {sums[1]:.1f} | {sums[1] / sums[0]:.2f}x |"
+    )
+    lines.append(
+        f"| the whole training step | | {steps[0]:.1f} | {steps[1]:.1f} "
+        f"| {steps[1] / steps[0]:.2f}x |"
+    )
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--steps", type=int, default=10, help="timed steps per measurement")
+    parser.add_argument(
+        "--breakdown-scale", type=int, default=1, help="multiply the trainer run's steps"
+    )
+    args = parser.parse_args()
+    beside = ROOT.parent / "shared/data/cifar10"  # a copy next to the checkout, if any
+    if beside.is_dir():
+        os.environ.setdefault("ALEXNET_CIFAR_DATA", str(beside))
+    rows = measure(args)
+    tag = "gpu" if args.device == "cuda" else "cpu"
+    out = ROOT / "results" / f"time-breakdown-{tag}"
+    out.with_suffix(".json").write_text(json.dumps(rows, indent=1) + "\n")
+    out.with_suffix(".md").write_text(table(rows))
+    print(out.with_suffix(".md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
