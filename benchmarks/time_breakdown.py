@@ -29,7 +29,7 @@ from bench_table import _machine  # noqa: E402
 
 FRAMEWORKS = ("pytorch", "keras")
 # (model, flags, batch size, breakdown steps): the batch sizes the studies train with
-MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 64, 12))
+MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 64, 24))
 
 
 def bench(framework: str, model: str, flags: list[str], args, extra: list[str]) -> dict:
@@ -129,8 +129,10 @@ def table(rows: list[dict]) -> str:
         "## A short run of the real trainer, phase by phase (seconds)",
         "",
         "Two epochs of the trainer (`bench --breakdown`): the first pays the warm-up "
-        "(tracing, first-touch allocation). Training rate: the second epoch's images over its "
-        "input, compute and overhead, against the compute-only step above.",
+        "(tracing, first-touch allocation; n/a where the first epoch is one sync window of "
+        "10 steps or fewer, and the warm-up stays in compute). Training rate: the second "
+        "epoch's images over its input, compute and overhead, against the compute-only step "
+        "above.",
         "",
         "| model | precision | framework | epoch | warm-up | input | compute | overhead "
         "| validation | records | whole epoch | training rate / compute-only |",
@@ -140,7 +142,9 @@ def table(rows: list[dict]) -> str:
         for row in pair:
             r = row["result"]
             for i, epoch in enumerate(r["breakdown"]["epochs"]):
-                p = epoch["phases"]
+                p = dict(epoch["phases"])
+                if i == 0 and not _warmup_separable(r):
+                    p["warmup"] = None
                 rate = (
                     f"{_training_rate(r) / r['compute_train']:.2f}x"
                     if i == len(r["breakdown"]["epochs"]) - 1
@@ -149,7 +153,7 @@ def table(rows: list[dict]) -> str:
                 lines.append(
                     f"| {model} | {precision} | {r['framework']} | {i + 1} "
                     + "".join(
-                        f"| {p[k]:.2f} "
+                        "| n/a " if p[k] is None else f"| {p[k]:.2f} "
                         for k in ("warmup", "input", "compute", "overhead", "validation", "records")
                     )
                     + f"| {epoch['wall_seconds']:.2f} | {rate} |"
@@ -157,6 +161,14 @@ def table(rows: list[dict]) -> str:
     for (model, precision), (pt, ke) in pairs.items():
         lines += _layer_table(model, precision, pt["result"], ke["result"])
     return "\n".join(lines) + "\n"
+
+
+def _warmup_separable(r: dict) -> bool:
+    """The warm-up is the first sync window's excess over the others' steady time: a first
+    epoch of one window has nothing to hold it against (n/a; it stays in compute)."""
+    from alexnet_cifar.training.progress import EpochProgress
+
+    return r["breakdown"]["steps"] // 2 > EpochProgress.SYNC_EVERY
 
 
 def _pairs(rows: list[dict]) -> dict:
@@ -200,6 +212,12 @@ def _layer_table(model: str, precision: str, pt: dict, ke: dict) -> list[str]:
     return lines
 
 
+def rewrite_table() -> None:
+    """--table-only: the Markdown again from the committed JSON, nothing measured."""
+    out = ROOT / "results" / "time-breakdown-cpu"
+    out.with_suffix(".md").write_text(table(json.loads(out.with_suffix(".json").read_text())))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -209,7 +227,13 @@ def main() -> int:
     parser.add_argument(
         "--breakdown-scale", type=int, default=1, help="multiply the trainer run's steps"
     )
+    parser.add_argument(
+        "--table-only", action="store_true", help="rewrite the .md from the .json, measure nothing"
+    )
     args = parser.parse_args()
+    if args.table_only:
+        rewrite_table()
+        return 0
     beside = ROOT.parent / "shared/data/cifar10"  # a copy next to the checkout, if any
     if beside.is_dir():
         os.environ.setdefault("ALEXNET_CIFAR_DATA", str(beside))
