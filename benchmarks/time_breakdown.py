@@ -27,6 +27,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_table import _machine  # noqa: E402
 
+from alexnet_cifar.breakdown import steps_per_epoch  # noqa: E402
+from alexnet_cifar.training.progress import EpochProgress  # noqa: E402
+
 FRAMEWORKS = ("pytorch", "keras")
 # (model, flags, batch size, breakdown steps): the batch sizes the studies train with
 MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 64, 24))
@@ -89,7 +92,7 @@ def _training_rate(r: dict) -> float:
     """Images/s of the breakdown's second epoch over its training phases (no warm-up,
     validation or records): what the compute-only step is held against."""
     epoch = r["breakdown"]["epochs"][-1]["phases"]
-    images = max(r["breakdown"]["steps"] // 2, 1) * r["batch_size"]
+    images = steps_per_epoch(r["breakdown"]["steps"]) * r["batch_size"]
     return images / (epoch["input"] + epoch["compute"] + epoch["overhead"])
 
 
@@ -166,9 +169,7 @@ def table(rows: list[dict]) -> str:
 def _warmup_separable(r: dict) -> bool:
     """The warm-up is the first sync window's excess over the others' steady time: a first
     epoch of one window has nothing to hold it against (n/a; it stays in compute)."""
-    from alexnet_cifar.training.progress import EpochProgress
-
-    return r["breakdown"]["steps"] // 2 > EpochProgress.SYNC_EVERY
+    return steps_per_epoch(r["breakdown"]["steps"]) > EpochProgress.SYNC_EVERY
 
 
 def _pairs(rows: list[dict]) -> dict:

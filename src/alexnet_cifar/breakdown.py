@@ -32,8 +32,13 @@ def check_trace_dir(path: str | Path) -> Path:
     return path
 
 
+def steps_per_epoch(steps: int) -> int:
+    """Each of the two epochs of a ``--breakdown STEPS`` run trains this many steps."""
+    return max(steps // 2, 1)
+
+
 def breakdown_config(config: TrainConfig, steps: int, batch_size: int, out: Path) -> TrainConfig:
-    half = max(steps // 2, 1)
+    half = steps_per_epoch(steps)
     images = (half + VALIDATION_BATCHES) * batch_size
     return replace(
         config,

@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         **{k: v for k, v in options.config_values(args).items() if k != "batch_size"}
     ).validate()
     data = options.data_from_args(args)
-    result = get_backend(config.framework).bench(
+    backend = get_backend(config.framework)
+    result = backend.bench(
         config,
         data,
         batch_size=args.batch_size,
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(format_bench(result))
     if args.layers:
-        result["layers"] = get_backend(config.framework).time_layers(
+        result["layers"] = backend.time_layers(
             config, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
         )
         print(format_layers(result["layers"]))

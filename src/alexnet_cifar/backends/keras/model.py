@@ -111,10 +111,11 @@ class FusedBatchNorm(layers.BatchNormalization):
 
     Keras 3's own layer casts bf16 activations to float32 and computes moments and the
     normalization as separate ops; the fused kernel takes bf16 (or float32) activations with
-    float32 scale, offset and statistics, forward and backward, about 4x faster on the CPU in
-    both precisions. The running variance it updates is the batch's unbiased variance, as
-    PyTorch's is (Keras 3's own layer uses the biased one); the batch is normalized with the
-    biased one in both. Same weights, names and order as BatchNormalization.
+    float32 scale, offset and statistics, forward and backward: on the CPU the fp32 training
+    step with BatchNorm runs 1.17x faster (results/fused-batchnorm-cpu). The running variance
+    it updates is the batch's unbiased variance, as PyTorch's is (Keras 3's own layer uses the
+    biased one); the batch is normalized with the biased one in both. Same weights, names and
+    order as BatchNormalization.
     """
 
     def build(self, input_shape):
