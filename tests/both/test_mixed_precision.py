@@ -63,6 +63,34 @@ def test_fp16_with_loss_scaling_trains_on_the_cpu(tmp_path, cifar_real, framewor
         assert scaler["scale"] > 0 and scaler["_growth_tracker"] >= 0
 
 
+def test_a_step_that_loss_scaling_skips_moves_neither_the_schedule_nor_the_average(
+    tmp_path, monkeypatch, cifar_real
+):
+    """fp16 with a loss scale so large that every step's gradients overflow: both frameworks
+    skip every step (halving the scale), so epoch 2 starts at the one-cycle schedule's first
+    rate in both (the weight average follows the same step count)."""
+    monkeypatch.setattr(precision, "LOSS_SCALE_START", 2.0**60)
+    records = {}
+    for framework in FRAMEWORKS:
+        config = small_config(
+            tmp_path / framework,
+            framework,
+            precision="fp16",
+            batch_size=16,
+            limit_train=100,  # 5 steps an epoch
+            schedule="onecycle",
+            ema=0.9,
+        )
+        train(config, data=cifar_real, progress=False)
+        records[framework] = [
+            json.loads(line) for line in (tmp_path / framework / "run/metrics.jsonl").open()
+        ]
+    for framework, (first, second) in records.items():
+        assert second["lr"] == pytest.approx(first["lr"]), framework
+    pt, ke = records["pytorch"], records["keras"]
+    assert [r["lr"] for r in pt] == pytest.approx([r["lr"] for r in ke])
+
+
 def test_bf16_learns_on_real_images(tmp_path, monkeypatch, cifar_real):
     native_bf16(monkeypatch, True)  # emulated where not native: slower, same result
     config = small_config(

@@ -10,6 +10,12 @@ ConfigError naming what is supported there and what ``auto`` would pick.
 What stays in float32 under bf16/fp16, in both frameworks: the weights and optimizer state,
 the last linear layer (the logits), softmax and loss, BatchNorm's statistics, and Caffe's LRN
 (TensorFlow has no bf16 LRN kernel; squares of activations overflow fp16).
+
+fp16's dynamic loss scaling is the same in both frameworks (torch's GradScaler, Keras'
+LossScaleOptimizer): it starts at LOSS_SCALE_START, halves on a step whose gradients overflow
+and skips that step, and doubles after LOSS_SCALE_GROWTH_STEPS steps in a row without one. A
+skipped step moves neither the learning-rate schedule nor the weight average: Keras' optimizer
+does not count it, and the PyTorch loop follows.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from ..errors import ConfigError
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
 CUDA_BF16_CAPABILITY = (8, 0)
+# Keras' defaults; torch's GradScaler would start at 2**16
+LOSS_SCALE_START, LOSS_SCALE_GROWTH_STEPS = 2.0**15, 2000
 
 
 @dataclass(frozen=True)

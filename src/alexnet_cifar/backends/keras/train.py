@@ -14,6 +14,7 @@ import tensorflow as tf
 import keras
 
 from ...config import TrainConfig
+from ...training import precision as loss_scaling
 from ...training.devices import use_gpu
 from ...training.distributed import World
 from ...training.phases import StepTimer
@@ -176,7 +177,11 @@ class Trainer(TrainerBase):
             config, self.model, self.finetune, self.decay, self.schedule, self.ema_decays
         )
         if self.precision == "fp16":
-            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+            optimizer = keras.optimizers.LossScaleOptimizer(
+                optimizer,
+                initial_scale=loss_scaling.LOSS_SCALE_START,
+                dynamic_growth_steps=loss_scaling.LOSS_SCALE_GROWTH_STEPS,
+            )
         mirrored = tf.distribute.get_strategy().num_replicas_in_sync > 1
         self.model.compile(
             optimizer=optimizer,

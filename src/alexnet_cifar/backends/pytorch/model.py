@@ -26,6 +26,7 @@ from ...arch import (
     Spec,
 )
 from ...errors import WeightsError
+from ...training import precision as loss_scaling
 from ...weights.port import check_shapes
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
 
@@ -114,19 +115,29 @@ class Precision:
     def __init__(self, precision: str, device: torch.device):
         self.device = device
         self.dtype = AUTOCAST_DTYPES.get(precision)
-        self.scaler = torch.amp.GradScaler(device.type, enabled=precision == "fp16")
+        self.scaler = torch.amp.GradScaler(
+            device.type,
+            init_scale=loss_scaling.LOSS_SCALE_START,
+            growth_interval=loss_scaling.LOSS_SCALE_GROWTH_STEPS,
+            enabled=precision == "fp16",
+        )
 
     def autocast(self):
         return torch.autocast(
             self.device.type, dtype=self.dtype or torch.float32, enabled=self.dtype is not None
         )
 
-    def backward_step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer) -> None:
+    def backward_step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer) -> bool:
         """Backward and optimizer step; under fp16 the loss is scaled and a step whose
-        gradients overflowed is skipped, as GradScaler does."""
+        gradients overflowed is skipped, as GradScaler does. Whether the step was taken."""
         self.scaler.scale(loss).backward()
+        if not self.scaler.is_enabled():
+            optimizer.step()
+            return True
+        scale = self.scaler.get_scale()  # no extra wait: step() reads the overflow flag anyway
         self.scaler.step(optimizer)
         self.scaler.update()
+        return self.scaler.get_scale() >= scale  # an overflow halves it
 
 
 def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> AlexNet:

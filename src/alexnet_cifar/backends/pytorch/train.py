@@ -198,14 +198,15 @@ class Trainer(TrainerBase):
             loss = self.loss_fn(logits.float(), y)
         self.optimizer.zero_grad(set_to_none=True)
         if self.world.size > 1:  # DDP averages over ranks: weigh by this rank's share
-            self.precision.backward_step(
+            taken = self.precision.backward_step(
                 loss * self.world.grad_weight(len(y), self.config.batch_size), self.optimizer
             )
         else:
-            self.precision.backward_step(loss, self.optimizer)
-        if self.average is not None:
-            self.average.update(self.scheduler.last_epoch)  # steps before this one
-        self.scheduler.step()
+            taken = self.precision.backward_step(loss, self.optimizer)
+        if taken:  # a step fp16 loss scaling skipped counts for neither (training/precision.py)
+            if self.average is not None:
+                self.average.update(self.scheduler.last_epoch)  # steps before this one
+            self.scheduler.step()
         return loss.detach(), logits
 
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
