@@ -5,11 +5,15 @@ Writes results/time-breakdown-<cpu|gpu>.{json,md}.
 For alexnet-cifar + BatchNorm at 32 px (batch 128) and torchvision's alexnet at 224 px (batch 64),
 in `auto` precision and in fp32 (one run when auto is fp32 here), each framework gets one
 `alexnet-cifar bench --layers --breakdown`: its compute-only training step, a short run of the
-real trainer split into phases (training/phases.py), and every layer timed alone. At 32 px the
-step without BatchNorm is timed too, for BatchNorm's share. Speeds move between days on shared
-machines; the ratios within one run are what count.
+real trainer split into phases (training/phases.py) and held against the compute-only step
+timed right before and after it, and every layer and the optimizer's update timed alone. At
+32 px the step without BatchNorm is timed too, for BatchNorm's share. The Keras / PyTorch ratio
+of the compute-only step is the median of --rounds rounds that alternate the frameworks, each
+in its own process: a 2-core cloud CPU drifts by 10% within a minute, so one measurement per
+framework can pass drift off as a difference. Speeds move between days on shared machines;
+the ratios within one run are what count.
 
-Usage: python benchmarks/time_breakdown.py [--device cpu|cuda] [--steps N] [--breakdown N]
+Usage: python benchmarks/time_breakdown.py [--device cpu|cuda] [--steps N] [--rounds N]
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_table import _machine  # noqa: E402
 
+from alexnet_cifar.bench import shape_label  # noqa: E402
 from alexnet_cifar.breakdown import steps_per_epoch  # noqa: E402
 from alexnet_cifar.training.progress import EpochProgress  # noqa: E402
 
@@ -61,6 +67,43 @@ def bench(framework: str, model: str, flags: list[str], args, extra: list[str]) 
         return json.loads(out.read_text())
 
 
+def step_only(framework: str, model: str, flags: list[str], args, precision: str, batch: int):
+    """Images/s of the compute-only training step, in a process of its own."""
+    command = [
+        sys.executable,
+        __file__,
+        "--step-only",
+        json.dumps([framework, model, "--batchnorm" in flags, args.device, precision, batch]),
+        "--steps",
+        str(args.steps),
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def time_one_step(spec: str, steps: int) -> float:
+    from alexnet_cifar import TrainConfig
+    from alexnet_cifar.backends import get_backend
+    from alexnet_cifar.data import load_cifar10
+
+    framework, model, batchnorm, device, precision, batch = json.loads(spec)
+    config = TrainConfig(
+        framework=framework, model=model, batchnorm=batchnorm, device=device, precision=precision
+    ).validate()
+    data = load_cifar10(os.environ.get("ALEXNET_CIFAR_DATA"), progress=False)
+    return get_backend(framework).time_step(config, data, batch_size=batch, steps=steps, warmup=2)
+
+
+def alternating_rounds(model: str, flags: list[str], args, precision: str, batch: int) -> dict:
+    """--rounds compute-only steps per framework, the frameworks taking turns."""
+    rates: dict[str, list[float]] = {f: [] for f in FRAMEWORKS}
+    for _ in range(args.rounds):
+        for framework in FRAMEWORKS:
+            rates[framework].append(step_only(framework, model, flags, args, precision, batch))
+    ratios = [k / p for p, k in zip(rates["pytorch"], rates["keras"], strict=True)]
+    return {"images_per_second": rates, "keras_over_pytorch": ratios}
+
+
 def measure(args) -> list[dict]:
     rows = []
     for model, flags, batch, steps in MODELS:
@@ -85,15 +128,9 @@ def measure(args) -> list[dict]:
                     print(f"{framework} {model} {resolved}: without BatchNorm done", flush=True)
                 rows.append(row)
                 print(f"{framework} {model} {resolved}: done", flush=True)
+            rows[-1]["rounds"] = alternating_rounds(model, flags, args, precision, batch)
+            print(f"{model} {resolved}: {args.rounds} alternating rounds done", flush=True)
     return rows
-
-
-def _training_rate(r: dict) -> float:
-    """Images/s of the breakdown's second epoch over its training phases (no warm-up,
-    validation or records): what the compute-only step is held against."""
-    epoch = r["breakdown"]["epochs"][-1]["phases"]
-    images = steps_per_epoch(r["breakdown"]["steps"]) * r["batch_size"]
-    return images / (epoch["input"] + epoch["compute"] + epoch["overhead"])
 
 
 def table(rows: list[dict]) -> str:
@@ -109,12 +146,23 @@ def table(rows: list[dict]) -> str:
         "",
         "## The training step, compute only (images/s)",
         "",
+        "One measurement per framework (PyTorch, Keras, their ratio, BatchNorm's share), then "
+        "the Keras / PyTorch ratio over rounds that alternate the frameworks, each in a process "
+        "of its own: the median and the range.",
+        "",
         "| model | precision | PyTorch | Keras | Keras / PyTorch | PyTorch with / without "
-        "BatchNorm | Keras with / without BatchNorm |",
-        "|---|---|---|---|---|---|---|",
+        "BatchNorm | Keras with / without BatchNorm | Keras / PyTorch, alternating rounds |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     pairs = _pairs(rows)
     for (model, precision), (pt, ke) in pairs.items():
+        ratios = ke.get("rounds", {}).get("keras_over_pytorch", [])
+        rounds = (
+            f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}, "
+            f"{len(ratios)} rounds)"
+            if ratios
+            else "-"
+        )
         bn = [
             f"{row['result']['compute_train'] / row['without_batchnorm']:.2f}x"
             if row.get("without_batchnorm")
@@ -125,7 +173,7 @@ def table(rows: list[dict]) -> str:
             f"| {model} | {precision} | {pt['result']['compute_train']:,.0f} "
             f"| {ke['result']['compute_train']:,.0f} "
             f"| {ke['result']['compute_train'] / pt['result']['compute_train']:.2f}x "
-            f"| {bn[0]} | {bn[1]} |"
+            f"| {bn[0]} | {bn[1]} | {rounds} |"
         )
     lines += [
         "",
@@ -134,8 +182,8 @@ def table(rows: list[dict]) -> str:
         "Two epochs of the trainer (`bench --breakdown`): the first pays the warm-up "
         "(tracing, first-touch allocation; n/a where the first epoch is one sync window of "
         "10 steps or fewer, and the warm-up stays in compute). Training rate: the second "
-        "epoch's images over its input, compute and overhead, against the compute-only step "
-        "above.",
+        "epoch's images over its input, compute and overhead, against the mean of the "
+        "compute-only step timed right before and right after the run.",
         "",
         "| model | precision | framework | epoch | warm-up | input | compute | overhead "
         "| validation | records | whole epoch | training rate / compute-only |",
@@ -149,7 +197,7 @@ def table(rows: list[dict]) -> str:
                 if i == 0 and not _warmup_separable(r):
                     p["warmup"] = None
                 rate = (
-                    f"{_training_rate(r) / r['compute_train']:.2f}x"
+                    f"{r['breakdown']['training_over_compute']:.2f}x"
                     if i == len(r["breakdown"]["epochs"]) - 1
                     else ""
                 )
@@ -196,7 +244,7 @@ def _layer_table(model: str, precision: str, pt: dict, ke: dict) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for a, b in zip(pt["layers"], ke["layers"], strict=True):
-        shape = "x".join(map(str, a["in_shape"]))
+        shape = shape_label(a)
         lines.append(
             f"| {a['layer']} ({a['kind']}) | {shape} | {a['ms']:.2f} | {b['ms']:.2f} "
             f"| {b['ms'] / a['ms']:.2f}x |"
@@ -204,7 +252,7 @@ def _layer_table(model: str, precision: str, pt: dict, ke: dict) -> list[str]:
     sums = [sum(x["ms"] for x in r["layers"]) for r in (pt, ke)]
     steps = [1000 * r["batch_size"] / r["compute_train"] for r in (pt, ke)]
     lines.append(
-        f"| sum of the layers | | {sums[0]:.1f} | {sums[1]:.1f} | {sums[1] / sums[0]:.2f}x |"
+        f"| sum of the rows | | {sums[0]:.1f} | {sums[1]:.1f} | {sums[1] / sums[0]:.2f}x |"
     )
     lines.append(
         f"| the whole training step | | {steps[0]:.1f} | {steps[1]:.1f} "
@@ -229,9 +277,16 @@ def main() -> int:
         "--breakdown-scale", type=int, default=1, help="multiply the trainer run's steps"
     )
     parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating compute-only rounds per framework"
+    )
+    parser.add_argument(
         "--table-only", action="store_true", help="rewrite the .md from the .json, measure nothing"
     )
+    parser.add_argument("--step-only", metavar="JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.step_only:  # one framework's compute-only step, for alternating_rounds
+        print(time_one_step(args.step_only, args.steps))
+        return 0
     if args.table_only:
         rewrite_table()
         return 0

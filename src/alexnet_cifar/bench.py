@@ -10,7 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+from .arch import spec_for
 from .environment import environment
+from .training.finetune import FinetunePlan, finetune_plan
+from .training.optim import DecayRule, decay_rule
 
 Step = Callable[..., Any]
 
@@ -46,13 +49,13 @@ def bench_record(framework: str, spec, batch_size: int, steps: int, warmup: int)
 
 
 class BenchKit(ABC):
-    """One framework's pieces of a bench run, on its device, in the precision ``precision``,
-    with the software and hardware facts its record names."""
+    """One framework's pieces of a bench run of ``config``'s model and optimizer, on its device,
+    in the precision ``precision``, with the software and hardware facts its record names."""
 
     framework: str
 
-    def __init__(self, spec, precision: str, software: dict, hardware: dict, native_bf16: bool):
-        self.spec, self.precision = spec, precision
+    def __init__(self, config, precision: str, software: dict, hardware: dict, native_bf16: bool):
+        self.config, self.spec, self.precision = config, spec_for(config), precision
         self.software, self.hardware = software, {**hardware, "native_bf16": native_bf16}
 
     def scope(self) -> AbstractContextManager:
@@ -87,6 +90,18 @@ class BenchKit(ABC):
         """Batches through the earlier studies' PIL DataLoader, where the backend has it."""
         return None
 
+    def update_rules(self, names: list[str]) -> tuple[FinetunePlan, DecayRule]:
+        """The trainer's rules for a model whose weights are ``names``, every one trained: the
+        config's optimizer updates all of them, each decayed as training/optim.py says."""
+        c = self.config
+        return finetune_plan(c, names, names), decay_rule(c.optimizer, c.weight_decay, c.decay_on)
+
+    @abstractmethod
+    def update_step(self, precision: str) -> Step:
+        """A call that applies the trainer's optimizer (the config's, with its momentum and
+        weight decay) once to every weight of a fresh model, with fixed random gradients: the
+        part of a training step that no layer holds."""
+
     @abstractmethod
     def layer_step(self, info, precision: str, batch_size: int) -> Step:
         """A call that runs spec layer ``info`` alone, as this backend's model builds it, forward
@@ -98,8 +113,12 @@ class BenchKit(ABC):
 UNTIMED_LAYERS = ("avgpool",)
 
 
+UPDATE_ROW = "optimizer_update"
+
+
 def layer_times(kit: BenchKit, *, batch_size: int, steps: int, warmup: int) -> list[dict]:
-    """Milliseconds per batch of each spec layer alone, forward and backward: where two
+    """Milliseconds per batch of each spec layer alone, forward and backward, then of the
+    optimizer's update over all the weights (its ``in_shape``: the parameter count): where two
     frameworks' training steps differ, this names the layer whose kernels differ."""
     rows = []
     with kit.scope():
@@ -116,16 +135,42 @@ def layer_times(kit: BenchKit, *, batch_size: int, steps: int, warmup: int) -> l
                     "ms": 1000.0 * batch_size / per_second,
                 }
             )
+        per_second = images_per_second(
+            kit.update_step(kit.precision), batch_size, steps, warmup, kit.sync
+        )
+        rows.append(
+            {
+                "layer": UPDATE_ROW,
+                "kind": kit.config.optimizer,
+                "in_shape": [kit.spec.num_params()],
+                "ms": 1000.0 * batch_size / per_second,
+            }
+        )
     return rows
+
+
+def shape_label(row: dict) -> str:
+    if row["layer"] == UPDATE_ROW:
+        return f"{row['in_shape'][0]:,} weights"
+    return "x".join(map(str, row["in_shape"]))
 
 
 def format_layers(rows: list[dict]) -> str:
     lines = [f"{'layer alone, forward + backward':<34} {'input (C,H,W)':<16} {'ms/batch':>9}"]
     for r in rows:
-        shape = "x".join(map(str, r["in_shape"]))
+        shape = shape_label(r)
         lines.append(f"{r['layer'] + ' (' + r['kind'] + ')':<34} {shape:<16} {r['ms']:>9.2f}")
-    lines.append(f"{'sum of the layers':<34} {'':<16} {sum(r['ms'] for r in rows):>9.2f}")
+    lines.append(f"{'sum of the rows':<34} {'':<16} {sum(r['ms'] for r in rows):>9.2f}")
     return "\n".join(lines)
+
+
+def compute_only(kit: BenchKit, data, *, batch_size: int, steps: int, warmup: int) -> float:
+    """Images/s of a fresh model's training step alone, on one batch from the pipeline."""
+    with kit.scope():
+        n = min(len(data.x_train), batch_size)
+        x, y = next(kit.batches(data.x_train[:n], data.y_train[:n], "none", batch_size))
+        train_step, _ = kit.steps(kit.precision)
+        return images_per_second(lambda: train_step(x, y), batch_size, steps, warmup, kit.sync)
 
 
 def run_bench(

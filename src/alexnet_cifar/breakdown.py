@@ -85,6 +85,23 @@ def breakdown(
     }
 
 
+def training_rate(b: dict, batch_size: int) -> float:
+    """Images/s of the last epoch over its training phases (input, compute, overhead; no
+    warm-up, validation or records): what the compute-only step is held against."""
+    epoch = b["epochs"][-1]["phases"]
+    images = steps_per_epoch(b["steps"]) * batch_size
+    return images / (epoch["input"] + epoch["compute"] + epoch["overhead"])
+
+
+def hold_against_step(b: dict, batch_size: int, before: float, after: float) -> None:
+    """Record the trainer's rate against the compute-only step timed just before and just
+    after the run (images/s): a 2-core cloud CPU drifts by 10% within a minute, so one
+    measurement on either side would pass drift off as the trainer's cost."""
+    b["compute_train_around"] = [before, after]
+    b["training_rate"] = training_rate(b, batch_size)
+    b["training_over_compute"] = b["training_rate"] / ((before + after) / 2)
+
+
 def format_breakdown(b: dict) -> str:
     def line(label: str, values) -> str:
         return f"{label:<28}" + "".join(f"{v:>12.2f}" for v in values)
@@ -95,6 +112,12 @@ def format_breakdown(b: dict) -> str:
     )
     lines = [head] + [line(p, (e["phases"][p] for e in epochs)) for p in PHASES]
     lines.append(line("whole epoch", (e["wall_seconds"] for e in epochs)))
+    if "training_over_compute" in b:
+        before, after = b["compute_train_around"]
+        lines.append(
+            f"training rate {b['training_rate']:.1f} images/s = {b['training_over_compute']:.2f}x "
+            f"the compute-only step ({before:.1f} before the run, {after:.1f} after)"
+        )
     if b["trace"]:
         lines.append(f"profiler trace: {b['trace']} (tensorboard --logdir {b['trace']})")
     return "\n".join(lines)

@@ -1,10 +1,13 @@
 """One bench driver for both frameworks (bench.run_bench): the same measurements, under the same
 keys, in the same order; PyTorch adds only its CPU memory-layout comparison."""
 
+import numpy as np
 import pytest
 
 from alexnet_cifar import TrainConfig
+from alexnet_cifar.arch import spec_for
 from alexnet_cifar.backends import get_backend
+from alexnet_cifar.bench import UPDATE_ROW
 from alexnet_cifar.data import load_cifar10
 
 from cifar_fixtures import make_official
@@ -32,18 +35,24 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
 
 def test_both_backends_time_the_same_layers_alone():
     """`bench --layers`: each spec layer timed alone in either framework, under the same names,
-    so a table can set them side by side."""
+    so a table can set them side by side; then the optimizer's update over every weight."""
     from alexnet_cifar.arch import get_spec
 
-    names = {}
+    names, updates = {}, {}
     for framework in ("pytorch", "keras"):
         config = TrainConfig(
             framework=framework, model="alexnet-cifar", batchnorm=True, precision="fp32"
         )
         rows = get_backend(framework).time_layers(config, batch_size=4, steps=1, warmup=1)
         assert all(r["ms"] > 0 for r in rows)
-        names[framework] = [(r["layer"], r["kind"], r["in_shape"]) for r in rows]
+        *layers, update = rows
+        names[framework] = [(r["layer"], r["kind"], r["in_shape"]) for r in layers]
+        updates[framework] = (update["layer"], update["kind"], update["in_shape"])
+        model = get_backend(framework).build(spec_for(config))
+        trained = model.parameters() if framework == "pytorch" else model.trainable_weights
+        assert update["in_shape"] == [sum(int(np.prod(w.shape)) for w in trained)]
     spec = get_spec("alexnet-cifar", 10, batchnorm=True)
     expected = [(i.keras_name, i.layer.kind.value, list(i.in_shape)) for i in spec.layers()]
     assert names["pytorch"] == names["keras"] == [e for e in expected if e[1] != "avgpool"]
+    assert updates["pytorch"] == updates["keras"] == (UPDATE_ROW, "sgd", [spec.num_params()])
     assert ("features_1", "batchnorm", [64, 32, 32]) in names["keras"]

@@ -3,6 +3,7 @@ up to the epoch's wall time, and a slow input pipeline showing as input."""
 
 import importlib
 import json
+import statistics
 import time
 
 import pytest
@@ -70,8 +71,17 @@ def test_bench_breakdown_prints_the_phases_and_writes_a_trace(
     printed = capsys.readouterr().out
     for phase in PHASES:
         assert phase in printed
-    epochs = json.loads(out.read_text())["breakdown"]["epochs"]
+    b = json.loads(out.read_text())["breakdown"]
+    epochs = b["epochs"]
     assert len(epochs) == 2 and epochs[1]["phases"]["warmup"] == 0
+    # the trainer's rate, held against the compute-only step timed before and after the run
+    phases = epochs[1]["phases"]
+    rate = 2 * 16 / (phases["input"] + phases["compute"] + phases["overhead"])
+    assert b["training_rate"] == pytest.approx(rate)
+    assert all(r > 0 for r in b["compute_train_around"])
+    step = statistics.mean(b["compute_train_around"])
+    assert b["training_over_compute"] == pytest.approx(rate / step)
+    assert "the compute-only step" in printed
     assert [p for p in trace.rglob("*") if p.is_file()]  # the profiler's files
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".trace")]  # no staging left
 

@@ -36,7 +36,8 @@ def register(sub) -> None:
         metavar="STEPS",
         help="also train STEPS real steps (two short epochs, the first with the warm-up) "
         "through the trainer and print where an epoch's time goes: warm-up, input, compute, "
-        "loop overhead, validation, records",
+        "loop overhead, validation, records; and the trainer's rate against the compute-only "
+        "step, timed again after the run",
     )
     b.add_argument(
         "--trace",
@@ -48,7 +49,8 @@ def register(sub) -> None:
         "--layers",
         action="store_true",
         help="also time every layer alone, forward and backward, on a random batch of its input "
-        "shape: run it in both frameworks to see which layer's kernels differ",
+        "shape, and the optimizer's update over all the weights: run it in both frameworks to "
+        "see which layer's kernels differ",
     )
     b.add_argument(
         "--output", metavar="FILE", help="JSON file (default: bench-FRAMEWORK-MODEL.json)"
@@ -61,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import atomic
     from ..backends import get_backend
     from ..bench import format_bench, format_layers
-    from ..breakdown import breakdown, check_trace_dir, format_breakdown
+    from ..breakdown import breakdown, check_trace_dir, format_breakdown, hold_against_step
 
     if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
         raise ConfigError("--batch-size and --steps must be >= 1, --warmup >= 0")
@@ -86,14 +88,22 @@ def run(args: argparse.Namespace) -> int:
         baseline=not args.no_fp32_baseline,
     )
     print(format_bench(result))
+    if args.breakdown:
+
+        def step_rate() -> float:
+            return backend.time_step(
+                config, data, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
+            )
+
+        before = step_rate()
+        result["breakdown"] = breakdown(config, data, args.breakdown, args.batch_size, args.trace)
+        hold_against_step(result["breakdown"], args.batch_size, before, step_rate())
+        print(format_breakdown(result["breakdown"]))
     if args.layers:
         result["layers"] = backend.time_layers(
             config, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
         )
         print(format_layers(result["layers"]))
-    if args.breakdown:
-        result["breakdown"] = breakdown(config, data, args.breakdown, args.batch_size, args.trace)
-        print(format_breakdown(result["breakdown"]))
     output = Path(args.output or f"bench-{config.framework}-{config.model}.json")
     atomic.write_json(output, result)
     print(f"written: {output}", file=sys.stderr)

@@ -8,7 +8,7 @@ import_torch_first()
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # Keras must run on TensorFlow here
 
 with tensorflow_notices_held():
-    from .bench import bench, profile, time_layers
+    from .bench import bench, profile, time_layers, time_step
     from .model import (
         IMAGENET_READERS,
         build,

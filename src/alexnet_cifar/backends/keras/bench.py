@@ -10,12 +10,12 @@ import tensorflow as tf
 
 import keras
 
-from ...arch import spec_for
-from ...bench import BenchKit, layer_times, run_bench
+from ...bench import BenchKit, compute_only, layer_times, run_bench
 from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
 from ...training.precision import choose
 from .model import POLICIES, _layers, build
+from .optim import make_optimizer
 from .pipeline import Pipeline
 from .train import capability, device_scope, hardware, resolve_device, software
 
@@ -24,11 +24,10 @@ class KerasBench(BenchKit):
     framework = "keras"
 
     def __init__(self, config: TrainConfig):
-        self.config = config
         self.device = resolve_device(config.device)
         cap = capability(config.device)
         precision = choose(config.precision, cap, "keras")
-        super().__init__(spec_for(config), precision, software(), hardware(self.device), cap.bf16)
+        super().__init__(config, precision, software(), hardware(self.device), cap.bf16)
 
     def scope(self):
         return device_scope(self.config)
@@ -53,6 +52,21 @@ class KerasBench(BenchKit):
     def batches(self, images, labels, augment, batch_size):
         pipe = self.pipeline(images, labels, augment)
         return iter(pipe.epoch(batch_size, 0, 0, len(pipe) // batch_size).repeat())
+
+    def update_step(self, precision):
+        keras.utils.set_random_seed(0)
+        model = build(self.spec, precision=precision)  # float32 variables in every policy
+        plan, decay = self.update_rules([layer.name for layer in model.layers if layer.weights])
+        optimizer = make_optimizer(self.config, model, plan, decay, self.config.lr)
+        variables = model.trainable_variables
+        gradients = [tf.random.normal(v.shape, dtype=v.dtype) for v in variables]
+        optimizer.build(variables)
+
+        @tf.function
+        def step():  # as fit's train step applies it, inside the traced function
+            optimizer.apply(gradients, variables)
+
+        return step
 
     def layer_step(self, info, precision, batch_size):
         keras.utils.set_random_seed(0)
@@ -84,6 +98,10 @@ def bench(config: TrainConfig, data, **options) -> dict:
 
 def time_layers(config: TrainConfig, **options) -> list[dict]:
     return layer_times(KerasBench(config), **options)
+
+
+def time_step(config: TrainConfig, data, **options) -> float:
+    return compute_only(KerasBench(config), data, **options)
 
 
 @contextmanager

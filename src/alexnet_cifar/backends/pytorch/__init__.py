@@ -4,7 +4,7 @@ from ..startup import import_torch_first
 
 import_torch_first()  # before anything imports TensorFlow (backends/startup.py says why)
 
-from .bench import bench, profile, time_layers
+from .bench import bench, profile, time_layers, time_step
 from .model import (
     IMAGENET_READERS,
     AlexNet,

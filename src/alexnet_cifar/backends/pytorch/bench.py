@@ -11,12 +11,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from ...arch import spec_for
-from ...bench import BenchKit, layer_times, run_bench
+from ...bench import BenchKit, compute_only, layer_times, run_bench
 from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
 from ...training.precision import choose
 from .model import Precision, _initialise, _layer, build
+from .optim import make_optimizer
 from .pipeline import Pipeline
 from .train import CHANNELS_LAST, capability, hardware, resolve_device, software
 
@@ -61,7 +61,7 @@ class TorchBench(BenchKit):
         self.device = resolve_device(config.device)
         cap = capability(config.device)
         precision = choose(config.precision, cap, "pytorch")
-        super().__init__(spec_for(config), precision, software(), hardware(self.device), cap.bf16)
+        super().__init__(config, precision, software(), hardware(self.device), cap.bf16)
 
     def sync(self) -> None:
         if self.device.type == "cuda":
@@ -107,6 +107,15 @@ class TorchBench(BenchKit):
         step, _ = self.steps(precision, not CHANNELS_LAST)
         return step, x.contiguous()
 
+    def update_step(self, precision):
+        torch.manual_seed(0)
+        model = build(self.spec).to(self.device)  # float32 weights in every precision
+        plan, decay = self.update_rules([name for name, _ in model.named_parameters()])
+        optimizer = make_optimizer(self.config, model, plan, decay, self.config.lr)
+        for p in model.parameters():
+            p.grad = torch.randn_like(p)
+        return optimizer.step
+
     def layer_step(self, info, precision, batch_size):
         torch.manual_seed(0)
         module = _layer(info).to(self.device)
@@ -146,6 +155,10 @@ def bench(config: TrainConfig, data, **options) -> dict:
 
 def time_layers(config: TrainConfig, **options) -> list[dict]:
     return layer_times(TorchBench(config), **options)
+
+
+def time_step(config: TrainConfig, data, **options) -> float:
+    return compute_only(TorchBench(config), data, **options)
 
 
 @contextmanager
