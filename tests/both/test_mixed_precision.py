@@ -87,6 +87,7 @@ def test_a_step_that_loss_scaling_skips_moves_neither_the_schedule_nor_the_avera
         ]
     for framework, (first, second) in records.items():
         assert second["lr"] == pytest.approx(first["lr"]), framework
+        assert first["lr_last"] == pytest.approx(first["lr"]), framework  # no step taken
     pt, ke = records["pytorch"], records["keras"]
     assert [r["lr"] for r in pt] == pytest.approx([r["lr"] for r in ke])
 

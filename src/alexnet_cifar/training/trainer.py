@@ -136,6 +136,11 @@ class Trainer(ABC):
         """The learning rate of the next step (of the head, where there are two)."""
 
     @abstractmethod
+    def steps_taken(self) -> int:
+        """Optimizer steps taken so far: the schedule's position (an fp16 step that loss
+        scaling skipped does not count, training/precision.py)."""
+
+    @abstractmethod
     def set_lr_scale(self, scale: float) -> None:
         """Multiply the scheduled learning rate by ``scale`` from the next step on."""
 
@@ -313,7 +318,7 @@ class Trainer(ABC):
 
     def _epoch(self, epoch: int) -> dict:
         progress = EpochProgress(epoch, self.config.epochs, self.steps, self.progress)
-        lr_first = self.current_lr()
+        lr_first, first_step = self.current_lr(), self.steps_taken()
         self.step_timer = StepTimer()
         start = time.perf_counter()
         try:
@@ -344,7 +349,7 @@ class Trainer(ABC):
             "images_per_second": images_per_second(self.steps * self.config.batch_size, seconds),
             # the rates of the epoch's first and last steps (current_lr() is now the next's)
             "lr": lr_first,
-            "lr_last": self._lr_of_last_step(epoch, lr_first),
+            "lr_last": self._lr_of_last_step(first_step, lr_first),
             "val_loss": None,
             "val_accuracy": None,
         }
@@ -358,10 +363,10 @@ class Trainer(ABC):
         record["phases"] = {**phases, "validation": time.perf_counter() - start, "records": 0.0}
         return record
 
-    def _lr_of_last_step(self, epoch: int, lr_first: float) -> float:
+    def _lr_of_last_step(self, first: int, lr_first: float) -> float:
         """The curve scaled the first step's rate by lr_at(first); the same scale holds to the
         epoch's last step (the plateau rule acts between epochs)."""
-        first, last = epoch * self.steps, (epoch + 1) * self.steps - 1
+        last = max(self.steps_taken() - 1, first)
         return lr_first * self.lr_at(last) / self.lr_at(first) if self.lr_at(first) else lr_first
 
     def evaluate(self) -> dict:

@@ -227,6 +227,9 @@ class Trainer(TrainerBase):
     def current_lr(self) -> float:
         return float(self.schedule(self.model.optimizer.iterations))
 
+    def steps_taken(self) -> int:
+        return int(self.model.optimizer.iterations)
+
     def write_checkpoint(self, path: Path, epochs_done: int) -> None:
         arrays = {f"w{i}": w for i, w in enumerate(self.model.get_weights())}
         arrays.update(

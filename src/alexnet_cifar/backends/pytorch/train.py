@@ -166,6 +166,9 @@ class Trainer(TrainerBase):
     def current_lr(self) -> float:
         return self.optimizer.param_groups[0]["lr"]
 
+    def steps_taken(self) -> int:
+        return self.scheduler.last_epoch
+
     def write_checkpoint(self, path: Path, epochs_done: int) -> None:
         torch.save(
             {
