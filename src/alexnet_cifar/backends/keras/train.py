@@ -228,7 +228,7 @@ class Trainer(TrainerBase):
         return float(self.schedule(self.model.optimizer.iterations))
 
     def steps_taken(self) -> int:
-        return int(self.model.optimizer.iterations)
+        return int(tf.convert_to_tensor(self.model.optimizer.iterations))  # also a MirroredVariable
 
     def write_checkpoint(self, path: Path, epochs_done: int) -> None:
         arrays = {f"w{i}": w for i, w in enumerate(self.model.get_weights())}
