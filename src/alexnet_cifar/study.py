@@ -224,10 +224,18 @@ def run_study(
     elif executor != "local":
         raise ConfigError(f"--executor {executor!r} is not known; choose local or ray")
     with RunDir(out).lock():  # one process per study folder
-        command = study_command(preset_name, out, only, seeds, precision)
         return _run_rows(
             StudyRun(
-                preset, configs, out, resume, data, data_dir, progress, echo, run_remote, command
+                preset,
+                configs,
+                out,
+                resume,
+                data,
+                data_dir,
+                progress,
+                echo,
+                run_remote,
+                (preset_name, precision),
             )
         )
 
@@ -245,7 +253,23 @@ class StudyRun:
     progress: bool
     echo: Callable[[str], None]
     executor: Callable | None = None  # runs the pending rows elsewhere (ray_executor)
-    command: str = ""  # the command line that runs it, recorded in study.json
+    # (--preset as given, --precision): what its command line in study.json is made of
+    command_of: tuple[str, str | None] = ("", None)
+
+
+def covering_command(study: StudyRun, recorded: dict) -> str:
+    """The command that runs (or continues) every row and seed of the study: those of the
+    record (``recorded``: row -> its record) and those this invocation runs. A study grown by
+    several `--only` and `--seeds` invocations is re-run whole by it."""
+    preset, (preset_arg, precision) = study.preset, study.command_of
+    counts = {name: len(r.get("seeds", {})) for name, r in recorded.items()}
+    for name, per_seed in study.configs.items():
+        counts[name] = max(counts.get(name, 0), len(per_seed))
+    names = [name for name in preset["rows"] if name in counts]
+    only = None if len(names) == len(preset["rows"]) else names
+    most = max(counts.values(), default=1)
+    seeds = None if most == len(seed_list(preset)) else most
+    return study_command(preset_arg, study.out, only, seeds, precision)
 
 
 def _run_rows(study: StudyRun) -> dict:
@@ -258,10 +282,11 @@ def _run_rows(study: StudyRun) -> dict:
     record = record_file.load() or {
         "preset": preset["name"],
         "description": preset.get("description", ""),
-        "command": study.command,
+        "command": "",
         "rows": {},
     }
     record["rows"] = {**record.get("rows", {})}
+    record["command"] = covering_command(study, record["rows"])
     record_file.save(record)
     pending = []
     for i, (name, per_seed) in enumerate(configs.items(), 1):

@@ -225,3 +225,29 @@ def test_one_process_per_study_folder(tmp_path, cifar_real):
     with RunDir(tmp_path / "s").lock():
         with pytest.raises(ConfigError, match="in use by another alexnet-cifar process"):
             study_mod.run_study("smoke", tmp_path / "s", data=cifar_real, progress=False)
+
+
+def test_the_recorded_command_covers_every_row_and_seed_the_study_holds(tmp_path):
+    """A study grown by `--only` and `--seeds` invocations records the one command that
+    re-runs all of it, not the last invocation's."""
+    preset = tmp_path / "mini.yaml"
+    preset.write_text(
+        "defaults: {epochs: 1, model: alexnet-cifar, device: cpu}\n"
+        "rows:\n  a: {framework: pytorch}\n  b: {framework: keras}\n  c: {framework: pytorch}\n"
+    )
+    loaded, out = study_mod.load_preset(str(preset)), tmp_path / "s"
+
+    def recorded_command(only, seeds, recorded):
+        configs = study_mod.row_configs(loaded, out, only, seeds=seeds)
+        run = study_mod.StudyRun(
+            loaded, configs, out, True, None, None, False, print, None, (str(preset), None)
+        )
+        return study_mod.covering_command(run, recorded)
+
+    head = study_mod.study_command(str(preset), out).removesuffix(" --resume")
+    assert recorded_command(["a"], None, {}) == f"{head} --only a --resume"
+    one_seed_of_a = {"a": {"seeds": {"0": {"status": "completed"}}}}
+    assert recorded_command(["b"], 2, one_seed_of_a) == f"{head} --only a b --seeds 2 --resume"
+    a_and_b = {**one_seed_of_a, "b": {"seeds": {"0": {}, "1": {}}}}
+    assert recorded_command(["c"], None, a_and_b) == f"{head} --seeds 2 --resume"
+    assert recorded_command(None, None, {}) == f"{head} --resume"

@@ -133,8 +133,14 @@ def _row(name: str, runs: list[dict]) -> dict:
         row["seconds_per_epoch"] = float(np.median(row["epoch_seconds"]))
         row["train_images_per_second"] = float(np.median([m["images_per_second"] for m in epochs]))
     phases = [m["phases"] for m in epochs if m.get("phases")]
-    row["phases"] = (
-        {k: float(np.mean([p.get(k, 0.0) for p in phases])) for k in phases[0]} if phases else None
+    # means for the stacked bar (the warm-up is paid in one epoch), medians for comparing rows
+    row["phases"], row["phase_medians"] = (
+        [
+            {k: float(average([p.get(k, 0.0) for p in phases])) for k in phases[0]}
+            for average in (np.mean, np.median)
+        ]
+        if phases
+        else (None, None)
     )
     # seconds until validation first reached 85%, over the seeds that reached it (from the
     # epoch records where results.json predates the field)

@@ -179,16 +179,19 @@ def _speed(ra: dict, rb: dict, w: Words) -> list[str]:
                 ),
             )
         ]
-    if ra["phases"] and rb["phases"]:
-        phase = max(ra["phases"], key=lambda k: abs(ra["phases"][k] - rb["phases"].get(k, 0.0)))
+    # medians, as the epoch times above: an epoch that shared the machine with other work
+    # would otherwise name the phase it slowed
+    a_phases, b_phases = ra.get("phase_medians"), rb.get("phase_medians")
+    if a_phases and b_phases:
+        phase = max(a_phases, key=lambda k: abs(a_phases[k] - b_phases.get(k, 0.0)))
         out.append(
             w(
                 "c_phase",
                 phase=w.get(f"phase_{phase}", phase),
                 a=ra["row"],
                 b=rb["row"],
-                a_s=w.num(ra["phases"][phase], 1),
-                b_s=w.num(rb["phases"].get(phase, 0.0), 1),
+                a_s=w.num(a_phases[phase], 1),
+                b_s=w.num(b_phases.get(phase, 0.0), 1),
             )
         )
     return out

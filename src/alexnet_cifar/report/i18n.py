@@ -85,7 +85,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_speed_hw": "{a} and {b} ran on different machines ({hw_a}; {hw_b}): their times "
         "per epoch are not compared.",
         "c_phase": "The largest difference in where an epoch's time goes is {phase}: {a_s} "
-        "seconds for {a} against {b_s} for {b}.",
+        "seconds for {a} against {b_s} for {b} (medians over epochs).",
         "phase_warmup": "warm-up",
         "phase_input": "the input pipeline",
         "phase_compute": "the training step",
@@ -297,7 +297,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_speed_hw": "{a} y {b} se ejecutaron en máquinas distintas ({hw_a}; {hw_b}): sus "
         "tiempos por época no se comparan.",
         "c_phase": "La mayor diferencia en el reparto del tiempo de una época está en "
-        "{phase}: {a_s} segundos en {a} frente a {b_s} en {b}.",
+        "{phase}: {a_s} segundos en {a} frente a {b_s} en {b} (medianas de las épocas).",
         "phase_warmup": "el calentamiento",
         "phase_input": "la carga de datos",
         "phase_compute": "el paso de entrenamiento",
