@@ -4,6 +4,7 @@ inference steps and its input pipeline's batches."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -173,6 +174,31 @@ def compute_only(kit: BenchKit, data, *, batch_size: int, steps: int, warmup: in
         return images_per_second(lambda: train_step(x, y), batch_size, steps, warmup, kit.sync)
 
 
+PAIRED_WINDOWS = 3
+
+
+def paired_rates(
+    first: Callable[[], Any],
+    second: Callable[[], Any],
+    timed: Callable[[Callable[[], Any], int, int], float],
+    *,
+    steps: int,
+    warmup: int,
+    windows: int = PAIRED_WINDOWS,
+) -> tuple[float, float, list[float]]:
+    """Images/s of two steps timed in alternating windows (``timed(step, n, warmup)``), and
+    second/first within each window pair. A 2-core cloud CPU drifts by 10% within a minute, so
+    two steps timed one after the other can pass drift off as a difference; within a pair of
+    short windows both see the same machine, and the median pair ratio keeps that."""
+    per_window = max(1, steps // windows)
+    per_image: tuple[list[float], list[float]] = ([], [])  # seconds an image, by window
+    for w in range(windows):
+        for seconds, step in zip(per_image, (first, second), strict=True):
+            seconds.append(1.0 / timed(step, per_window, warmup if w == 0 else 0))
+    a, b = per_image
+    return len(a) / sum(a), len(b) / sum(b), [x / y for x, y in zip(a, b, strict=True)]
+
+
 def run_bench(
     kit: BenchKit,
     data,
@@ -197,8 +223,14 @@ def run_bench(
         train_step, infer = kit.steps(kit.precision)
         r = bench_record(kit.framework, kit.spec, batch_size, steps, warmup)
         r["precision"] = kit.precision
-        r["compute_train"] = timed(lambda: train_step(x0, y0))
-        r["pipeline_train"] = timed(lambda: train_step(*next(stream)))
+        paired = paired_rates(
+            lambda: train_step(x0, y0),
+            lambda: train_step(*next(stream)),
+            lambda step, n, w: images_per_second(step, batch_size, n, w, kit.sync),
+            steps=steps,
+            warmup=warmup,
+        )
+        r["compute_train"], r["pipeline_train"], rounds = paired
         r["pipeline_only"] = timed(lambda: next(stream), steps * 4)
         evaluation = kit.evaluation_input(data.x_test[:batch_size], data.y_test[:batch_size])
         r["compute_inference"] = timed(lambda: infer(x0))
@@ -223,7 +255,8 @@ def run_bench(
             r["naive_train"] = timed(lambda: train_step(*next(naive_stream)))
             r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
             r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
-    r["pipeline_over_compute"] = r["pipeline_train"] / r["compute_train"]
+    r["pipeline_over_compute_rounds"] = rounds
+    r["pipeline_over_compute"] = statistics.median(rounds)
     r["software"] = kit.software
     r["hardware"] = environment(kit.hardware)
     return r

@@ -1,13 +1,15 @@
 """One bench driver for both frameworks (bench.run_bench): the same measurements, under the same
 keys, in the same order; PyTorch adds only its CPU memory-layout comparison."""
 
+import statistics
+
 import numpy as np
 import pytest
 
 from alexnet_cifar import TrainConfig
 from alexnet_cifar.arch import spec_for
 from alexnet_cifar.backends import get_backend
-from alexnet_cifar.bench import UPDATE_ROW
+from alexnet_cifar.bench import PAIRED_WINDOWS, UPDATE_ROW, paired_rates
 from alexnet_cifar.data import load_cifar10
 
 from cifar_fixtures import make_official
@@ -25,7 +27,12 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
             config, data, batch_size=8, steps=1, warmup=0, naive=False, baseline=True
         )
         assert r["framework"] == framework and r["compute_train"] > 0
-        assert r["pipeline_over_compute"] == pytest.approx(r["pipeline_train"] / r["compute_train"])
+        # the ratio pairs windows timed one after the other, so it is a median of pairs,
+        # close to (not equal to) the ratio of the two overall rates
+        rounds = r["pipeline_over_compute_rounds"]
+        assert len(rounds) == PAIRED_WINDOWS and all(x > 0 for x in rounds)
+        assert r["pipeline_over_compute"] == pytest.approx(statistics.median(rounds))
+        assert min(rounds) <= r["pipeline_train"] / r["compute_train"] <= max(rounds)
         assert r["naive_train"] is None  # naive=False: no PIL DataLoader is started
         keys[framework] = list(r)
     layout = ["nchw_compute_train", "channels_last_over_nchw"]
@@ -56,3 +63,25 @@ def test_both_backends_time_the_same_layers_alone():
     assert names["pytorch"] == names["keras"] == [e for e in expected if e[1] != "avgpool"]
     assert updates["pytorch"] == updates["keras"] == (UPDATE_ROW, "sgd", [spec.num_params()])
     assert ("features_1", "batchnorm", [64, 32, 32]) in names["keras"]
+
+
+def test_paired_rates_hold_a_difference_steady_while_the_machine_drifts():
+    """Each window pair sees one machine speed (here 1x, 3x, 0.5x); the second step costs 1.25x
+    the first. Timed once each, 3x drift between them would read as a 2.4x speed-up; the pair
+    ratios read 0.8 in every window."""
+    speeds = iter([1.0, 1.0, 3.0, 3.0, 0.5, 0.5])
+    cost = {"first": 1.0, "second": 1.25}
+    calls = []
+
+    def timed(step, n, warmup):
+        calls.append((step(), n, warmup))
+        return next(speeds) / cost[calls[-1][0]]
+
+    first, second, rounds = paired_rates(
+        lambda: "first", lambda: "second", timed, steps=7, warmup=2
+    )
+    assert rounds == pytest.approx([0.8, 0.8, 0.8])
+    assert second / first == pytest.approx(0.8)
+    assert [c[0] for c in calls] == ["first", "second"] * PAIRED_WINDOWS
+    assert [c[1] for c in calls] == [2] * 6  # 7 steps: 2 a window
+    assert [c[2] for c in calls] == [2, 2, 0, 0, 0, 0]  # warm-up only before the first pair
