@@ -68,3 +68,46 @@ def test_lines_that_are_not_start_up_notices_still_show(capfd, monkeypatch):
     err = capfd.readouterr().err
     assert "oneDNN" not in err
     assert "a real error" in err and "a Python warning" in err
+
+
+SUBNORMALS = """
+import sys, warnings
+warnings.simplefilter("error")  # a partial flush fails loudly here
+import torch
+SUBNORMAL_BITS = 1 << 20  # float32 2**-129 (importing the backend's constant would flush)
+n = 1 << 22  # split over torch's threads
+def subnormal_products():
+    x = torch.full((n,), SUBNORMAL_BITS, dtype=torch.int32).view(torch.float32)
+    return int(torch.count_nonzero(x * 2.0))
+if sys.argv[1] == "torch-first":
+    print("computed before the backend:", subnormal_products())  # starts torch's threads
+from alexnet_cifar.backends import get_backend
+get_backend("pytorch")
+counts = {"pytorch": subnormal_products()}
+if sys.argv[1] == "both":
+    get_backend("keras")
+    import tensorflow as tf
+    y = tf.bitcast(tf.fill([n], SUBNORMAL_BITS), tf.float32)
+    counts["keras"] = int(tf.math.count_nonzero(y * 2.0))
+print(counts)
+"""
+
+
+def test_both_frameworks_flush_subnormal_floats_to_zero_on_every_cpu_thread():
+    """TensorFlow flushes subnormals to zero; the PyTorch backend makes torch do the same on
+    all its threads (4M products, split over them), so the two compute alike and neither pays
+    x86's slow path for them. Where torch started its threads before the backend was imported,
+    a warning names the fix instead of a silent partial flush."""
+
+    def run(mode: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-c", SUBNORMALS, mode]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+    both = run("both")
+    assert both.returncode == 0, both.stderr
+    assert "{'pytorch': 0, 'keras': 0}" in both.stdout
+    late = run("torch-first")
+    assert "computed before the backend: 4194304" in late.stdout  # none flushed: the control
+    assert late.returncode != 0
+    assert "import alexnet_cifar.backends.pytorch" in late.stderr
+    assert "before the first torch computation" in late.stderr

@@ -4,6 +4,10 @@ from ..startup import import_torch_first
 
 import_torch_first()  # before anything imports TensorFlow (backends/startup.py says why)
 
+from .denormals import flush_denormals
+
+flush_denormals()  # before torch starts its CPU threads, which inherit the setting
+
 from .bench import bench, profile, time_layers, time_step
 from .model import (
     IMAGENET_READERS,
