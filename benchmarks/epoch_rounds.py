@@ -80,12 +80,13 @@ def measure(args) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.rounds):
             order = FRAMEWORKS if r % 2 == 0 else FRAMEWORKS[::-1]
-            modes["one process"].append(study(order, None, args, Path(tmp)))
+            together = study(order, None, args, Path(tmp))
+            modes["one process"].append({**together, "order": " then ".join(order)})
             print(f"round {r + 1}: one process ({' then '.join(order)}) done", flush=True)
             pair = {}
             for framework in order:
                 pair |= study(order, f"scratch-{framework}", args, Path(tmp))
-            modes["own process"].append(pair)
+            modes["own process"].append({**pair, "order": " then ".join(order)})
             print(f"round {r + 1}: own processes done", flush=True)
     return modes
 
@@ -155,10 +156,6 @@ def main() -> None:
     if "ALEXNET_CIFAR_DATA" not in os.environ:
         parser.error("set ALEXNET_CIFAR_DATA to CIFAR-10 (a folder or the archive)")
     modes = measure(args)
-    for r, pairs in enumerate(zip(*modes.values(), strict=True)):
-        order = " then ".join(FRAMEWORKS if r % 2 == 0 else FRAMEWORKS[::-1])
-        for p in pairs:
-            p["order"] = order
     first = modes["one process"][0]["pytorch"]
     hardware = first["hardware"]
     kind = "cpu" if hardware.get("device", "cpu") == "cpu" else "gpu"
