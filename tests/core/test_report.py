@@ -304,6 +304,40 @@ def test_several_seeds_give_mean_spread_and_a_paired_interval(tmp_path):
     assert (tmp_path / "report" / "figures" / diff_fig).stat().st_size > 1000
 
 
+def test_rows_with_different_seeds_are_compared_on_the_seeds_both_ran(tmp_path):
+    """PyTorch with three seeds, Keras with one (an --only run halfway): the pair's A, B and
+    B - A are seed 0's, and the speed line says what each row's epoch times span."""
+    three_seed_study(tmp_path, (0.66, 0.62, 0.69))
+    study = json.loads((tmp_path / "study.json").read_text())
+    for seed in ("1", "2"):
+        del study["rows"]["scratch-keras"]["seeds"][seed]
+        for f in (tmp_path / "runs" / "scratch-keras" / f"seed-{seed}").iterdir():
+            if f.is_file():
+                f.unlink()
+    (tmp_path / "study.json").write_text(json.dumps(study))
+    write_report(tmp_path, langs=("en", "es"), formats=("md",))
+    md = (tmp_path / "report" / "report.en.md").read_text()
+
+    def acc(name, seed):
+        path = tmp_path / "runs" / name / f"seed-{seed}" / "results.json"
+        return 100 * json.loads(path.read_text())["test_accuracy"]
+
+    pt, keras = acc("scratch-pytorch", 0), acc("scratch-keras", 0)
+    pt_mean = np.mean([acc("scratch-pytorch", s) for s in range(3)])
+    assert abs(pt_mean - pt) > 0.005  # else the test could not tell the mean from seed 0
+    assert (
+        f"| scratch-pytorch / scratch-keras (seed 0 only, the one both rows ran) "
+        f"| {pt:.2f}% | {keras:.2f}% | {keras - pt:+.2f} | n/a |" in md
+    )
+    assert f"on one seed: {pt:.2f}% against {keras:.2f}%" in md
+    assert f"| scratch-pytorch | {pt_mean:.2f}% |" in md  # the results table keeps the mean
+    assert "seconds over 3 epochs of 1 seed and 10.0 to 40.0 seconds over 3 epochs of 3 seeds" in md
+    es = (tmp_path / "report" / "report.es.md").read_text()
+    assert "(solo la semilla 0, la que ejecutaron ambas filas)" in es
+    spans = "segundos en 3 épocas de 1 semilla y 10,0 a 40,0 segundos en 3 épocas de 3 semillas"
+    assert spans in es
+
+
 def test_one_epoch_study_says_na_and_ranks_nothing(tmp_path):
     labels = np.repeat(np.arange(10), 20)
     rng = np.random.default_rng(3)

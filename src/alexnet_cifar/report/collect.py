@@ -220,9 +220,13 @@ def compare(ra: dict, rb: dict) -> dict | None:
     ]
     if not per_seed:
         return None
+    # A and B over the seeds both rows ran, so that B - A is the paired difference even
+    # where one row has more seeds than the other (an --only run, a failed seed)
     return {
-        "acc_a": ra["test_accuracy"],
-        "acc_b": rb["test_accuracy"],
+        "acc_a": float(np.mean([p["acc_a"] for p in per_seed])),
+        "acc_b": float(np.mean([p["acc_b"] for p in per_seed])),
+        "shared_seeds": [p["seed"] for p in per_seed],
+        "all_seeds": len(per_seed) == len(runs_a) == len(runs_b),
         "per_seed": per_seed,
         "paired": paired_difference([p["acc_a"] for p in per_seed], [p["acc_b"] for p in per_seed]),
         # the first seed's test, for a study of one seed

@@ -144,6 +144,12 @@ def _accuracy_difference(pair: dict, by_name: dict, w: Words) -> list[str]:
     return out
 
 
+def _epochs_and_seeds(row: dict, w: Words) -> str:
+    """What a row's epoch times span: "18 epochs of 2 seeds"."""
+    epochs = len(row["runs"][0]["metrics"])
+    return w.plural("n_epochs_seeds", epochs, seeds=w.plural("n_seeds", len(row["runs"])))
+
+
 def _speed(ra: dict, rb: dict, w: Words) -> list[str]:
     if not ra["epoch_seconds"] or not rb["epoch_seconds"]:
         return []
@@ -163,10 +169,10 @@ def _speed(ra: dict, rb: dict, w: Words) -> list[str]:
             )
         ]
     else:
-        epochs = len(slow["runs"][0]["metrics"])
+        slow_n, fast_n = _epochs_and_seeds(slow, w), _epochs_and_seeds(fast, w)
         out = [
             w(
-                "c_speed",
+                "c_speed" if slow_n == fast_n else "c_speed_uneven",
                 fast=fast["row"],
                 slow=slow["row"],
                 ratio=w.num(ratio, 2),
@@ -174,9 +180,9 @@ def _speed(ra: dict, rb: dict, w: Words) -> list[str]:
                 fast_s=w.num(fast["seconds_per_epoch"], 1),
                 slow_range=_range(slow["epoch_seconds"], w),
                 fast_range=_range(fast["epoch_seconds"], w),
-                n_epochs=w.plural(
-                    "n_epochs_seeds", epochs, seeds=w.plural("n_seeds", len(slow["runs"]))
-                ),
+                n_epochs=slow_n,
+                slow_n=slow_n,
+                fast_n=fast_n,
             )
         ]
     # medians, as the epoch times above: an epoch that shared the machine with other work

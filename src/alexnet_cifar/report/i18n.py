@@ -80,6 +80,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_speed": "{fast} trains faster: {slow} needs {ratio} times its time per epoch "
         "({slow_s} against {fast_s} seconds, medians; ranges {slow_range} and {fast_range} "
         "seconds over {n_epochs}).",
+        "c_speed_uneven": "{fast} trains faster: {slow} needs {ratio} times its time per "
+        "epoch ({slow_s} against {fast_s} seconds, medians; ranges {slow_range} seconds over "
+        "{slow_n} and {fast_range} seconds over {fast_n}).",
         "c_speed_same": "{a} and {b} train equally fast: {a_s} against {b_s} seconds per "
         "epoch (medians).",
         "c_speed_hw": "{a} and {b} ran on different machines ({hw_a}; {hw_b}): their times "
@@ -120,6 +123,10 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "n_seeds": ("{n} seed", "{n} seeds"),
         "n_epochs": ("{n} epoch", "{n} epochs"),
         "n_epochs_seeds": ("{n} epoch of {seeds}", "{n} epochs of {seeds}"),
+        "shared_seeds": (
+            "seed {seeds} only, the one both rows ran",
+            "seeds {seeds} only, those both rows ran",
+        ),
         "n_rows_not_run": ("{n} row did not run: {rows}.", "{n} rows did not run: {rows}."),
         "none_compared": "No two rows could be compared on the same test images.",
         # earlier studies, side by side
@@ -292,6 +299,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_speed": "{fast} entrena más rápido: {slow} necesita {ratio} veces su tiempo por "
         "época ({slow_s} frente a {fast_s} segundos, medianas; rangos {slow_range} y "
         "{fast_range} segundos en {n_epochs}).",
+        "c_speed_uneven": "{fast} entrena más rápido: {slow} necesita {ratio} veces su tiempo "
+        "por época ({slow_s} frente a {fast_s} segundos, medianas; rangos {slow_range} segundos "
+        "en {slow_n} y {fast_range} segundos en {fast_n}).",
         "c_speed_same": "{a} y {b} entrenan igual de rápido: {a_s} frente a {b_s} segundos por "
         "época (medianas).",
         "c_speed_hw": "{a} y {b} se ejecutaron en máquinas distintas ({hw_a}; {hw_b}): sus "
@@ -332,6 +342,10 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "n_seeds": ("{n} semilla", "{n} semillas"),
         "n_epochs": ("{n} época", "{n} épocas"),
         "n_epochs_seeds": ("{n} época de {seeds}", "{n} épocas de {seeds}"),
+        "shared_seeds": (
+            "solo la semilla {seeds}, la que ejecutaron ambas filas",
+            "solo las semillas {seeds}, las que ejecutaron ambas filas",
+        ),
         "n_rows_not_run": (
             "{n} fila no se ejecutó: {rows}.",
             "{n} filas no se ejecutaron: {rows}.",

@@ -154,8 +154,12 @@ def _pair_cells(p: dict, w: Words) -> list[str]:
         if paired
         else w("na")
     )
+    pair = f"{p['a']} / {p['b']}"
+    if not p["all_seeds"]:
+        seeds = p["shared_seeds"]
+        pair += f" ({w.plural('shared_seeds', len(seeds), seeds=w.join(map(str, seeds)))})"
     return [
-        f"{p['a']} / {p['b']}",
+        pair,
         w.pct(p["acc_a"]),
         w.pct(p["acc_b"]),
         w.points(p["acc_b"] - p["acc_a"]),
