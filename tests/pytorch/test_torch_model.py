@@ -60,3 +60,20 @@ def test_scratch_init_is_seeded_and_scaled():
         assert torch.equal(va, vb), k
     fc = a.classifier[1].weight
     assert abs(fc.std().item() - 0.01) < 1e-3 and a.classifier[1].bias.abs().sum() == 0
+
+
+def test_fp16_backward_step_says_whether_loss_scaling_took_the_step():
+    """A finite loss steps the weights and says so; an overflowing one leaves them, says so
+    and halves the scale; a second optimizer is watched as well (a resumed run builds one)."""
+    from alexnet_cifar.backends.pytorch.model import Precision
+
+    amp = Precision("fp16", torch.device("cpu"))
+    for _ in range(2):
+        layer = torch.nn.Linear(4, 1)
+        opt = torch.optim.SGD(layer.parameters(), lr=0.1)
+        before = layer.weight.detach().clone()
+        assert amp.backward_step(layer(torch.ones(2, 4)).sum(), opt) is True
+        assert not torch.equal(layer.weight, before)
+        moved, scale = layer.weight.detach().clone(), amp.scaler.get_scale()
+        assert amp.backward_step(layer(torch.full((2, 4), float("inf"))).sum(), opt) is False
+        assert torch.equal(layer.weight, moved) and amp.scaler.get_scale() == scale / 2

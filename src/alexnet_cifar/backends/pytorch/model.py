@@ -121,6 +121,8 @@ class Precision:
             growth_interval=loss_scaling.LOSS_SCALE_GROWTH_STEPS,
             enabled=precision == "fp16",
         )
+        self._watched = None  # the optimizer whose steps _stepped counts
+        self._steps_taken = 0
 
     def autocast(self):
         return torch.autocast(
@@ -134,10 +136,19 @@ class Precision:
         if not self.scaler.is_enabled():
             optimizer.step()
             return True
-        scale = self.scaler.get_scale()  # no extra wait: step() reads the overflow flag anyway
+        # GradScaler calls optimizer.step() only where no gradient overflowed; a hook sees
+        # whether it ran, where reading the scale back before and after would wait on the
+        # device twice more each step
+        if optimizer is not self._watched:
+            optimizer.register_step_post_hook(self._stepped)
+            self._watched = optimizer
+        self._steps_taken = 0
         self.scaler.step(optimizer)
         self.scaler.update()
-        return self.scaler.get_scale() >= scale  # an overflow halves it
+        return self._steps_taken > 0
+
+    def _stepped(self, optimizer, args, kwargs) -> None:
+        self._steps_taken += 1
 
 
 def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> AlexNet:
