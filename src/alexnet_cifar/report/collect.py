@@ -220,15 +220,16 @@ def compare(ra: dict, rb: dict) -> dict | None:
     ]
     if not per_seed:
         return None
+    acc_a, acc_b = [p["acc_a"] for p in per_seed], [p["acc_b"] for p in per_seed]
     # A and B over the seeds both rows ran, so that B - A is the paired difference even
     # where one row has more seeds than the other (an --only run, a failed seed)
     return {
-        "acc_a": float(np.mean([p["acc_a"] for p in per_seed])),
-        "acc_b": float(np.mean([p["acc_b"] for p in per_seed])),
+        "acc_a": float(np.mean(acc_a)),
+        "acc_b": float(np.mean(acc_b)),
         "shared_seeds": [p["seed"] for p in per_seed],
         "all_seeds": len(per_seed) == len(runs_a) == len(runs_b),
         "per_seed": per_seed,
-        "paired": paired_difference([p["acc_a"] for p in per_seed], [p["acc_b"] for p in per_seed]),
+        "paired": paired_difference(acc_a, acc_b),
         # the first seed's test, for a study of one seed
         **{k: per_seed[0][k] for k in ("only_a", "only_b", "p_value")},
     }
