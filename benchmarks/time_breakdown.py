@@ -13,7 +13,7 @@ in its own process: a 2-core cloud CPU drifts by 10% within a minute, so one mea
 framework can pass drift off as a difference. Speeds move between days on shared machines;
 the ratios within one run are what count.
 
-Usage: python benchmarks/time_breakdown.py [--device cpu|cuda] [--steps N] [--rounds N]
+Usage: python benchmarks/time_breakdown.py [--device cpu|cuda] [--steps N] [--rounds N] [--out STEM]
 """
 
 from __future__ import annotations
@@ -261,9 +261,8 @@ def _layer_table(model: str, precision: str, pt: dict, ke: dict) -> list[str]:
     return lines
 
 
-def rewrite_table() -> None:
+def rewrite_table(out: Path) -> None:
     """--table-only: the Markdown again from the committed JSON, nothing measured."""
-    out = ROOT / "results" / "time-breakdown-cpu"
     out.with_suffix(".md").write_text(table(json.loads(out.with_suffix(".json").read_text())))
 
 
@@ -282,20 +281,26 @@ def main() -> int:
     parser.add_argument(
         "--table-only", action="store_true", help="rewrite the .md from the .json, measure nothing"
     )
+    parser.add_argument(
+        "--out",
+        metavar="STEM",
+        type=Path,
+        help="write STEM.json and STEM.md (default: results/time-breakdown-<cpu|gpu>)",
+    )
     parser.add_argument("--step-only", metavar="JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    tag = "gpu" if args.device == "cuda" else "cpu"
+    out = args.out or ROOT / "results" / f"time-breakdown-{tag}"
     if args.step_only:  # one framework's compute-only step, for alternating_rounds
         print(time_one_step(args.step_only, args.steps))
         return 0
     if args.table_only:
-        rewrite_table()
+        rewrite_table(out)
         return 0
     beside = ROOT.parent / "shared/data/cifar10"  # a copy next to the checkout, if any
     if beside.is_dir():
         os.environ.setdefault("ALEXNET_CIFAR_DATA", str(beside))
     rows = measure(args)
-    tag = "gpu" if args.device == "cuda" else "cpu"
-    out = ROOT / "results" / f"time-breakdown-{tag}"
     out.with_suffix(".json").write_text(json.dumps(rows, indent=1) + "\n")
     out.with_suffix(".md").write_text(table(rows))
     print(out.with_suffix(".md").read_text())
