@@ -14,7 +14,7 @@ from ...training.plan import epoch_plan, pixel_transforms
 # up to a minute, and a Keras fit per epoch deletes one every epoch (measured: 10-58 s added
 # to 1-3 minute epochs on a 2-core CPU). A batch is one gather and one warp on the whole
 # batch, so a fixed 2 in flight keep the steps fed (pipeline/compute 0.97-1.01 in
-# results/time-breakdown-cpu.json).
+# results/time-breakdown-cpu-icelake.json).
 PARALLEL_BATCHES = 2
 FIXED_PARALLELISM = tf.data.Options()
 FIXED_PARALLELISM.autotune.enabled = False
