@@ -68,7 +68,9 @@ class BenchKit(ABC):
 
     @abstractmethod
     def steps(self, precision: str) -> tuple[Step, Step]:
-        """(train_step(x, y), infer(x)) of a fresh model, seeded alike, in ``precision``."""
+        """(train_step(x, y), infer(x)) of a fresh model, seeded alike, in ``precision``; the
+        step updates the weights with the trainer's optimizer (update_rules: its momentum and
+        weight decay), so the trainer is held against the same work less its input."""
 
     @abstractmethod
     def batches(self, images, labels, augment: str, batch_size: int) -> Iterator[tuple]:

@@ -35,7 +35,8 @@ class KerasBench(BenchKit):
     def steps(self, precision: str):
         keras.utils.set_random_seed(0)
         model = build(self.spec, precision=precision)
-        optimizer = keras.optimizers.SGD(1e-3, momentum=0.9)
+        plan, decay = self.update_rules([layer.name for layer in model.layers if layer.weights])
+        optimizer = make_optimizer(self.config, model, plan, decay, self.config.lr)
         model.compile(
             optimizer=keras.optimizers.LossScaleOptimizer(optimizer)
             if precision == "fp16"

@@ -51,9 +51,9 @@ class Pipeline:
         corners: tf.Tensor | None = None,
     ) -> tf.Tensor:
         """uint8 NHWC -> normalized float NHWC; ``transforms`` (N, 8, from plan.pixel_transforms)
-        warp each image (bilinear; border repeated, or mirrored for crops) straight at the
-        output size; ``corners`` (N, 2) place each image's cutout square."""
-        x = tf.cast(images, tf.float32) / 255.0
+        warp each normalized image (bilinear; border repeated, or mirrored for crops) straight
+        at the output size; ``corners`` (N, 2) place each image's cutout square."""
+        x = self._normalize(tf.cast(images, tf.float32) / 255.0)
         if transforms is not None:
             x = tf.raw_ops.ImageProjectiveTransformV3(
                 images=x,
@@ -65,12 +65,16 @@ class Pipeline:
             )
         elif x.shape[1] != self.size:
             x = tf.image.resize(x, (self.size, self.size), method="bilinear")
-        if self.norm.bgr:
-            x = x[..., ::-1]
-        x = (x * self.norm.scale - self.mean) / self.std
         if corners is not None:
             x = tf.where(self._cutout_mask(corners), 0.0, x)
         return x
+
+    def _normalize(self, x: tf.Tensor) -> tf.Tensor:
+        """Channel order and scale before the warp, at the stored size, as the PyTorch
+        pipeline does (the warp commutes with it)."""
+        if self.norm.bgr:
+            x = x[..., ::-1]
+        return (x * self.norm.scale - self.mean) / self.std
 
     def _cutout_mask(self, corners: tf.Tensor) -> tf.Tensor:
         """(N, S, S, 1), True inside each image's square (rows and columns from its corner)."""

@@ -72,8 +72,11 @@ class TorchBench(BenchKit):
         model = build(self.spec).to(self.device)
         if channels_last:
             model = model.to(memory_format=torch.channels_last)
-        opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+        plan, decay = self.update_rules([name for name, _ in model.named_parameters()])
         loss_fn, amp = nn.CrossEntropyLoss(), Precision(precision, self.device)
+        opt = make_optimizer(
+            self.config, model, plan, decay, self.config.lr, loss_scaled=amp.scaler.is_enabled()
+        )
 
         def train_step(x, y):
             model.train()

@@ -32,12 +32,30 @@ def param_groups(model: nn.Module, plan: FinetunePlan, lr: float, decay: DecayRu
 
 
 def make_optimizer(
-    config: TrainConfig, model: nn.Module, plan: FinetunePlan, decay: DecayRule, lr: float
+    config: TrainConfig,
+    model: nn.Module,
+    plan: FinetunePlan,
+    decay: DecayRule,
+    lr: float,
+    loss_scaled: bool = False,
 ) -> torch.optim.Optimizer:
     """``config.optimizer`` over ``model``'s parameters, at base rate ``lr`` (a LambdaLR
-    scheduler applies the shared curve)."""
+    scheduler applies the shared curve). ``loss_scaled`` (fp16): the per-tensor loop, whose
+    step GradScaler calls only when no gradient overflowed, which is how the trainer tells a
+    skipped step (a fused step is always called and skips inside the kernel)."""
     groups = param_groups(model, plan, lr, decay)
+    fused = {} if loss_scaled else fused_option(model.parameters())
     if config.optimizer == "sgd":
-        return torch.optim.SGD(groups, lr=lr, momentum=config.momentum)
+        return torch.optim.SGD(groups, lr=lr, momentum=config.momentum, **fused)
     cls = torch.optim.Adam if config.optimizer == "adam" else torch.optim.AdamW
-    return cls(groups, lr=lr, betas=ADAM_BETAS, eps=ADAM_EPS)
+    return cls(groups, lr=lr, betas=ADAM_BETAS, eps=ADAM_EPS, **fused)
+
+
+def fused_option(parameters) -> dict:
+    """torch.optim's fused kernels where the parameters live on the CPU or a CUDA GPU: one
+    pass over all the weights instead of a loop of small ops per tensor, the same formula
+    (equal within float32 rounding, tests/pytorch/test_optim.py). Unfused, SGD
+    with momentum and decay took 167 ms a step over AlexNet's 57 M weights on a 2-core AMD
+    EPYC Zen 5, fused 10 ms; on CUDA torch's own default is the multi-tensor path."""
+    devices = {p.device.type for p in parameters}
+    return {"fused": True} if devices and devices <= {"cpu", "cuda"} else {}

@@ -146,7 +146,12 @@ class Trainer(TrainerBase):
 
     def build_optimizer(self) -> None:
         self.optimizer = make_optimizer(
-            self.config, self.model, self.finetune, self.decay, self.config.lr
+            self.config,
+            self.model,
+            self.finetune,
+            self.decay,
+            self.config.lr,
+            loss_scaled=self.precision.scaler.is_enabled(),
         )
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda step: self.lr_at(step) * self.lr_scale
