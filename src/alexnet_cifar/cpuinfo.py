@@ -22,7 +22,16 @@ def _field(name: str, cpuinfo: str | Path) -> str | None:
 
 
 def cpu_model(cpuinfo: str | Path = CPUINFO) -> str:
-    return _field("model name", cpuinfo) or platform.processor() or platform.machine()
+    """The model name; where a cloud machine's name carries no model number ("AMD EPYC"), the
+    CPU family and model beside it, which tell one generation from another (family 25 is
+    Zen 3/4, 26 is Zen 5)."""
+    name = _field("model name", cpuinfo)
+    if not name:
+        return platform.processor() or platform.machine()
+    family, model = _field("cpu family", cpuinfo), _field("model\t", cpuinfo)
+    if family and model and not any(c.isdigit() for c in name):
+        return f"{name} (family {family}, model {model})"
+    return name
 
 
 def cpu_flags(cpuinfo: str | Path = CPUINFO) -> set[str]:

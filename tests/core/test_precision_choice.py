@@ -58,6 +58,16 @@ def test_cpu_bf16_is_read_from_the_processor_flags(tmp_path):
     assert cpu_flags(tmp_path / "missing") == set()  # not Linux: no bf16 claimed
 
 
+def test_a_cpu_named_without_a_model_number_is_told_by_family_and_model(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\ncpu family\t: 26\nmodel\t\t: 2\nmodel name\t: AMD EPYC\n")
+    assert cpu_model(info) == "AMD EPYC (family 26, model 2)"
+    info.write_text(
+        "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC 9R14\n"
+    )
+    assert cpu_model(info) == "AMD EPYC 9R14"
+
+
 def test_precision_is_a_checked_config_value():
     assert TrainConfig().precision == "auto"
     with pytest.raises(ConfigError, match="--precision 'half' is not known"):
