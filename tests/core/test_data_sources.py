@@ -79,6 +79,7 @@ def test_offline_with_no_data_says_what_to_pass(tmp_path, monkeypatch):
         )
     msg = str(err.value)
     assert "CIFAR-10 not found" in msg and "--data-dir" in msg and "ALEXNET_CIFAR_DATA" in msg
+    assert ".." not in msg.replace("...", ""), msg  # the download error's own full stop
     with pytest.raises(DataError, match="downloading is turned off"):
         load_cifar10(cache_dir=tmp_path, download_missing=False, progress=False)
 

@@ -189,7 +189,7 @@ def load_cifar10(
 def _not_found_message(cache_dir: Path, reason: str) -> str:
     return (
         f"CIFAR-10 not found: no --data-dir given, ${ENV_DATA} is unset, "
-        f"{cache_dir / official.ARCHIVE_NAME} does not exist, and {reason}. Pass "
+        f"{cache_dir / official.ARCHIVE_NAME} does not exist, and {reason.rstrip('.')}. Pass "
         f"--data-dir (or set ${ENV_DATA}) to {_describe_expected()}; or, with internet, "
         f"run again to download {official.URL} ({official.ARCHIVE_BYTES:,} bytes)."
     )

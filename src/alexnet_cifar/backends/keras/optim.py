@@ -5,6 +5,7 @@ follow the same trajectory from the same start (tests/both/test_trajectory.py)."
 from __future__ import annotations
 
 import numpy as np
+import tensorflow as tf
 
 import keras
 from keras import ops
@@ -22,15 +23,43 @@ def _ema_options(averaged: np.ndarray | None) -> dict:
     return {"use_ema": True, "ema_momentum": float(averaged.max())}
 
 
+# Elementwise updates as one XLA loop per variable: each reads its tensors once and writes
+# once, where TensorFlow's ops make a pass per product, sum and assignment. On AlexNet's 57 M
+# weights SGD's update falls from 63 to 27 ms and the average's from 29 to 13 ms (bench);
+# XLA is not used for the layers, where TensorFlow's own kernels are faster on CPUs. Under a
+# tf.distribute strategy (several devices or workers) TensorFlow's ops run as before: Keras
+# hands the update a replica's variables there, which a compiled function would not follow.
+def _sgd_momentum(variable, buf, gradient, lr, rate, momentum):
+    buf.assign(buf * momentum + (gradient + variable * rate))
+    variable.assign_sub(buf * lr)
+
+
+def _sgd_plain(variable, gradient, lr, rate):
+    variable.assign_sub((gradient + variable * rate) * lr)
+
+
+def _average(average, variable, m):
+    average.assign(m * average + (1 - m) * variable)
+
+
+def _tf(variable):
+    """The tf.Variable under a Keras variable (XLA takes TensorFlow's own)."""
+    return variable.value if isinstance(variable, keras.Variable) else variable
+
+
 def _update_average(self, trainable_variables):
     """training/ema.py's rule in place of Keras' fixed momentum (its step counter has not
     counted this step yet: t as the rule counts it)."""
     table = ops.convert_to_tensor(self.averaged)
     m = ops.take(table, ops.minimum(self.iterations, len(self.averaged) - 1))
     for var, average in zip(trainable_variables, self._model_variables_moving_average):
-        if average is not None:
-            mv = ops.cast(m, var.dtype)
+        if average is None:
+            continue
+        mv = ops.cast(m, var.dtype)
+        if tf.distribute.has_strategy():
             average.assign(ops.add(ops.multiply(mv, average), ops.multiply(1 - mv, var)))
+        else:
+            self._xla(_average)(_tf(average), _tf(var), mv)
 
 
 def _keep_live_weights(self, var_list):
@@ -46,6 +75,15 @@ class _SharedRules:
     _update_model_variables_moving_average = _update_average
     finalize_variable_values = _keep_live_weights
 
+    def _xla(self, update):
+        """``update`` compiled by XLA, once per optimizer: a traced function keeps weak
+        references to the variables it was traced with, so one shared across models would
+        fail once the first model is gone."""
+        compiled = self.__dict__.setdefault("_compiled", {})
+        if update not in compiled:
+            compiled[update] = tf.function(update, jit_compile=True)
+        return compiled[update]
+
     def _rate_and_gradient(self, gradient, variable, learning_rate):
         """(the learning rate, the gradient with coupled decay added) in the variable's dtype."""
         lr = ops.cast(learning_rate, variable.dtype)
@@ -56,18 +94,31 @@ class TorchSGD(_SharedRules, keras.optimizers.SGD):
     """torch.optim.SGD: ``g += wd * w; buf = momentum * buf + g; w -= lr * buf``."""
 
     def __init__(self, learning_rate, momentum: float, decay: DecayRule, averaged=None, **kwargs):
+        if not decay.coupled:
+            raise ValueError("SGD's weight decay is added to the gradient (coupled); got AdamW's")
         super().__init__(
             learning_rate, momentum=float(momentum), **_ema_options(averaged), **kwargs
         )
         self.decay, self.averaged = decay, averaged
 
     def update_step(self, gradient, variable, learning_rate):
-        lr, g = self._rate_and_gradient(gradient, variable, learning_rate)
+        if tf.distribute.has_strategy():
+            lr, g = self._rate_and_gradient(gradient, variable, learning_rate)
+            if self.momentum:
+                buf = self.momentums[self._get_variable_index(variable)]
+                self.assign(buf, ops.add(ops.multiply(buf, self.momentum), g))
+                g = buf
+            self.assign_sub(variable, ops.multiply(g, lr))
+            return
+        dtype = variable.dtype
+        g, lr = ops.cast(gradient, dtype), ops.cast(learning_rate, dtype)
+        rate = ops.convert_to_tensor(self.decay.rate_for(variable.shape), dtype)
         if self.momentum:
             buf = self.momentums[self._get_variable_index(variable)]
-            self.assign(buf, ops.add(ops.multiply(buf, self.momentum), g))
-            g = buf
-        self.assign_sub(variable, ops.multiply(g, lr))
+            momentum = ops.convert_to_tensor(self.momentum, dtype)
+            self._xla(_sgd_momentum)(_tf(variable), _tf(buf), g, lr, rate, momentum)
+        else:
+            self._xla(_sgd_plain)(_tf(variable), g, lr, rate)
 
 
 class TorchAdam(_SharedRules, keras.optimizers.Adam):
