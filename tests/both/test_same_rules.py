@@ -17,9 +17,12 @@ from alexnet_cifar.training.plan import epoch_plan  # noqa: E402
 from train_fixtures import small_config  # noqa: E402
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "adam", "adamw"])
+# SGD without momentum runs a compiled update of its own in Keras
+@pytest.mark.parametrize(
+    "optimizer, momentum", [("sgd", 0.9), ("sgd", 0.0), ("adam", 0.9), ("adamw", 0.9)]
+)
 @pytest.mark.parametrize("scope", ["all", "weights"])
-def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, scope):
+def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, momentum, scope):
     import tensorflow as tf
 
     import keras
@@ -32,7 +35,9 @@ def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, scope):
     shapes = [(3, 3, 2, 4), (4,), (6, 4)]  # a kernel, a bias (or BatchNorm), a dense kernel
     start = [rng.normal(size=s).astype(np.float32) for s in shapes]
     grads = [[rng.normal(size=s).astype(np.float32) for s in shapes] for _ in range(5)]
-    config = TrainConfig(optimizer=optimizer, lr=0.05, weight_decay=0.1, decay_on=scope)
+    config = TrainConfig(
+        optimizer=optimizer, lr=0.05, momentum=momentum, weight_decay=0.1, decay_on=scope
+    )
     rule = decay_rule(optimizer, 0.1, scope)
 
     params = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(w)) for w in start])
@@ -51,6 +56,13 @@ def test_keras_optimizers_follow_torch_optim_step_for_step(optimizer, scope):
     # "weights" leaves the bias undecayed: with a zero gradient it would not move at all
     assert rule.rate_for((4,)) == (0.0 if scope == "weights" else 0.1)
     assert rule.rate_for((6, 4)) == 0.1
+
+
+def test_keras_sgd_refuses_a_decoupled_decay_rule():
+    from alexnet_cifar.backends.keras.optim import TorchSGD
+
+    with pytest.raises(ValueError, match="coupled"):
+        TorchSGD(0.05, momentum=0.9, decay=decay_rule("adamw", 0.1, "all"))
 
 
 @pytest.mark.parametrize("augment", sorted(AUGMENTATIONS))
