@@ -34,11 +34,17 @@ FOLDER_MARKERS = {
 }
 
 
+# Fixtures that read the real CIFAR-10 copy: a test that asks for one is in the slow tier.
+REAL_DATA_FIXTURES = {"cifar_real", "data_args", "real_cache_dir"}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         folder = Path(str(item.fspath)).parent.name
         for marker in FOLDER_MARKERS.get(folder, ()):
             item.add_marker(marker)
+        if REAL_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +67,30 @@ def cifar_real(real_cache_dir):
     from alexnet_cifar.data import load_cifar10
 
     return load_cifar10(path, cache_dir=real_cache_dir, download_missing=False, progress=False)
+
+
+@pytest.fixture(scope="session")
+def cifar_tiny():
+    """A CIFAR-10 of 400 training and 100 test images made here (noise around one colour per
+    class), for tests of the machinery (records, faults, resume): they need no real image and
+    belong in the fast tier."""
+    import numpy as np
+
+    from alexnet_cifar.data.dataset import Cifar10
+
+    from cifar_fixtures import CLASSES
+
+    rng = np.random.default_rng(0)
+    colours = rng.integers(40, 216, size=(10, 1, 1, 3))
+
+    def split(n: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = np.arange(n) % 10
+        noise = rng.normal(0, 30, size=(n, 32, 32, 3))
+        return np.clip(colours[labels] + noise, 0, 255).astype(np.uint8), labels.astype(np.int64)
+
+    x_train, y_train = split(400)
+    x_test, y_test = split(100)
+    return Cifar10(x_train, y_train, x_test, y_test, list(CLASSES), source="tests", kind="tiny")
 
 
 @pytest.fixture(scope="session")

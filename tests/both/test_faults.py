@@ -25,27 +25,27 @@ def epochs_of(run) -> list[int]:
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "keras"])
-def test_a_cut_checkpoint_is_one_line_and_changes_nothing(tmp_path, cifar_real, framework):
+def test_a_cut_checkpoint_is_one_line_and_changes_nothing(tmp_path, cifar_tiny, framework):
     config = small_config(tmp_path, framework, epochs=1, limit_train=120, batch_size=16)
-    train(config, data=cifar_real, progress=False)
+    train(config, data=cifar_tiny, progress=False)
     run = tmp_path / "run"
     checkpoint = run / CHECKPOINT[framework]
     checkpoint.write_bytes(checkpoint.read_bytes()[: checkpoint.stat().st_size // 2])
     before = (run / "config.json").read_text()
     config.epochs = 4
     with pytest.raises(ConfigError, match=rf"{CHECKPOINT[framework]}: the checkpoint cannot be"):
-        train(config, data=cifar_real, resume=True, progress=False)
+        train(config, data=cifar_tiny, resume=True, progress=False)
     assert (run / "config.json").read_text() == before  # the failed resume changed nothing
     with pytest.raises(ConfigError, match="Delete it to train this run again"):
-        evaluate(run, data=cifar_real, progress=False)
+        evaluate(run, data=cifar_tiny, progress=False)
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "keras"])
-def test_records_that_disagree_with_the_checkpoint_stop_the_resume(tmp_path, cifar_real, framework):
+def test_records_that_disagree_with_the_checkpoint_stop_the_resume(tmp_path, cifar_tiny, framework):
     """A lost record, in the middle of metrics.jsonl or at its end, is one line naming both
     files; nothing is trained or rewritten."""
     config = small_config(tmp_path, framework, epochs=3, limit_train=120, batch_size=16)
-    train(config, data=cifar_real, progress=False)
+    train(config, data=cifar_tiny, progress=False)
     run = tmp_path / "run"
     lines = (run / "metrics.jsonl").read_text().splitlines(keepends=True)
     config.epochs = 4
@@ -54,7 +54,7 @@ def test_records_that_disagree_with_the_checkpoint_stop_the_resume(tmp_path, cif
         before = {f: (run / f).read_bytes() for f in ("config.json", CHECKPOINT[framework])}
         state = (run / "state.json").read_text()
         with pytest.raises(ConfigError) as info:
-            train(config, data=cifar_real, resume=True, progress=False)
+            train(config, data=cifar_tiny, resume=True, progress=False)
         message = str(info.value)
         assert "metrics.jsonl records epochs 1, " in message and "holds epochs 1-3" in message
         assert CHECKPOINT[framework] in message and "\n" not in message
@@ -64,11 +64,11 @@ def test_records_that_disagree_with_the_checkpoint_stop_the_resume(tmp_path, cif
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "keras"])
-def test_both_checkpoints_hold_the_runs_config(tmp_path, cifar_real, framework):
+def test_both_checkpoints_hold_the_runs_config(tmp_path, cifar_tiny, framework):
     import numpy as np
 
     config = small_config(tmp_path, framework, epochs=1, limit_train=120, batch_size=16)
-    train(config, data=cifar_real, progress=False)
+    train(config, data=cifar_tiny, progress=False)
     run = tmp_path / "run"
     if framework == "pytorch":
         held = torch.load(run / CHECKPOINT[framework], weights_only=True)["config"]
@@ -78,7 +78,7 @@ def test_both_checkpoints_hold_the_runs_config(tmp_path, cifar_real, framework):
     assert held == json.loads((run / "config.json").read_text())
 
 
-def test_a_diverged_run_stays_diverged_when_evaluated(tmp_path, cifar_real):
+def test_a_diverged_run_stays_diverged_when_evaluated(tmp_path, cifar_tiny):
     def poison(epoch, record, model):
         with torch.no_grad():
             for p in model.parameters():
@@ -86,24 +86,24 @@ def test_a_diverged_run_stays_diverged_when_evaluated(tmp_path, cifar_real):
 
     config = small_config(tmp_path, "pytorch", epochs=3, limit_train=120, batch_size=16)
     with pytest.raises(TrainingDiverged):
-        train(config, data=cifar_real, progress=False, callbacks=[poison])
-    evaluate(tmp_path / "run", data=cifar_real, progress=False)
+        train(config, data=cifar_tiny, progress=False, callbacks=[poison])
+    evaluate(tmp_path / "run", data=cifar_tiny, progress=False)
     state = json.loads((tmp_path / "run" / "state.json").read_text())
     assert state["status"] == "diverged"
 
 
-def test_a_first_epoch_that_diverges_leaves_no_folder_to_block_a_retry(tmp_path, cifar_real):
+def test_a_first_epoch_that_diverges_leaves_no_folder_to_block_a_retry(tmp_path, cifar_tiny):
     config = small_config(tmp_path, "pytorch", epochs=2, lr=1e30, limit_train=120)
     with pytest.raises(TrainingDiverged, match="no epoch had finished, so there is nothing"):
-        train(config, data=cifar_real, progress=False)
+        train(config, data=cifar_tiny, progress=False)
     assert not (tmp_path / "run").exists()
     config.lr = 0.01
     config.epochs = 1
-    assert train(config, data=cifar_real, progress=False)["epochs"] == 1
+    assert train(config, data=cifar_tiny, progress=False)["epochs"] == 1
 
 
-def test_sigterm_is_an_interrupt_with_the_resume_command(tmp_path, cifar_real, monkeypatch, capsys):
-    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
+def test_sigterm_is_an_interrupt_with_the_resume_command(tmp_path, cifar_tiny, monkeypatch, capsys):
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_tiny)
     real_epoch = Trainer._epoch
 
     def terminated_in_epoch_2(self, epoch):
@@ -156,11 +156,11 @@ def test_weights_files_that_are_not_state_dicts_are_refused_in_one_line(tmp_path
 
 
 def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(
-    tmp_path, cifar_real, monkeypatch, capsys
+    tmp_path, cifar_tiny, monkeypatch, capsys
 ):
     import errno
 
-    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_tiny)
 
     real = Trainer.save_checkpoint
 
@@ -191,7 +191,7 @@ def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(
     ],
 )
 def test_a_crash_at_any_write_of_an_epoch_resumes_to_consistent_records(
-    tmp_path, cifar_real, monkeypatch, framework, step
+    tmp_path, cifar_tiny, monkeypatch, framework, step
 ):
     """An abort injected at each write of epoch 2, then --resume: every epoch recorded once,
     results.json and state.json agree with the records."""
@@ -215,20 +215,20 @@ def test_a_crash_at_any_write_of_an_epoch_resumes_to_consistent_records(
         tmp_path, framework, epochs=3, limit_train=80, limit_test=40, batch_size=16
     )
     with pytest.raises(RuntimeError, match="abort"):
-        train(config, data=cifar_real, progress=False)
+        train(config, data=cifar_tiny, progress=False)
     monkeypatch.setattr(owner, step, real)
-    results = train(config, data=cifar_real, resume=True, progress=False)
+    results = train(config, data=cifar_tiny, resume=True, progress=False)
     run = tmp_path / "run"
     assert epochs_of(run) == [0, 1, 2]
     assert results["epochs"] == 3
     assert json.loads((run / "state.json").read_text()) == {"status": "completed", "epochs_done": 3}
 
 
-def test_bad_weights_name_the_file_and_leave_no_folder(tmp_path, cifar_real, capsys, monkeypatch):
+def test_bad_weights_name_the_file_and_leave_no_folder(tmp_path, cifar_tiny, capsys, monkeypatch):
     from alexnet_cifar.arch import get_spec
     from alexnet_cifar.backends import get_backend
 
-    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_real)
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_tiny)
     wrong = tmp_path / "alexnet-owt-7be5be79.pth"  # torchvision's name, another model inside
     torch.save(get_backend("pytorch").build(get_spec("alexnet-cifar")).state_dict(), wrong)
     out = tmp_path / "run"

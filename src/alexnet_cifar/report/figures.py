@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import atomic
 from ..data import translate
 from .i18n import Words
 
@@ -39,8 +40,11 @@ def _localize(ax, w: Words, x: bool = True, y: bool = True) -> None:
 
 
 def _save(fig, path: Path) -> Path:
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    _plt().close(fig)
+    try:
+        with atomic.atomic_path(path, suffix=path.suffix) as tmp:
+            fig.savefig(tmp, dpi=110, bbox_inches="tight", format=path.suffix.lstrip("."))
+    finally:
+        _plt().close(fig)
     return path
 
 

@@ -10,6 +10,8 @@ import socket
 import time
 from pathlib import Path
 
+from .. import atomic
+
 
 class ScalarLog:
     def __init__(self, logdir: Path, purge_step: int | None = None):
@@ -21,7 +23,9 @@ class ScalarLog:
         logdir.mkdir(parents=True, exist_ok=True)
         # the name TensorBoard looks for; time and pid keep a resumed run's file apart
         name = f"events.out.tfevents.{time.time():010.0f}.{socket.gethostname()}.{os.getpid()}"
-        self._writer = RecordWriter(open(logdir / name, "wb"))  # noqa: SIM115 (closed in close)
+        self.path = logdir / name
+        with atomic.naming(self.path):
+            self._writer = RecordWriter(open(self.path, "wb"))  # noqa: SIM115 (closed in close)
         self._write(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2"))
         if purge_step is not None:
             # A resumed run redoes epochs after purge_step: TensorBoard drops the old points.
@@ -29,8 +33,10 @@ class ScalarLog:
             self._write(event_pb2.Event(step=purge_step, wall_time=time.time(), session_log=start))
 
     def _write(self, event) -> None:
-        self._writer.write(event.SerializeToString())
-        self._writer.flush()
+        # a record cut short by a full disk fails its CRC and TensorBoard skips it
+        with atomic.naming(self.path):
+            self._writer.write(event.SerializeToString())
+            self._writer.flush()
 
     def add(self, step: int, scalars: dict[str, float | None]) -> None:
         values = [
@@ -45,4 +51,7 @@ class ScalarLog:
         )
 
     def close(self) -> None:
-        self._writer.close()
+        try:
+            self._writer.close()
+        except OSError:
+            pass  # the last flush failed on a full disk, which the write already reported

@@ -241,11 +241,13 @@ class Trainer(ABC):
         self.run.truncate_metrics(self.start_epoch)
         self.set_lr_scale(lr_scale(self.config.schedule, self.run.metrics()))
         purge = self.start_epoch + 1 if self.start_epoch else None
-        log = ScalarLog(self.run.tensorboard_dir, purge) if self.world.chief else _NoLog()
+        log = _NoLog()
         self.run.set_state("running", epochs_done=self.start_epoch)
         walls = []  # each epoch's wall time with validation, for the estimate of what is left
         try:
             with self.run.guard():
+                if self.world.chief:
+                    log = ScalarLog(self.run.tensorboard_dir, purge)
                 for epoch in range(self.start_epoch, self.config.epochs):
                     start = time.perf_counter()
                     record = self._guarded_epoch(epoch)

@@ -246,7 +246,15 @@ def imagenet_categories() -> list[str]:
 
 def save_file(model: AlexNet, path) -> None:
     with atomic.atomic_path(path) as tmp:
-        torch.save(model.state_dict(), tmp)
+        save_torch(model.state_dict(), tmp)
+
+
+def save_torch(obj, path) -> None:
+    """torch.save into a file of ours. Given a path, torch's zip writer that fails on a full
+    disk keeps its file open until the exception is collected, so removing the temporary file
+    frees no space and the run cannot even record that it failed; our file closes at once."""
+    with open(path, "wb") as f:
+        torch.save(obj, f)
 
 
 def predict_proba(model: AlexNet, images, normalization) -> np.ndarray:

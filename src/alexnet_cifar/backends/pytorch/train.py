@@ -20,7 +20,7 @@ from ...training.progress import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
 from ...training.trainer import images_per_second
 from .distributed import all_sum, data_parallel, join_world, leave_world, world_devices
-from .model import Precision, build, import_weights
+from .model import Precision, build, import_weights, save_torch
 from .optim import make_optimizer
 from .pipeline import Pipeline
 
@@ -175,7 +175,7 @@ class Trainer(TrainerBase):
         return self.scheduler.last_epoch
 
     def write_checkpoint(self, path: Path, epochs_done: int) -> None:
-        torch.save(
+        save_torch(
             {
                 "model": self.model.state_dict(),
                 "optimizer": self.optimizer.state_dict(),
