@@ -30,8 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from alexnet_cifar.cpuinfo import cpu_flags
-from alexnet_cifar.study import load_preset
+from alexnet_cifar.study.matrix import load_preset
+from alexnet_cifar.system.cpuinfo import cpu_flags
 from alexnet_cifar.training.precision import BF16_CPU_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from alexnet_cifar import atomic
 from alexnet_cifar.errors import ConfigError
-from alexnet_cifar.study import load_preset
+from alexnet_cifar.study.matrix import load_preset
+from alexnet_cifar.system import atomic
 
 FRAMEWORKS = ("pytorch", "keras")  # torch first: it must be imported before tensorflow
 
@@ -96,8 +96,8 @@ def summarize(out: Path) -> int:
     from alexnet_cifar.backends import get_backend
 
     get_backend("keras")  # after torch, which get_backend imports first
-    from alexnet_cifar.backends.keras.train import software as keras_software
-    from alexnet_cifar.backends.pytorch.train import software as torch_software
+    from alexnet_cifar.backends.keras.device import software as keras_software
+    from alexnet_cifar.backends.pytorch.device import software as torch_software
 
     bench = [json.loads(p.read_text()) for p in sorted(Path("results").glob("bench-gpu-*.json"))]
     summary = {

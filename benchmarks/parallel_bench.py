@@ -15,8 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from alexnet_cifar import atomic
-from alexnet_cifar.cpuinfo import cpu_model
+from alexnet_cifar.system import atomic
+from alexnet_cifar.system.cpuinfo import cpu_model
 
 EPOCHS = 3  # the first one warms up; the others are timed
 ARGS = (

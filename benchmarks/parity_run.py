@@ -22,8 +22,8 @@ from alexnet_cifar import TrainConfig
 from alexnet_cifar.arch import spec_for
 from alexnet_cifar.backends import get_backend
 from alexnet_cifar.data import load_cifar10
-from alexnet_cifar.environment import environment
 from alexnet_cifar.runs import RunDir
+from alexnet_cifar.system.environment import environment
 from alexnet_cifar.weights.port import convert_weights
 
 

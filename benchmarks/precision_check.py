@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from alexnet_cifar import atomic
 from alexnet_cifar.metrics import bootstrap_ci, mcnemar_exact
 from alexnet_cifar.report.collect import precision_of
+from alexnet_cifar.system import atomic
 
 
 def _runs(study: Path) -> dict[tuple[str, str], dict]:

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_table import _machine  # noqa: E402
 
-from alexnet_cifar.bench import shape_label  # noqa: E402
-from alexnet_cifar.breakdown import steps_per_epoch  # noqa: E402
+from alexnet_cifar.bench.breakdown import steps_per_epoch  # noqa: E402
+from alexnet_cifar.bench.tables import shape_label  # noqa: E402
 from alexnet_cifar.training.progress import EpochProgress  # noqa: E402
 
 FRAMEWORKS = ("pytorch", "keras")

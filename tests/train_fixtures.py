@@ -1,4 +1,4 @@
-"""The small training run both backends' tests use: 300 real images, 2 epochs, 32 px."""
+"""The small training run both backends' tests use: 300 images, 2 epochs, 32 px."""
 
 from alexnet_cifar import TrainConfig
 
@@ -17,7 +17,7 @@ def small_config(tmp_path, framework: str, **kw) -> TrainConfig:
         limit_test=100,
         val_fraction=0.2,
         device="cpu",
-        precision="fp32",  # the same numbers on every CPU; tests/both/test_precision.py
+        precision="fp32",  # the same numbers on every CPU; tests/both/test_mixed_precision.py
         out=str(tmp_path / "run"),
     )
     return TrainConfig(**{**base, **kw})

@@ -13,9 +13,9 @@ from .config import TrainConfig
 from .data import Cifar10
 from .engine import rerun_evaluation, run_training
 from .errors import ConfigError
-from .imagenet import imagenet_weights
 from .runs import RunDir
 from .training.trainer import EpochCallback
+from .weights.imagenet import imagenet_weights
 from .weights.port import convert_weights
 from .weights.registry import new_names
 

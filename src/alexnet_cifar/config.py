@@ -15,8 +15,10 @@ from typing import Any
 from .arch import VARIANTS, spec_for
 from .errors import ConfigError
 from .preprocess import AUGMENTATIONS, CROP_SIDE, NORMALIZATIONS
-from .training.precision import PRECISIONS
 from .weights.registry import PretrainedSource, new_layers, pretrained_rows, source_for
+
+# what --precision takes: auto picks bf16 where the hardware has it (training/precision.py)
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
 FRAMEWORKS = ("pytorch", "keras")
 INITS = ("scratch", "imagenet")
@@ -36,9 +38,18 @@ def option(
     choices: tuple | None = None,
     metavar: str | None = None,
     cli: bool = True,
+    recipe: bool = False,
 ) -> Any:
-    """A config field with what its command-line flag needs; ``cli=False``: no generated flag."""
-    meta = {"help": help, "group": group, "choices": choices, "metavar": metavar, "cli": cli}
+    """A config field with what its command-line flag needs; ``cli=False``: no generated flag;
+    ``recipe``: a line of the report's recipe table (what a reader needs to re-train a row)."""
+    meta = {
+        "help": help,
+        "group": group,
+        "choices": choices,
+        "metavar": metavar,
+        "cli": cli,
+        "recipe": recipe,
+    }
     return dataclasses.field(default=default, metadata=meta)
 
 
@@ -46,11 +57,17 @@ def option(
 class TrainConfig:
     framework: str = option("pytorch", "which backend trains it", "model", FRAMEWORKS)
     model: str = option("alexnet", "architecture variant (alexnet is 224 px)", "model", MODELS)
-    batchnorm: bool = option(False, "BatchNorm after every convolution", "model")
+    batchnorm: bool = option(False, "BatchNorm after every convolution", "model", recipe=True)
     num_classes: int = option(10, "outputs", "model")
-    dropout: float = option(0.5, "rate of both dropout layers of the classifier", "model")
+    dropout: float = option(
+        0.5, "rate of both dropout layers of the classifier", "model", recipe=True
+    )
     input_size: int | None = option(
-        None, "input side in px (default: the model's own: 224, 227 or 32)", "model", metavar="PX"
+        None,
+        "input side in px (default: the model's own: 224, 227 or 32)",
+        "model",
+        metavar="PX",
+        recipe=True,
     )
     init_from: str | None = option(
         None,
@@ -79,20 +96,22 @@ class TrainConfig:
         "the backbone at --lr x --backbone-lr-factor",
         "pretrained",
         FINETUNES,
+        recipe=True,
     )
     backbone_lr_factor: float = option(
         0.1, "discriminative: backbone learning rate = --lr x this", "pretrained"
     )
-    epochs: int = option(20, "training epochs", "optimization")
-    batch_size: int = option(128, "images per step", "optimization")
-    optimizer: str = option("sgd", "optimizer", "optimization", OPTIMIZERS)
-    lr: float = option(0.01, "base learning rate", "optimization")
-    momentum: float = option(0.9, "SGD momentum", "optimization")
+    epochs: int = option(20, "training epochs", "optimization", recipe=True)
+    batch_size: int = option(128, "images per step", "optimization", recipe=True)
+    optimizer: str = option("sgd", "optimizer", "optimization", OPTIMIZERS, recipe=True)
+    lr: float = option(0.01, "base learning rate", "optimization", recipe=True)
+    momentum: float = option(0.9, "SGD momentum", "optimization", recipe=True)
     weight_decay: float = option(
         5e-4,
         "weight decay: added to the gradient as in PyTorch's SGD and Adam (coupled); "
         "AdamW's own decoupled decay",
         "optimization",
+        recipe=True,
     )
     decay_on: str = option(
         "all",
@@ -100,16 +119,22 @@ class TrainConfig:
         "kernels; no decay on biases and BatchNorm)",
         "optimization",
         DECAY_SCOPES,
+        recipe=True,
     )
-    label_smoothing: float = option(0.0, "label smoothing of the cross-entropy", "optimization")
+    label_smoothing: float = option(
+        0.0, "label smoothing of the cross-entropy", "optimization", recipe=True
+    )
     schedule: str = option(
         "cosine",
         "learning-rate schedule, stepped per batch; plateau = x0.1 after 2 epochs "
         "without a lower validation loss",
         "schedule",
         SCHEDULES,
+        recipe=True,
     )
-    step_size: int = option(10, "epochs between x0.1 steps of --schedule step", "schedule")
+    step_size: int = option(
+        10, "epochs between x0.1 steps of --schedule step", "schedule", recipe=True
+    )
     early_stopping: int | None = option(
         None, "stop after N epochs without a better validation accuracy", "schedule", metavar="N"
     )
@@ -119,6 +144,7 @@ class TrainConfig:
         "pad 4 px (mirrored), random 32 px crop, flip (32 px input only)",
         "input",
         tuple(AUGMENTATIONS),
+        recipe=True,
     )
     cutout: int = option(
         0,
@@ -126,6 +152,7 @@ class TrainConfig:
         "(0 after normalization); 0: off",
         "input",
         metavar="PX",
+        recipe=True,
     )
     ema: float | None = option(
         None,
@@ -133,6 +160,7 @@ class TrainConfig:
         "step with this decay (e.g. 0.999); BatchNorm statistics are the model's own",
         "evaluation",
         metavar="DECAY",
+        recipe=True,
     )
     tta: str = option(
         "none",
@@ -140,6 +168,7 @@ class TrainConfig:
         "results.json gives the single-view accuracy beside it",
         "evaluation",
         TTAS,
+        recipe=True,
     )
     normalization: str | None = option(
         None,
@@ -153,6 +182,7 @@ class TrainConfig:
         "use a stratified subset of N training images (before the validation split)",
         "data split",
         metavar="N",
+        recipe=True,
     )
     limit_test: int | None = option(
         None, "evaluate on a stratified N test images", "data split", metavar="N"
@@ -176,6 +206,7 @@ class TrainConfig:
         "the precision it used",
         "runtime",
         PRECISIONS,
+        recipe=True,
     )
     data_dir: str | None = option(None, "CIFAR-10 source", "data", cli=False)
     out: str | None = option(None, "run directory", "run", cli=False)

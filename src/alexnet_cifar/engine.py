@@ -13,13 +13,14 @@ from .arch import spec_for
 from .backends import get_backend
 from .config import TrainConfig
 from .data import Cifar10, load_cifar10, make_splits
+from .data.split import Splits
 from .errors import ConfigError, WeightsError
-from .imagenet import imagenet_weights
-from .init_from import initial_weights
 from .runs import FollowerRun, RunDir
 from .training.distributed import World
 from .training.precision import choose
 from .training.trainer import EpochCallback
+from .weights.imagenet import imagenet_weights
+from .weights.init_from import initial_weights
 
 
 def run_data(
@@ -78,10 +79,13 @@ def run_training(
     resume: bool,
     progress: bool,
     callbacks: tuple[EpochCallback, ...] | list[EpochCallback] = (),
+    world: World | None = None,
 ) -> dict:
     """Create (or reopen) the run, build the trainer, fit, evaluate; returns results.json.
-    A resumed run with a checkpoint skips loading ImageNet weights it would replace."""
-    world = World.from_env(config.framework)
+    A resumed run with a checkpoint skips loading ImageNet weights it would replace. Every
+    check runs here, once: the values, the world (``world``, else from the environment), the
+    precision and the splits, handed down to the trainer."""
+    world = world or World.from_env(config.framework)
     world.check(config)
     progress = progress and world.chief
     backend = preflight(config, resume, check_out=world.chief)
@@ -94,7 +98,7 @@ def run_training(
     if config.init_from and not has_checkpoint:
         start = initial_weights(config.init_from, spec_for(config), config.framework)
     data = run_data(config, data, progress)
-    make_splits(config, data)  # a batch larger than the data fails before anything is written
+    splits = make_splits(config, data)  # a batch too large for the data fails before any write
     if not world.chief:  # reads what rank 0 writes, writes nothing
         run = FollowerRun(config.out)
     else:
@@ -102,7 +106,17 @@ def run_training(
     with run.lock():
         try:
             return _train(
-                RunSetup(run, trainer_cls, config, data, start, resume, has_checkpoint, world),
+                RunSetup(
+                    run=run,
+                    trainer_cls=trainer_cls,
+                    config=config,
+                    data=data,
+                    splits=splits,
+                    start=start,
+                    resume=resume,
+                    has_checkpoint=has_checkpoint,
+                    world=world,
+                ),
                 progress,
                 callbacks,
             )
@@ -115,7 +129,7 @@ def run_training(
             backend.free_device_memory()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RunSetup:
     """A run ready to train: its folder, the backend's trainer class, its data and starting
     weights, and whether it continues from a checkpoint."""
@@ -124,6 +138,7 @@ class RunSetup:
     trainer_cls: type
     config: TrainConfig
     data: Cifar10
+    splits: Splits
     start: dict | None  # --init-from weights, read and checked already
     resume: bool
     has_checkpoint: bool
@@ -140,7 +155,13 @@ def _train(setup: RunSetup, progress: bool, callbacks) -> dict:
             )
         try:
             trainer = trainer_cls(
-                config, run, setup.data, progress, pretrained=pretrained, world=world
+                config,
+                run,
+                setup.data,
+                progress,
+                pretrained=pretrained,
+                world=world,
+                splits=setup.splits,
             )
         except WeightsError as exc:
             if config.weights and config.weights not in str(exc):

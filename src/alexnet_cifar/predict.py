@@ -13,10 +13,10 @@ from .backends import Backend, get_backend
 from .config import TrainConfig
 from .data import CLASS_NAMES
 from .errors import ConfigError, DataError
-from .imagenet import imagenet_weights
 from .preprocess import get_normalization
 from .runs import RunDir
 from .training.precision import choose
+from .weights.imagenet import imagenet_weights
 
 
 def read_images(paths: list[str], size: int) -> np.ndarray:
@@ -49,7 +49,7 @@ def load_predictor(
         run = RunDir.open(run_dir)
         config = run.config()
         backend = get_backend(config.framework)
-        checkpoint = run.checkpoint(backend.CHECKPOINT)
+        checkpoint = run.checkpoint(backend.Trainer.checkpoint_suffix)
         if not checkpoint.exists():
             raise ConfigError(f"{run_dir}: no checkpoint yet; train first")
         spec = spec_for(config)

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import atomic
 from .config import TrainConfig
 from .errors import ConfigError, OutOfMemory, TrainingDiverged, WorkerLost
+from .records import EpochRecord, Results
+from .system import atomic
 
 
 class RunDir:
@@ -79,7 +80,7 @@ class RunDir:
         atomic.write_json(self.config_file, config.to_dict())
 
     # -- per-epoch records ---------------------------------------------------------------
-    def metrics(self) -> list[dict]:
+    def metrics(self) -> list[EpochRecord]:
         """The epoch records. A last line cut short (a crash mid-write) is dropped from the
         file, with a warning; a damaged line before it is an error naming the file."""
         if not self.metrics_file.exists():
@@ -94,7 +95,7 @@ class RunDir:
             )
         return records
 
-    def append_epoch(self, record: dict) -> None:
+    def append_epoch(self, record: EpochRecord) -> None:
         atomic.append_jsonl(self.metrics_file, record)
 
     def truncate_metrics(self, epochs: int) -> None:
@@ -178,10 +179,10 @@ class RunDir:
                 pass  # the same full disk: state.json keeps its last value
             raise
 
-    def write_results(self, results: dict) -> None:
+    def write_results(self, results: Results) -> None:
         atomic.write_json(self.results_file, results)
 
-    def results(self) -> dict:
+    def results(self) -> Results:
         return read_json(self.results_file)
 
 
@@ -195,10 +196,10 @@ class FollowerRun(RunDir):
         super().__init__(path)
         self._records = read_jsonl(self.metrics_file)[0] if self.metrics_file.exists() else []
 
-    def metrics(self) -> list[dict]:
+    def metrics(self) -> list[EpochRecord]:
         return list(self._records)
 
-    def append_epoch(self, record: dict) -> None:
+    def append_epoch(self, record: EpochRecord) -> None:
         self._records.append(record)
 
     def truncate_metrics(self, epochs: int) -> None:
@@ -210,7 +211,7 @@ class FollowerRun(RunDir):
     def save_config(self, config: TrainConfig) -> None:
         pass
 
-    def write_results(self, results: dict) -> None:
+    def write_results(self, results: Results) -> None:
         pass
 
     @contextmanager

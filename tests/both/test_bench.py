@@ -9,7 +9,7 @@ import pytest
 from alexnet_cifar import TrainConfig
 from alexnet_cifar.arch import spec_for
 from alexnet_cifar.backends import get_backend
-from alexnet_cifar.bench import PAIRED_WINDOWS, UPDATE_ROW, paired_rates
+from alexnet_cifar.bench.kit import PAIRED_WINDOWS, UPDATE_ROW, layer_times, paired_rates, run_bench
 from alexnet_cifar.data import load_cifar10
 
 from cifar_fixtures import make_official
@@ -23,8 +23,14 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
         config = TrainConfig(
             framework=framework, model="alexnet-cifar", device="cpu", precision="fp32"
         )
-        r = get_backend(framework).bench(
-            config, data, batch_size=8, steps=1, warmup=0, naive=False, baseline=True
+        r = run_bench(
+            get_backend(framework).Bench(config),
+            data,
+            batch_size=8,
+            steps=1,
+            warmup=0,
+            naive=False,
+            baseline=True,
         )
         assert r["framework"] == framework and r["compute_train"] > 0
         # the ratio pairs windows timed one after the other, so it is a median of pairs,
@@ -50,7 +56,8 @@ def test_both_backends_time_the_same_layers_alone():
         config = TrainConfig(
             framework=framework, model="alexnet-cifar", batchnorm=True, precision="fp32"
         )
-        rows = get_backend(framework).time_layers(config, batch_size=4, steps=1, warmup=1)
+        kit = get_backend(framework).Bench(config)
+        rows = layer_times(kit, batch_size=4, steps=1, warmup=1)
         assert all(r["ms"] > 0 for r in rows)
         *layers, update = rows
         names[framework] = [(r["layer"], r["kind"], r["in_shape"]) for r in layers]

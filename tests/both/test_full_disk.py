@@ -16,9 +16,9 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("tensorflow")
 
-from alexnet_cifar import atomic  # noqa: E402
 from alexnet_cifar.backends import get_backend  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
+from alexnet_cifar.system import atomic  # noqa: E402
 
 FLAGS = "--model alexnet-cifar --limit-train 120 --limit-test 50 --batch-size 16 --device cpu"
 CHECKPOINT = {"pytorch": "checkpoint.pt", "keras": "checkpoint.keras.npz"}

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from alexnet_cifar.study import load_preset, row_configs
+from alexnet_cifar.study.matrix import load_preset, row_configs
 
 ROOT = Path(__file__).parents[2]
 CHECK = [sys.executable, str(ROOT / "benchmarks" / "gpu_check.py")]
 
 
+@pytest.mark.slow  # a process of its own
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a GPU")
 def test_it_refuses_in_one_line_without_a_gpu_and_writes_nothing(tmp_path):
     out = tmp_path / "gpu-check"
@@ -31,6 +32,7 @@ def test_it_refuses_in_one_line_without_a_gpu_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow  # a process of its own
 def test_the_paper_preset_is_cut_to_one_epoch(tmp_path):
     path = tmp_path / "paper-1-epoch.yaml"
     subprocess.run([*CHECK, "preset", "paper", str(path)], check=True, cwd=ROOT)
@@ -45,6 +47,7 @@ def test_the_paper_preset_is_cut_to_one_epoch(tmp_path):
             assert config.optimizer == original[name][seed].optimizer
 
 
+@pytest.mark.slow  # a process of its own
 def test_the_summary_reports_failed_gpu_tests(tmp_path):
     (tmp_path / "cuda-tests.xml").write_text(
         '<testsuites><testsuite name="pytest" tests="3" failures="1" errors="0" skipped="0">'

@@ -106,7 +106,7 @@ def test_bf16_learns_on_real_images(tmp_path, monkeypatch, cifar_real):
 def test_logits_and_batchnorm_statistics_stay_float32():
     from alexnet_cifar.backends import keras as kb
     from alexnet_cifar.backends import pytorch as pb
-    from alexnet_cifar.backends.pytorch.model import Precision
+    from alexnet_cifar.backends.pytorch.precision import Precision
 
     spec = get_spec("alexnet-cifar", 10, batchnorm=True)
     model = pb.build(spec, seed=0).train()
@@ -133,7 +133,7 @@ def test_caffe_lrn_runs_in_float32_under_bf16():
     """TensorFlow has no bf16 LRN kernel on the CPU: the layer computes in float32, in both."""
     from alexnet_cifar.backends import keras as kb
     from alexnet_cifar.backends import pytorch as pb
-    from alexnet_cifar.backends.pytorch.model import Precision
+    from alexnet_cifar.backends.pytorch.precision import Precision
 
     spec = get_spec("alexnet-caffe", 10)
     kmodel = kb.build(spec, seed=0, precision="bf16")
@@ -187,7 +187,8 @@ def test_keras_batchnorm_normalizes_and_updates_statistics_as_pytorch_does(preci
     statistics; its running variance takes the batch's unbiased variance, as PyTorch's does
     (Keras' own layer takes the biased one: 8/7 too small on this 8-value batch)."""
     from alexnet_cifar.arch import BN_EPS, BN_MOMENTUM
-    from alexnet_cifar.backends.keras.model import POLICIES, FusedBatchNorm
+    from alexnet_cifar.backends.keras.model import FusedBatchNorm
+    from alexnet_cifar.backends.keras.precision import POLICIES
 
     x = np.random.default_rng(0).normal(1.0, 2.0, size=(2, 2, 2, 5)).astype(np.float32)
     bn = torch.nn.BatchNorm2d(5, eps=BN_EPS, momentum=BN_MOMENTUM).train()

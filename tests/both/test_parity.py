@@ -17,16 +17,12 @@ from alexnet_cifar.errors import ConfigError  # noqa: E402
 from train_fixtures import small_config  # noqa: E402
 
 
-def small(tmp_path, **kw):
-    return small_config(tmp_path, **{"framework": "keras", **kw})
-
-
 def test_same_subset_split_and_seed_give_the_same_validation_images(tmp_path, cifar_real):
     from alexnet_cifar.backends.keras.train import Trainer as KerasTrainer
     from alexnet_cifar.backends.pytorch.train import Trainer as TorchTrainer
     from alexnet_cifar.runs import RunDir
 
-    kc, tc = small(tmp_path / "k"), small(tmp_path / "t", framework="pytorch")
+    kc, tc = small_config(tmp_path / "k", "keras"), small_config(tmp_path / "t", "pytorch")
     k = KerasTrainer(kc, RunDir(tmp_path / "k"), cifar_real, progress=False)
     t = TorchTrainer(tc, RunDir(tmp_path / "t"), cifar_real, progress=False)
     np.testing.assert_array_equal(k.splits.val, t.splits.val)
@@ -41,12 +37,12 @@ def test_same_subset_split_and_seed_give_the_same_validation_images(tmp_path, ci
     np.testing.assert_allclose(kx, tx, atol=1e-5)
     assert (
         make_splits(kc, cifar_real).val.tolist()
-        != make_splits(small(tmp_path, seed=1), cifar_real).val.tolist()
+        != make_splits(small_config(tmp_path, "keras", seed=1), cifar_real).val.tolist()
     )
 
 
 def test_convert_cli_round_trip(tmp_path, cifar_real, capsys):
-    config = small(tmp_path, framework="pytorch", epochs=1)
+    config = small_config(tmp_path, "pytorch", epochs=1)
     train(config, data=cifar_real, progress=False)
     run = tmp_path / "run"
     h5, pt = tmp_path / "w.weights.h5", tmp_path / "back.pt"
@@ -91,8 +87,9 @@ def test_plateau_and_early_stopping_act_alike_in_both_frameworks(tmp_path, cifar
     after the same number of epochs."""
     lrs, lengths = {}, {}
     for fw in ("pytorch", "keras"):
-        config = small(
+        config = small_config(
             tmp_path / fw,
+            "keras",
             framework=fw,
             batchnorm=False,
             epochs=5,
@@ -106,8 +103,9 @@ def test_plateau_and_early_stopping_act_alike_in_both_frameworks(tmp_path, cifar
         )
         train(config, data=cifar_real, progress=False)
         lrs[fw] = [json.loads(l)["lr"] for l in open(tmp_path / fw / "run" / "metrics.jsonl")]
-        stop = small(
+        stop = small_config(
             tmp_path / f"{fw}-es",
+            "keras",
             framework=fw,
             batchnorm=False,
             epochs=8,
@@ -123,7 +121,7 @@ def test_plateau_and_early_stopping_act_alike_in_both_frameworks(tmp_path, cifar
         assert lrs[fw] == pytest.approx([1e-12, 1e-12, 1e-12, 1e-13, 1e-13], rel=1e-5, abs=0), fw
     assert lengths == {"pytorch": 3, "keras": 3}
     with pytest.raises(ConfigError, match="set --val-fraction above 0"):
-        small(tmp_path, schedule="plateau", val_fraction=0.0).validate()
+        small_config(tmp_path, "keras", schedule="plateau", val_fraction=0.0).validate()
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "keras"])
@@ -138,8 +136,9 @@ def test_every_other_schedule_follows_its_curve_while_validation_stalls(
 
     base, epochs = 1e-12, 4
     for schedule in ("none", "step", "cosine", "onecycle"):
-        config = small(
+        config = small_config(
             tmp_path / schedule,
+            "keras",
             framework=framework,
             batchnorm=False,
             epochs=epochs,

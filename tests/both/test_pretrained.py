@@ -217,7 +217,7 @@ def _trained_weights(framework, config):
 
     backend = get_backend(framework)
     spec = spec_for(config)
-    w = backend.load_file(RunDir(config.out).checkpoint(backend.CHECKPOINT), spec)
+    w = backend.load_file(RunDir(config.out).checkpoint(backend.Trainer.checkpoint_suffix), spec)
     if framework == "keras":
         from alexnet_cifar.weights.port import keras_to_torch
 

@@ -16,7 +16,7 @@ import pytest
 from alexnet_cifar.cli import main
 from alexnet_cifar.errors import ConfigError
 from alexnet_cifar.report.collect import collect
-from alexnet_cifar.study import run_study
+from alexnet_cifar.study.run import run_study
 
 from cifar_fixtures import real_cifar_dir
 
@@ -144,7 +144,7 @@ def test_without_ray_installed_the_extra_is_named(tmp_path, monkeypatch, capsys)
 
 
 def test_a_cluster_that_refuses_the_driver_names_token_authentication(tmp_path, monkeypatch):
-    from alexnet_cifar import ray_executor
+    from alexnet_cifar.study import ray_executor
 
     def refuse(**_):
         raise ConnectionError("Failed to connect to Ray cluster at 10.0.0.1:6379")

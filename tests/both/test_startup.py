@@ -37,6 +37,7 @@ def train(framework: str, data, out, **env) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, env={**base, **env}, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # a process of its own
 def test_a_pytorch_run_imports_no_tensorflow_and_writes_readable_events(tmp_path, official):
     done = train("pytorch", official, tmp_path / "run")
     assert done.returncode == 0, done.stderr
@@ -50,6 +51,7 @@ def test_a_pytorch_run_imports_no_tensorflow_and_writes_readable_events(tmp_path
     assert [e.step for e in events.Scalars("train_loss")] == [1]
 
 
+@pytest.mark.slow  # a process of its own
 def test_keras_start_up_notices_show_only_when_the_user_asks(tmp_path, official):
     quiet = train("keras", official, tmp_path / "quiet")
     assert quiet.returncode == 0, quiet.stderr
@@ -93,6 +95,7 @@ print(counts)
 """
 
 
+@pytest.mark.slow  # a process of its own
 def test_both_frameworks_flush_subnormal_floats_to_zero_on_every_cpu_thread():
     """TensorFlow flushes subnormals to zero; the PyTorch backend makes torch do the same on
     all its threads (4M products, split over them), so the two compute alike and neither pays

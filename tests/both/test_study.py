@@ -10,6 +10,8 @@ pytest.importorskip("tensorflow")
 from alexnet_cifar import study as study_mod  # noqa: E402
 from alexnet_cifar.cli import main  # noqa: E402
 from alexnet_cifar.errors import ConfigError  # noqa: E402
+from alexnet_cifar.study import matrix  # noqa: E402
+from alexnet_cifar.study import run as study_run  # noqa: E402
 
 # the study's seven rows: scratch and pretrained, each framework, and the two ports between them
 ROWS = (
@@ -239,12 +241,20 @@ def test_the_recorded_command_covers_every_row_and_seed_the_study_holds(tmp_path
 
     def recorded_command(only, seeds, recorded):
         configs = study_mod.row_configs(loaded, out, only, seeds=seeds)
-        run = study_mod.StudyRun(
-            loaded, configs, out, True, None, None, False, print, None, (str(preset), None)
+        run = study_run.StudyRun(
+            preset=loaded,
+            configs=configs,
+            out=out,
+            resume=True,
+            data=None,
+            data_dir=None,
+            progress=False,
+            echo=print,
+            command_of=(str(preset), None),
         )
-        return study_mod.covering_command(run, recorded)
+        return study_run.covering_command(run, recorded)
 
-    head = study_mod.study_command(str(preset), out).removesuffix(" --resume")
+    head = matrix.study_command(str(preset), out).removesuffix(" --resume")
     assert recorded_command(["a"], None, {}) == f"{head} --only a --resume"
     one_seed_of_a = {"a": {"seeds": {"0": {"status": "completed"}}}}
     assert recorded_command(["b"], 2, one_seed_of_a) == f"{head} --only a b --seeds 2 --resume"

@@ -45,7 +45,7 @@ def parity_config(tmp_path, framework, init_from, **kw) -> TrainConfig:
 def one_epoch(config: TrainConfig, data) -> tuple[dict, float, dict]:
     """The trainer of ``config`` after its first epoch: (weights in PyTorch's layout, the
     epoch's train_loss, the weights validation evaluates: --ema's average)."""
-    from alexnet_cifar.init_from import initial_weights
+    from alexnet_cifar.weights.init_from import initial_weights
 
     backend = get_backend(config.framework)
     spec = spec_for(config)

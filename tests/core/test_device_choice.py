@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 from alexnet_cifar.errors import ConfigError
-from alexnet_cifar.gpuinfo import nvidia_gpus
+from alexnet_cifar.system.gpuinfo import nvidia_gpus
 from alexnet_cifar.training.devices import use_gpu
 from alexnet_cifar.training.memory import largest_fitting_batch, out_of_memory_message
 

@@ -5,8 +5,8 @@ import pytest
 
 from alexnet_cifar import TrainConfig
 from alexnet_cifar.config import upgrade_config
-from alexnet_cifar.cpuinfo import cpu_flags, cpu_model
 from alexnet_cifar.errors import ConfigError
+from alexnet_cifar.system.cpuinfo import cpu_flags, cpu_model
 from alexnet_cifar.training.precision import Capability, choose, cpu_native_bf16, cuda_native_bf16
 
 AMX_CPU = Capability("cpu", "Intel Xeon", bf16=True, fp16=True)

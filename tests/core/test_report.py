@@ -12,7 +12,7 @@ from alexnet_cifar.cli import main
 from alexnet_cifar.errors import ConfigError
 from alexnet_cifar.report import write_report
 from alexnet_cifar.report.i18n import NBSP, TEXT, Words
-from alexnet_cifar.study import load_preset, preset_names
+from alexnet_cifar.study.matrix import load_preset, preset_names
 from alexnet_cifar.weights.registry import SOURCES, download_failed, local_file
 
 from cifar_fixtures import CLASSES
@@ -426,6 +426,7 @@ FRAME = """<html><body style='margin:0'>
 }});</script></body></html>"""
 
 
+@pytest.mark.slow  # a browser process
 @pytest.mark.parametrize("width", [1280, 390])
 def test_html_report_fits_desktop_and_phone_in_a_real_browser(study, tmp_path, width):
     """Opened in headless Chromium at 1280 px and at 390 px (a phone): nothing outside a scroll

@@ -88,7 +88,7 @@ def test_time_to_accuracy_counts_wall_time_until_validation_first_reaches_each_m
 def test_records_keep_paths_portable(monkeypatch, tmp_path):
     """A path under the home folder is kept as ~/..., any other relative to the working
     folder: never an absolute path of the machine."""
-    from alexnet_cifar.environment import portable_path
+    from alexnet_cifar.system.environment import portable_path
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)

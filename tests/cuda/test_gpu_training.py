@@ -46,8 +46,10 @@ def test_a_few_steps_in_auto_precision_learn_on_the_gpu(tmp_path, cifar_real, fr
 @pytest.mark.skipif(not GPU["pytorch"], reason="PyTorch sees no CUDA GPU here")
 def test_the_pytorch_input_pipeline_lives_on_the_gpu(tmp_path, cifar_real):
     from alexnet_cifar.backends.pytorch.train import Trainer
+    from alexnet_cifar.engine import preflight
 
     config = gpu_config(tmp_path, "pytorch")
+    preflight(config)  # resolves --precision auto, as the engine does before a trainer
     trainer = Trainer(config, RunDir(tmp_path / "run"), cifar_real, progress=False)
     data = trainer.pipelines["train"]
     assert data.images.is_cuda and data.labels.is_cuda

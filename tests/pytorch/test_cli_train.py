@@ -82,6 +82,7 @@ def test_summary_json_counts_parameters_in_the_framework(capsys):
     assert " lrn " in table and "LayerKind" not in table
 
 
+@pytest.mark.slow  # the PIL DataLoader's worker processes
 def test_bench_writes_json(tmp_path, fixture_dir, capsys):
     out = tmp_path / "bench.json"
     assert (

@@ -65,7 +65,7 @@ def test_scratch_init_is_seeded_and_scaled():
 def test_fp16_backward_step_says_whether_loss_scaling_took_the_step():
     """A finite loss steps the weights and says so; an overflowing one leaves them, says so
     and halves the scale; a second optimizer is watched as well (a resumed run builds one)."""
-    from alexnet_cifar.backends.pytorch.model import Precision
+    from alexnet_cifar.backends.pytorch.precision import Precision
 
     amp = Precision("fp16", torch.device("cpu"))
     for _ in range(2):

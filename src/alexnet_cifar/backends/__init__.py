@@ -1,7 +1,18 @@
 """Framework backends, imported only when asked for, so one framework is enough.
 
-Both backends are packages of the same shape (model.py, pipeline.py, train.py, bench.py) and
-export what ``Backend`` lists; the training loop itself is training/trainer.py's.
+Both backends are packages of the same shape, each file with the same job on both sides:
+
+- model.py: the model built from an arch.Spec, weight import/export and weight files
+- device.py: the device a --device name resolves to, what it computes in, the software and
+  hardware a run records, the scope its variables live in
+- precision.py: mixed precision (bf16 / fp16 with loss scaling) and subnormal flushing
+- optim.py: the optimizer (torch.optim's rules), the learning-rate schedule, the weight average
+- pipeline.py: the input pipeline from uint8 arrays (augmentation, resize, normalization)
+- train.py: the trainer, the framework's calls of the shared loop in training/trainer.py
+- distributed.py: several devices or machines
+- bench.py: the ``Bench`` kit whose steps bench/kit.py times
+
+and each exports what ``Backend`` lists.
 """
 
 from __future__ import annotations
@@ -22,9 +33,9 @@ _MODULES = {
 class Backend(Protocol):
     """What ``get_backend`` returns: a backend package's public names."""
 
-    CHECKPOINT: str  # the run checkpoint's suffix
     IMAGENET_READERS: dict[str, Callable[..., dict]]  # registry source name -> reader
-    Trainer: Any  # a training.trainer.Trainer subclass
+    Trainer: Any  # a training.trainer.Trainer subclass; its checkpoint_suffix names the file
+    Bench: Any  # a bench.kit.BenchKit subclass, built from a TrainConfig
 
     def build(self, spec: Any, seed: int | None = None, precision: str = ...) -> Any: ...
     def export_weights(self, model: Any) -> dict: ...
@@ -35,22 +46,6 @@ class Backend(Protocol):
     def resolve_device(self, name: str) -> Any: ...
     def capability(self, name: str) -> Any: ...
     def free_device_memory(self) -> None: ...
-    def profile(self, trace_dir: Any) -> Any: ...
-    def time_layers(self, config: Any, *, batch_size: int, steps: int, warmup: int) -> list: ...
-    def time_step(
-        self, config: Any, data: Any, *, batch_size: int, steps: int, warmup: int
-    ) -> float: ...
-    def bench(
-        self,
-        config: Any,
-        data: Any,
-        *,
-        batch_size: int,
-        steps: int,
-        warmup: int,
-        naive: bool = True,
-        baseline: bool = True,
-    ) -> dict: ...
 
 
 def get_backend(framework: str) -> Backend:

@@ -60,10 +60,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import atomic
     from ..backends import get_backend
-    from ..bench import format_bench, format_layers
-    from ..breakdown import breakdown, check_trace_dir, format_breakdown, hold_against_step
+    from ..bench.breakdown import breakdown, check_trace_dir, format_breakdown, hold_against_step
+    from ..bench.kit import compute_only, layer_times, run_bench
+    from ..bench.tables import format_bench, format_layers
+    from ..system import atomic
 
     if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
         raise ConfigError("--batch-size and --steps must be >= 1, --warmup >= 0")
@@ -77,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
         **{k: v for k, v in options.config_values(args).items() if k != "batch_size"}
     ).validate()
     data = options.data_from_args(args)
-    backend = get_backend(config.framework)
-    result = backend.bench(
-        config,
+    kit = get_backend(config.framework).Bench(config)
+    result = run_bench(
+        kit,
         data,
         batch_size=args.batch_size,
         steps=args.steps,
@@ -91,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
     if args.breakdown:
 
         def step_rate() -> float:
-            return backend.time_step(
-                config, data, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
+            return compute_only(
+                kit, data, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
             )
 
         before = step_rate()
@@ -100,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
         hold_against_step(result["breakdown"], args.batch_size, before, step_rate())
         print(format_breakdown(result["breakdown"]))
     if args.layers:
-        result["layers"] = backend.time_layers(
-            config, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
+        result["layers"] = layer_times(
+            kit, batch_size=args.batch_size, steps=args.steps, warmup=args.warmup
         )
         print(format_layers(result["layers"]))
     output = Path(args.output or f"bench-{config.framework}-{config.model}.json")

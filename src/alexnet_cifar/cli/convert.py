@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         for flag in ("model", "batchnorm", "num_classes"):
             if getattr(args, flag) not in (None, getattr(config, flag)):
                 raise ConfigError(f"--{flag.replace('_', '-')} disagrees with the run's config")
-        src = RunDir(src).checkpoint(get_backend(config.framework).CHECKPOINT)
+        src = RunDir(src).checkpoint(get_backend(config.framework).Trainer.checkpoint_suffix)
         if not src.exists():
             raise ConfigError(f"{args.src}: no checkpoint yet; train it first")
     else:
@@ -99,7 +99,7 @@ def _convert_imagenet(args: argparse.Namespace, src: Path, dst: Path) -> int:
     """ImageNet weights (1000 classes) into either framework's file format."""
     from ..arch import spec_for
     from ..backends import get_backend
-    from ..imagenet import imagenet_weights
+    from ..weights.imagenet import imagenet_weights
 
     model = IMAGENET_FILES[args.src_framework]
     if args.model not in (None, model):

@@ -62,7 +62,7 @@ def data_from_args(args: argparse.Namespace) -> Cifar10:
 
 def add_precision_arg(p: argparse.ArgumentParser, default_text: str, default=None) -> None:
     """--precision for the commands that take no other TrainConfig flag (evaluate, predict)."""
-    from ..training.precision import PRECISIONS
+    from ..config import PRECISIONS
 
     p.add_argument(
         "--precision",

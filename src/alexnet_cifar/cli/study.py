@@ -80,7 +80,8 @@ def add_lang_arg(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..report import write_report
-    from ..study import load_preset, row_configs, run_study
+    from ..study.matrix import load_preset, row_configs
+    from ..study.run import run_study
 
     if args.address and args.executor != "ray":
         raise ConfigError("--address is the Ray cluster's: add --executor ray, or drop it")

@@ -34,8 +34,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api import train
-    from ..engine import preflight
+    from ..engine import run_training
     from ..runs import RunDir
     from ..training.distributed import World
 
@@ -60,15 +59,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         config = TrainConfig(**given)
         resume = False
-    chief = World.from_env(config.framework).chief  # rank 0 alone writes and prints
-    preflight(config, resume, check_out=chief)  # bad values fail here, before the data loads
+    world = World.from_env(config.framework)  # rank 0 alone writes and prints
     args.data_dir = config.data_dir
-    args.quiet = args.quiet or not chief
     # loaded once the checks that need no data (--init-from's file among them) have passed
-    results = train(
-        config, data=lambda: options.data_from_args(args), resume=resume, progress=not args.quiet
+    results = run_training(
+        config,
+        lambda: options.data_from_args(args),
+        resume=resume,
+        progress=not args.quiet,
+        world=world,
     )
-    if chief:
+    if world.chief:
         print_results(results, Path(config.out))
     return 0
 

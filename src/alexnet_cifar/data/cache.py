@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import atomic
+from ..system import atomic
 
 FORMAT_VERSION = 1
 ARRAYS = ("x_train", "y_train", "x_test", "y_test")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from .. import atomic
 from ..errors import DataError
+from ..system import atomic
 
 
 def download(url: str, dest: Path, md5: str, timeout: float = 60.0, progress: bool = True) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..safe_pickle import safe_load
+from ..system.safe_pickle import safe_load
 from .classes import CLASS_NAMES
 from .decoded import Decoded
 

@@ -11,6 +11,7 @@ import numpy as np
 from ..config import upgrade_config
 from ..errors import ConfigError
 from ..metrics import bootstrap_ci, mcnemar_exact, paired_difference
+from ..records import EpochRecord, Results
 from ..runs import RunDir, read_json
 from ..training.records import time_to_accuracy
 
@@ -80,8 +81,17 @@ def _incomplete(name: str, path: Path) -> dict:
     return {"row": name, "status": "incomplete", "reason": "", "path": path, "source": None}
 
 
-def _read_run(path: Path) -> dict:
-    r = read_json(path / "results.json")
+class RunData(Results, total=False):
+    """A run as the report reads it: its results.json with where it lives, which test images it
+    got right, and its epoch records."""
+
+    path: Path
+    correct: np.ndarray
+    metrics: list[EpochRecord]
+
+
+def _read_run(path: Path) -> RunData:
+    r: Results = read_json(path / "results.json")
     correct = np.array(r["test_predictions"]) == np.array(r["test_labels"])
     return {
         **r,
@@ -92,18 +102,18 @@ def _read_run(path: Path) -> dict:
     }
 
 
-def precision_of(results: dict) -> str:
+def precision_of(results: Results) -> str:
     """The precision a run computed in; one from before --precision names none, and its
     config's amp flag tells."""
     recorded = upgrade_config(results.get("config", {})).get("precision", "fp32")
     return results.get("precision") or recorded
 
 
-def seed_of(run: dict) -> int:
+def seed_of(run: Results) -> int:
     return run.get("config", {}).get("seed", 0)
 
 
-def _row(name: str, runs: list[dict]) -> dict:
+def _row(name: str, runs: list[RunData]) -> dict:
     """One row over its seeds: the mean accuracy with its spread, a bootstrap interval over
     the test images of the per-image mean correctness, per-class means, median timings."""
     accs = np.array([r["test_accuracy"] for r in runs])

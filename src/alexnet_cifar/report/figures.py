@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import atomic
 from ..data import translate
+from ..system import atomic
 from .i18n import Words
 
 

@@ -7,10 +7,10 @@ import base64
 import html
 from pathlib import Path
 
-from .. import atomic
 from ..data import translate
-from ..environment import portable_path
-from ..study import description, load_preset, preset_names
+from ..study.matrix import description, load_preset, preset_names
+from ..system import atomic
+from ..system.environment import portable_path
 from ..weights.registry import SOURCES
 from . import earlier, figures
 from .collect import collect, seed_of

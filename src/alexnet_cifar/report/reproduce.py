@@ -9,31 +9,13 @@ from dataclasses import fields
 from pathlib import Path
 
 from ..config import TrainConfig, upgrade_config
-from ..environment import portable_path
-from ..study import study_command
+from ..study.matrix import study_command
+from ..system.environment import portable_path
 from .conclusions import hardware
 from .i18n import Words
 
-# the recipe table's lines, in the order a reader follows a recipe
-RECIPE = (
-    "input_size",
-    "batchnorm",
-    "precision",
-    "epochs",
-    "batch_size",
-    "optimizer",
-    "lr",
-    "momentum",
-    "weight_decay",
-    "decay_on",
-    "schedule",
-    "label_smoothing",
-    "augment",
-    "cutout",
-    "ema",
-    "tta",
-    "limit_train",
-)
+# the recipe table's lines: the config fields marked as recipe, in the config's order
+RECIPE = tuple(f.name for f in fields(TrainConfig) if f.metadata.get("recipe"))
 DEFAULTS = {f.name: f.default for f in fields(TrainConfig)}
 SOFTWARE = (
     ("torch", "torch"),
@@ -65,15 +47,16 @@ def recipe_table(rows: list[dict], w: Words):
     for c, r in zip(configs, rows):
         c["input_size"] = r.get("input_size") or c.get("input_size")
         c["precision"] = r["precision"]
-    body = [
-        [w.get(f"hp_{key}", key)] + [_value(key, c.get(key), w) for c in configs] for key in RECIPE
-    ]
+    body = [[w.get(f"hp_{key}", key)] + [_value(key, c, w) for c in configs] for key in RECIPE]
     return w("recipe"), [w("setting")] + [r["row"] for r in rows], body
 
 
-def _value(key: str, value, w: Words) -> str:
+def _value(key: str, config: dict, w: Words) -> str:
+    value = config.get(key)
     if key == "limit_train" and value is None:
         return w("v_all")  # no limit: every training image
+    if key == "finetune" and config.get("init") != "imagenet" and not config.get("init_from"):
+        return w("v_none")  # a run from random weights fine-tunes nothing
     return w.value(value)
 
 

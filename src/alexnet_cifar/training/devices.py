@@ -8,7 +8,7 @@ from __future__ import annotations
 import warnings
 
 from ..errors import ConfigError
-from ..gpuinfo import nvidia_gpus
+from ..system.gpuinfo import nvidia_gpus
 
 # what makes each framework's build use an NVIDIA GPU (pinned as in pyproject.toml)
 CUDA_BUILD = {

@@ -17,20 +17,20 @@ ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
 @dataclass(frozen=True)
 class DecayRule:
     """``rate``: the weight decay. ``coupled``: added to the gradient as ``rate * w`` before
-    momentum (SGD, Adam), else ``w *= 1 - lr * rate`` before the step (AdamW). ``scope``:
-    "all" decays every parameter (PyTorch's default); "weights" only conv and linear kernels,
-    i.e. tensors of more than one dimension, and no bias or BatchNorm parameter."""
+    momentum (SGD, Adam), else ``w *= 1 - lr * rate`` before the step (AdamW). ``decay_on``
+    (--decay-on): "all" decays every parameter (PyTorch's default); "weights" only conv and
+    linear kernels, i.e. tensors of more than one dimension, and no bias or BatchNorm one."""
 
     rate: float
     coupled: bool
-    scope: str = "all"
+    decay_on: str = "all"
 
     def rate_for(self, shape: Sequence[int]) -> float:
         """The decay of a parameter of this shape (the same in both frameworks' layouts)."""
-        if self.scope == "weights" and len(shape) <= 1:
+        if self.decay_on == "weights" and len(shape) <= 1:
             return 0.0
         return self.rate
 
 
-def decay_rule(optimizer: str, weight_decay: float, scope: str) -> DecayRule:
-    return DecayRule(weight_decay, coupled=optimizer != "adamw", scope=scope)
+def decay_rule(optimizer: str, weight_decay: float, decay_on: str) -> DecayRule:
+    return DecayRule(weight_decay, coupled=optimizer != "adamw", decay_on=decay_on)

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..cpuinfo import cpu_flags, cpu_model
+from ..config import PRECISIONS
 from ..errors import ConfigError
+from ..system.cpuinfo import cpu_flags, cpu_model
 
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
 CUDA_BF16_CAPABILITY = (8, 0)
 # Keras' defaults; torch's GradScaler would start at 2**16

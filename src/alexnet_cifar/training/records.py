@@ -1,5 +1,4 @@
-"""The results record of a run, the same for both backends, so a report cannot tell a PyTorch
-run from a Keras run except by its framework field."""
+"""The results record of a run (records.Results), built the same for both backends."""
 
 from __future__ import annotations
 
@@ -10,8 +9,9 @@ import numpy as np
 from ..arch import Spec
 from ..config import TrainConfig
 from ..data import Cifar10, Splits
-from ..environment import environment, portable_path, source_commit
 from ..metrics import classification_report
+from ..records import EpochRecord, Results
+from ..system.environment import environment, portable_path, source_commit
 from .phases import total_phases
 
 
@@ -21,11 +21,11 @@ def results_record(
     data: Cifar10,
     splits: Splits,
     predictions: dict[str, np.ndarray],
-    epochs: list[dict],
+    epochs: list[EpochRecord],
     inference_ips: float,
     software: dict,
     hardware: dict,
-) -> dict:
+) -> Results:
     """``predictions``: the test images' classes per view, ``single`` and (--tta) ``tta``; the
     last view given is the run's prediction."""
     y_true = data.y_test[splits.test]
@@ -91,7 +91,7 @@ def _portable_config(config: TrainConfig) -> dict:
 ACCURACY_MARKS = (0.8, 0.85, 0.9)
 
 
-def time_to_accuracy(epochs: list[dict], marks=ACCURACY_MARKS) -> dict[str, float | None]:
+def time_to_accuracy(epochs: list[EpochRecord], marks=ACCURACY_MARKS) -> dict[str, float | None]:
     """Wall-clock seconds of training and validation from the run's start until validation
     accuracy first reached each mark (at the end of that epoch); None where it never did."""
     out: dict[str, float | None] = {str(m): None for m in marks}

@@ -10,7 +10,7 @@ import socket
 import time
 from pathlib import Path
 
-from .. import atomic
+from ..system import atomic
 
 
 class ScalarLog:

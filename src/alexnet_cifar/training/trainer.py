@@ -17,14 +17,16 @@ from typing import Any, ClassVar
 import numpy as np
 from tqdm.auto import tqdm
 
-from .. import atomic
 from ..arch import spec_for
-from ..config import TrainConfig
+from ..config import PRECISIONS, TrainConfig
 from ..data import Cifar10, make_splits
+from ..data.split import Splits
 from ..errors import ConfigError, OutOfMemory, TrainingDiverged, WorkerLost
 from ..metrics import cross_entropy
 from ..preprocess import get_augmentation, get_normalization
+from ..records import EpochRecord, Results
 from ..runs import RunDir
+from ..system import atomic
 from ..weights.registry import new_names
 from .chance import warn_if_at_chance
 from .distributed import World
@@ -38,6 +40,8 @@ from .progress import EpochProgress, NonFiniteLoss, epoch_line
 from .records import results_record
 from .schedule import epochs_without_improvement, lr_curve, lr_scale
 from .tensorboard import ScalarLog
+
+RESOLVED_PRECISIONS = tuple(p for p in PRECISIONS if p != "auto")
 
 EpochCallback = Callable[[int, dict, Any], None]  # (epoch, record, model) after each epoch
 
@@ -61,14 +65,19 @@ class Trainer(ABC):
         progress: bool = True,
         pretrained: dict | None = None,
         world: World | None = None,
+        splits: Splits | None = None,
     ):
-        """``pretrained``: ImageNet weights in this framework's layout, without the layers that
-        start fresh (``self.fresh``). ``world``: this process's rank in a data-parallel run."""
+        """``config.precision`` resolved already (not ``auto``: the engine resolves it).
+        ``pretrained``: ImageNet weights in this framework's layout, without the layers that
+        start fresh (``self.fresh``). ``world``: this process's rank in a data-parallel run.
+        ``splits``: the engine's make_splits(config, data), made here if not given."""
+        if config.precision not in RESOLVED_PRECISIONS:
+            raise ValueError(f"a trainer needs a resolved precision, not {config.precision!r}")
         self.config, self.run, self.data = config, run, data
         self.world = world or World()
         self.progress = progress and self.world.chief
         self.spec = spec_for(config)
-        self.splits = make_splits(config, data)
+        self.splits = splits if splits is not None else make_splits(config, data)
         self.steps = steps_per_epoch(len(self.splits.train), config.batch_size)
         # the schedule's multiplier of the base learning rate at an optimizer step
         self.lr_at = lr_curve(config.schedule, config.epochs, self.steps, config.step_size)
@@ -121,10 +130,13 @@ class Trainer(ABC):
         """(float logits (N, classes), images per second) of the ``val`` or ``test`` images,
         each mirrored left to right first where ``mirror``."""
 
+    # --ema: the backend's optim.WeightAverage, made with the optimizer
+    average: Any = None
+
     def averaged_weights(self) -> AbstractContextManager:
         """Within it the model holds --ema's averaged weights (training/ema.py), the live ones
-        again after; a backend supplies it where it keeps the average."""
-        return nullcontext()
+        again after."""
+        return nullcontext() if self.average is None else self.average.swapped_in()
 
     def evaluation_logits(self, split: str) -> tuple[np.ndarray, float]:
         """What validation and the test evaluate: the averaged weights under --ema."""
@@ -236,7 +248,7 @@ class Trainer(ABC):
             ) from None
         self.run.check_records_match(self.start_epoch, self.checkpoint_path)
 
-    def fit(self, callbacks: Iterable[EpochCallback] = ()) -> list[dict]:
+    def fit(self, callbacks: Iterable[EpochCallback] = ()) -> list[EpochRecord]:
         """Train the remaining epochs, recording each; returns every epoch's record."""
         self.run.truncate_metrics(self.start_epoch)
         self.set_lr_scale(lr_scale(self.config.schedule, self.run.metrics()))
@@ -277,7 +289,7 @@ class Trainer(ABC):
             log.close()
         return self.run.metrics()
 
-    def _write_record(self, log, record: dict, start: float, writing: float) -> None:
+    def _write_record(self, log, record: EpochRecord, start: float, writing: float) -> None:
         """The epoch's TensorBoard scalars and metrics line, with the time the records took
         (the checkpoint's temporary file included) and the epoch's whole wall time."""
         log.add(record["epoch"] + 1, scalars(record))
@@ -292,7 +304,7 @@ class Trainer(ABC):
         tqdm.write(line, file=sys.stdout)
         sys.stdout.flush()
 
-    def _guarded_epoch(self, epoch: int) -> dict:
+    def _guarded_epoch(self, epoch: int) -> EpochRecord:
         """One epoch. Out of device memory: one line that names the batch size that fits;
         another process of a data-parallel run gone: one line that says how to resume."""
         try:
@@ -318,7 +330,7 @@ class Trainer(ABC):
         )
         raise OutOfMemory(out_of_memory_message(self.device_name(), batch, suggestion, kept))
 
-    def _epoch(self, epoch: int) -> dict:
+    def _epoch(self, epoch: int) -> EpochRecord:
         progress = EpochProgress(epoch, self.config.epochs, self.steps, self.progress)
         lr_first, first_step = self.current_lr(), self.steps_taken()
         self.step_timer = StepTimer()
@@ -343,7 +355,7 @@ class Trainer(ABC):
         seconds = time.perf_counter() - start
         phases = self.step_timer.phases(seconds, warm_up=not self.warm)
         self.warm = True
-        record = {
+        record: EpochRecord = {
             "epoch": epoch,
             "train_loss": float(stats["train_loss"]),
             "train_accuracy": float(stats["train_accuracy"]),
@@ -371,7 +383,7 @@ class Trainer(ABC):
         last = max(self.steps_taken() - 1, first)
         return lr_first * self.lr_at(last) / self.lr_at(first) if self.lr_at(first) else lr_first
 
-    def evaluate(self) -> dict:
+    def evaluate(self) -> Results:
         """The model on the run's test images: writes and returns results.json (rank 0; the
         other ranks of a data-parallel run return an empty record)."""
         if not self.world.chief:
@@ -398,7 +410,7 @@ class Trainer(ABC):
         return results
 
 
-def scalars(record: dict) -> dict:
+def scalars(record: EpochRecord) -> dict:
     """An epoch record as TensorBoard scalars: the phases under phases/."""
     out = {k: v for k, v in record.items() if k not in ("epoch", "phases")}
     out.update({f"phases/{k}": v for k, v in (record.get("phases") or {}).items()})

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..arch import Spec
 from ..errors import DataError, WeightsError
-from ..safe_pickle import safe_load
+from ..system.safe_pickle import safe_load
 from .registry import PretrainedSource, local_file
 
 FILE_NAME = "bvlc_alexnet.npy"

@@ -7,8 +7,13 @@ from ..startup import import_torch_first, tensorflow_notices_held
 import_torch_first()
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # Keras must run on TensorFlow here
 
-with tensorflow_notices_held():
-    from .bench import bench, profile, time_layers, time_step
+with tensorflow_notices_held():  # importing TensorFlow and listing its GPUs log notices
+    from .device import grow_gpu_memory
+
+    grow_gpu_memory()  # before TensorFlow first uses a GPU; device.py says why
+
+    from .bench import Bench
+    from .device import capability, free_device_memory, resolve_device
     from .model import (
         IMAGENET_READERS,
         build,
@@ -18,6 +23,4 @@ with tensorflow_notices_held():
         predict_proba,
         save_file,
     )
-    from .train import Trainer, capability, free_device_memory, resolve_device
-
-CHECKPOINT = Trainer.checkpoint_suffix
+    from .train import Trainer

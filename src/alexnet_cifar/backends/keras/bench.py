@@ -10,17 +10,17 @@ import tensorflow as tf
 
 import keras
 
-from ...bench import BenchKit, compute_only, layer_times, run_bench
+from ...bench.kit import BenchKit
 from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
 from ...training.precision import choose
-from .model import POLICIES, _layers, build
+from .device import capability, device_scope, hardware, resolve_device, software
+from .model import build, layer_alone
 from .optim import make_optimizer
 from .pipeline import Pipeline
-from .train import capability, device_scope, hardware, resolve_device, software
 
 
-class KerasBench(BenchKit):
+class Bench(BenchKit):
     framework = "keras"
 
     def __init__(self, config: TrainConfig):
@@ -36,11 +36,11 @@ class KerasBench(BenchKit):
         keras.utils.set_random_seed(0)
         model = build(self.spec, precision=precision)
         plan, decay = self.update_rules([layer.name for layer in model.layers if layer.weights])
-        optimizer = make_optimizer(self.config, model, plan, decay, self.config.lr)
+        optimizer = make_optimizer(
+            self.config, model, plan, decay, self.config.lr, loss_scaled=precision == "fp16"
+        )
         model.compile(
-            optimizer=keras.optimizers.LossScaleOptimizer(optimizer)
-            if precision == "fp16"
-            else optimizer,
+            optimizer=optimizer,
             loss=keras.losses.CategoricalCrossentropy(from_logits=True),
             jit_compile=self.config.compile,
         )
@@ -77,7 +77,7 @@ class KerasBench(BenchKit):
 
         inputs = keras.Input(channels_last(info.in_shape))
         y = inputs
-        for layer in _layers(self.spec, info, POLICIES[precision], logits=False):
+        for layer in layer_alone(self.spec, info, precision):
             y = layer(y)
         model = keras.Model(inputs, y)
         x = tf.random.normal((batch_size, *channels_last(info.in_shape)))
@@ -92,25 +92,13 @@ class KerasBench(BenchKit):
 
         return step
 
-
-def bench(config: TrainConfig, data, **options) -> dict:
-    return run_bench(KerasBench(config), data, **options)
-
-
-def time_layers(config: TrainConfig, **options) -> list[dict]:
-    return layer_times(KerasBench(config), **options)
-
-
-def time_step(config: TrainConfig, data, **options) -> float:
-    return compute_only(KerasBench(config), data, **options)
-
-
-@contextmanager
-def profile(trace_dir: Path):
-    """TensorFlow's profiler over the block, its trace written into ``trace_dir`` (TensorBoard's
-    Profile tab)."""
-    tf.profiler.experimental.start(str(trace_dir))
-    try:
-        yield
-    finally:
-        tf.profiler.experimental.stop()
+    @staticmethod
+    @contextmanager
+    def profile(trace_dir: Path):
+        """TensorFlow's profiler over the block, its trace written into ``trace_dir`` (TensorBoard's
+        Profile tab)."""
+        tf.profiler.experimental.start(str(trace_dir))
+        try:
+            yield
+        finally:
+            tf.profiler.experimental.stop()

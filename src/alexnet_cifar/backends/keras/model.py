@@ -11,7 +11,6 @@ import numpy as np
 import keras
 from keras import layers, ops
 
-from ... import atomic
 from ...arch import (
     BN_EPS,
     BN_MOMENTUM,
@@ -25,11 +24,12 @@ from ...arch import (
     Spec,
 )
 from ...errors import ConfigError, WeightsError
+from ...system import atomic
 from ...weights.port import check_shapes
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
+from .precision import POLICIES
 
 # the Keras dtype policy of each precision (training/precision.py)
-POLICIES = {"fp32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 
 
 def _initializer(init: Init | None):
@@ -202,6 +202,12 @@ def _layers(spec: Spec, info: LayerInfo, policy: str, logits: bool) -> list[laye
         pool = _adaptive_pool(spec, info.in_shape[1], layer.out, policy)
         return [pool] if pool else []
     raise ValueError(f"no Keras layer for {kind.value!r}")
+
+
+def layer_alone(spec: Spec, info: LayerInfo, precision: str) -> list[layers.Layer]:
+    """Spec layer ``info`` as the model builds it (one or more Keras layers), on its own, in
+    ``precision``'s policy (bench --layers)."""
+    return _layers(spec, info, POLICIES[precision], logits=False)
 
 
 def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> keras.Model:

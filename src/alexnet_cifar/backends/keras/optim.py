@@ -1,8 +1,12 @@
-"""PyTorch's SGD, Adam and AdamW as Keras optimizers, with the weight decay of
-training/optim.py: the update formulas of torch.optim, step for step, so both frameworks
-follow the same trajectory from the same start (tests/both/test_trajectory.py)."""
+"""The optimizer of a Keras run and what steers it: PyTorch's SGD, Adam and AdamW as Keras
+optimizers, with the weight decay of training/optim.py (the update formulas of torch.optim,
+step for step, so both frameworks follow the same trajectory from the same start:
+tests/both/test_trajectory.py); the shared learning-rate curve (training/schedule.py) as a
+Keras schedule; and the weight average (training/ema.py)."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import numpy as np
 import tensorflow as tf
@@ -13,14 +17,8 @@ from keras import ops
 from ...config import TrainConfig
 from ...training.finetune import FinetunePlan
 from ...training.optim import ADAM_BETAS, ADAM_EPS, DecayRule
-
-
-def _ema_options(averaged: np.ndarray | None) -> dict:
-    """Keras' own EMA slots (one average per trained variable, saved with the optimizer), fed
-    by _update_average below; ``averaged``: training/ema.py's decay per step."""
-    if averaged is None:
-        return {}
-    return {"use_ema": True, "ema_momentum": float(averaged.max())}
+from ...training.schedule import lr_curve
+from . import precision
 
 
 # Elementwise updates as one XLA loop per variable: each reads its tensors once and writes
@@ -70,10 +68,19 @@ def _keep_live_weights(self, var_list):
 
 class _SharedRules:
     """What both optimizers add to Keras': training/optim.py's decay, and training/ema.py's
-    weight average in Keras' own EMA slots."""
+    weight average in Keras' own EMA slots (WeightAverage turns them on)."""
 
+    averaged: np.ndarray | None = None  # training/ema.py's decay per step, while averaging
     _update_model_variables_moving_average = _update_average
     finalize_variable_values = _keep_live_weights
+
+    def build(self, variables):
+        super().build(variables)
+        self.trained = list(variables)
+
+    def averages(self) -> list:
+        """The average of each trained variable (Keras' EMA slot), in ``trained``'s order."""
+        return list(self._model_variables_moving_average)
 
     def _xla(self, update):
         """``update`` compiled by XLA, once per optimizer: a traced function keeps weak
@@ -93,13 +100,11 @@ class _SharedRules:
 class TorchSGD(_SharedRules, keras.optimizers.SGD):
     """torch.optim.SGD: ``g += wd * w; buf = momentum * buf + g; w -= lr * buf``."""
 
-    def __init__(self, learning_rate, momentum: float, decay: DecayRule, averaged=None, **kwargs):
+    def __init__(self, learning_rate, momentum: float, decay: DecayRule, **kwargs):
         if not decay.coupled:
             raise ValueError("SGD's weight decay is added to the gradient (coupled); got AdamW's")
-        super().__init__(
-            learning_rate, momentum=float(momentum), **_ema_options(averaged), **kwargs
-        )
-        self.decay, self.averaged = decay, averaged
+        super().__init__(learning_rate, momentum=float(momentum), **kwargs)
+        self.decay = decay
 
     def update_step(self, gradient, variable, learning_rate):
         if tf.distribute.has_strategy():
@@ -125,16 +130,11 @@ class TorchAdam(_SharedRules, keras.optimizers.Adam):
     """torch.optim.Adam (coupled decay) or AdamW (decoupled):
     ``w -= lr / (1 - b1^t) * m / (sqrt(v / (1 - b2^t)) + eps)``."""
 
-    def __init__(self, learning_rate, decay: DecayRule, averaged=None, **kwargs):
+    def __init__(self, learning_rate, decay: DecayRule, **kwargs):
         super().__init__(
-            learning_rate,
-            beta_1=ADAM_BETAS[0],
-            beta_2=ADAM_BETAS[1],
-            epsilon=ADAM_EPS,
-            **_ema_options(averaged),
-            **kwargs,
+            learning_rate, beta_1=ADAM_BETAS[0], beta_2=ADAM_BETAS[1], epsilon=ADAM_EPS, **kwargs
         )
-        self.decay, self.averaged = decay, averaged
+        self.decay = decay
 
     def update_step(self, gradient, variable, learning_rate):
         lr, g = self._rate_and_gradient(gradient, variable, learning_rate)
@@ -179,21 +179,14 @@ def _discriminative(base, backbone, factor: float):
 
 
 def torch_optimizer(
-    name: str,
-    learning_rate,
-    momentum: float,
-    decay: DecayRule,
-    backbone=(),
-    factor: float = 1.0,
-    averaged: np.ndarray | None = None,
+    name: str, learning_rate, momentum: float, decay: DecayRule, backbone=(), factor: float = 1.0
 ) -> keras.optimizers.Optimizer:
     """torch.optim's optimizer ``name`` (sgd, adam, adamw) at ``learning_rate`` (a number or a
-    schedule); the ``backbone`` variables step at ``factor`` times the rate; ``averaged``: the
-    per-step decays of training/ema.py's weight average, or None."""
+    schedule); the ``backbone`` variables step at ``factor`` times the rate."""
     cls, kwargs = (TorchSGD, {"momentum": momentum}) if name == "sgd" else (TorchAdam, {})
     if backbone:
         cls = _discriminative(cls, backbone, factor)
-    return cls(learning_rate, decay=decay, averaged=averaged, **kwargs)
+    return cls(learning_rate, decay=decay, **kwargs)
 
 
 def make_optimizer(
@@ -202,15 +195,67 @@ def make_optimizer(
     plan: FinetunePlan,
     decay: DecayRule,
     lr,
-    averaged: np.ndarray | None = None,
+    loss_scaled: bool = False,
 ) -> keras.optimizers.Optimizer:
     """``config.optimizer`` over ``model``'s layers as the fine-tuning plan says (frozen layers
-    made untrainable, the backbone at its factor), at ``lr`` (the shared curve's schedule),
-    keeping training/ema.py's weight average where ``averaged`` gives its decays."""
+    made untrainable, the backbone at its factor), at ``lr`` (a number, or make_schedule's
+    curve); ``loss_scaled`` (fp16): under dynamic loss scaling."""
     weighted = {layer.name: layer for layer in model.layers if layer.weights}
     for name in plan.frozen:
         weighted[name].trainable = False
     backbone = [w for name in plan.backbone for w in weighted[name].trainable_weights]
-    return torch_optimizer(
-        config.optimizer, lr, config.momentum, decay, backbone, plan.backbone_factor, averaged
+    optimizer = torch_optimizer(
+        config.optimizer, lr, config.momentum, decay, backbone, plan.backbone_factor
     )
+    return precision.loss_scaled(optimizer) if loss_scaled else optimizer
+
+
+class WeightAverage:
+    """training/ema.py's average of the trained weights, kept in the optimizer's own EMA slots
+    (saved with its variables, updated inside the compiled step) with the shared decays."""
+
+    def __init__(self, optimizer: keras.optimizers.Optimizer, decays: np.ndarray):
+        # the slots are made when the optimizer is built: turned on before that
+        self.optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # under loss scaling
+        self.optimizer.use_ema, self.optimizer.ema_momentum = True, float(decays.max())
+        self.optimizer.averaged = decays
+
+    @contextmanager
+    def swapped_in(self):
+        """The model holds the averaged weights within, the live ones again after."""
+        if not self.optimizer.built:
+            yield
+            return
+        trained = self.optimizer.trained
+        live = [np.asarray(v) for v in trained]
+        for v, a in zip(trained, self.optimizer.averages(), strict=True):
+            v.assign(a)
+        try:
+            yield
+        finally:
+            for v, w in zip(trained, live, strict=True):
+                v.assign(w)
+
+
+class TableSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """The shared per-step learning-rate curve as a lookup table, times a scale the plateau
+    rule sets between epochs."""
+
+    def __init__(self, base_lr: float, factors: np.ndarray):
+        self.base_lr = base_lr
+        self.factors = tf.constant(factors, tf.float32)
+        self.scale = tf.Variable(1.0, trainable=False, dtype=tf.float32)
+
+    def __call__(self, step):
+        i = tf.minimum(tf.cast(step, tf.int32), tf.shape(self.factors)[0] - 1)
+        return self.base_lr * tf.gather(self.factors, i) * self.scale
+
+    def get_config(self):
+        return {"base_lr": self.base_lr, "factors": self.factors.numpy().tolist()}
+
+
+def make_schedule(config: TrainConfig, steps: int) -> TableSchedule:
+    """The shared curve (training.schedule.lr_curve) for ``steps`` steps per epoch."""
+    curve = lr_curve(config.schedule, config.epochs, steps, config.step_size)
+    factors = np.array([curve(s) for s in range(steps * config.epochs + 1)], dtype=np.float32)
+    return TableSchedule(config.lr, factors)

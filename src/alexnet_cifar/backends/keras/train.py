@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
@@ -14,112 +14,16 @@ import tensorflow as tf
 import keras
 
 from ...config import TrainConfig
-from ...training import precision as loss_scaling
-from ...training.devices import use_gpu
-from ...training.distributed import World
 from ...training.phases import StepTimer
 from ...training.plan import epoch_seed
-from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.progress import EpochProgress
-from ...training.schedule import lr_curve
 from ...training.trainer import Trainer as TrainerBase
 from ...training.trainer import images_per_second
 from . import distributed
+from .device import device_scope, hardware, resolve_device, software
 from .model import build, import_weights
-from .optim import make_optimizer
+from .optim import WeightAverage, make_optimizer, make_schedule
 from .pipeline import Pipeline
-
-
-def _grow_gpu_memory() -> None:
-    """TensorFlow takes a GPU's whole memory at first use by default, which would leave none
-    to the PyTorch rows of the same study or notebook: take it as needed instead."""
-    for gpu in tf.config.list_physical_devices("GPU"):
-        try:
-            tf.config.experimental.set_memory_growth(gpu, True)
-        except RuntimeError:  # the GPU is initialised already: too late, and set before
-            pass
-
-
-_grow_gpu_memory()
-
-
-def free_device_memory() -> None:
-    """Nothing to do: with memory growth TensorFlow keeps what it took for its next run."""
-
-
-def resolve_device(name: str) -> str:
-    gpu = use_gpu(
-        name,
-        "keras",
-        visible=bool(tf.config.list_physical_devices("GPU")),
-        build=f"TensorFlow {tf.__version__}",
-        cuda_build=tf.test.is_built_with_cuda(),
-    )
-    return "gpu" if gpu else "cpu"
-
-
-def capability(name: str) -> Capability:
-    """What Keras computes in on device ``name``: mixed_float16 with loss scaling everywhere
-    (on the CPU through Eigen, slowly), mixed_bfloat16 where the hardware has bf16."""
-    if resolve_device(name) == "gpu":
-        gpu = tf.config.list_physical_devices("GPU")[0]
-        details = tf.config.experimental.get_device_details(gpu)
-        cc = tuple(details.get("compute_capability") or (0, 0))
-        return cuda_capability(details.get("device_name", "GPU"), cc)
-    return cpu_capability()
-
-
-def software() -> dict:
-    return {
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-    }
-
-
-def hardware(device: str) -> dict:
-    info = {"device": device}
-    if device == "gpu":
-        gpu = tf.config.list_physical_devices("GPU")[0]
-        info["gpu"] = tf.config.experimental.get_device_details(gpu).get("device_name", "GPU")
-    return info
-
-
-def device_scope(config: TrainConfig) -> AbstractContextManager:
-    """Where the trainer's variables live: on every worker of a TF_CONFIG cluster, mirrored
-    over this machine's devices where it has several (GPUs, or CPUs split into logical
-    devices), else on the one device."""
-    if World.from_env("keras").size > 1:
-        return distributed.strategy().scope()
-    device = resolve_device(config.device)
-    local = distributed.local_devices(device)
-    if len(local) > 1:
-        return distributed.mirrored(tuple(local)).scope()
-    return tf.device("/GPU:0" if device == "gpu" else "/CPU:0")
-
-
-class TableSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """The shared per-step learning-rate curve as a lookup table, times a scale the plateau
-    rule sets between epochs."""
-
-    def __init__(self, base_lr: float, factors: np.ndarray):
-        self.base_lr = base_lr
-        self.factors = tf.constant(factors, tf.float32)
-        self.scale = tf.Variable(1.0, trainable=False, dtype=tf.float32)
-
-    def __call__(self, step):
-        i = tf.minimum(tf.cast(step, tf.int32), tf.shape(self.factors)[0] - 1)
-        return self.base_lr * tf.gather(self.factors, i) * self.scale
-
-    def get_config(self):
-        return {"base_lr": self.base_lr, "factors": self.factors.numpy().tolist()}
-
-
-def make_schedule(config: TrainConfig, steps: int) -> TableSchedule:
-    """The shared curve (training.schedule.lr_curve) for ``steps`` steps per epoch."""
-    curve = lr_curve(config.schedule, config.epochs, steps, config.step_size)
-    factors = np.array([curve(s) for s in range(steps * config.epochs + 1)], dtype=np.float32)
-    return TableSchedule(config.lr, factors)
 
 
 class _ReportSteps(keras.callbacks.Callback):
@@ -161,7 +65,7 @@ class Trainer(TrainerBase):
         )
         # the same seed and flags give the same run: tf.data and every kernel deterministic
         tf.config.experimental.enable_op_determinism()
-        self.precision = choose(config.precision, capability(config.device), "keras")
+        self.precision = config.precision
         self.model = build(self.spec, config.seed, self.precision)
 
     def load_weights(self, weights: dict) -> None:
@@ -174,14 +78,15 @@ class Trainer(TrainerBase):
         config = self.config
         self.schedule = make_schedule(config, self.steps)
         optimizer = make_optimizer(
-            config, self.model, self.finetune, self.decay, self.schedule, self.ema_decays
+            config,
+            self.model,
+            self.finetune,
+            self.decay,
+            self.schedule,
+            loss_scaled=self.precision == "fp16",
         )
-        if self.precision == "fp16":
-            optimizer = keras.optimizers.LossScaleOptimizer(
-                optimizer,
-                initial_scale=loss_scaling.LOSS_SCALE_START,
-                dynamic_growth_steps=loss_scaling.LOSS_SCALE_GROWTH_STEPS,
-            )
+        if self.ema_decays is not None:
+            self.average = WeightAverage(optimizer, self.ema_decays)
         mirrored = tf.distribute.get_strategy().num_replicas_in_sync > 1
         self.model.compile(
             optimizer=optimizer,
@@ -199,27 +104,6 @@ class Trainer(TrainerBase):
                 self.model, config.batch_size, config.label_smoothing
             )
             self._predict = tf.function(lambda x: self.model(x, training=False))
-
-    @contextmanager
-    def averaged_weights(self):
-        """The optimizer's averages (training/ema.py) in the trained variables within."""
-        optimizer = self.model.optimizer
-        optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # under loss scaling
-        if self.ema_decays is None or not optimizer.built:
-            yield
-            return
-        trained, averages = (
-            optimizer._trainable_variables,
-            optimizer._model_variables_moving_average,
-        )
-        live = [np.asarray(v) for v in trained]
-        for v, a in zip(trained, averages):
-            v.assign(a)
-        try:
-            yield
-        finally:
-            for v, w in zip(trained, live):
-                v.assign(w)
 
     def set_lr_scale(self, scale: float) -> None:
         self.schedule.scale.assign(scale)

@@ -4,11 +4,12 @@ from ..startup import import_torch_first
 
 import_torch_first()  # before anything imports TensorFlow (backends/startup.py says why)
 
-from .denormals import flush_denormals
+from .precision import flush_denormals
 
 flush_denormals()  # before torch starts its CPU threads, which inherit the setting
 
-from .bench import bench, profile, time_layers, time_step
+from .bench import Bench
+from .device import capability, free_device_memory, resolve_device
 from .model import (
     IMAGENET_READERS,
     AlexNet,
@@ -20,6 +21,4 @@ from .model import (
     predict_proba,
     save_file,
 )
-from .train import Trainer, capability, free_device_memory, resolve_device
-
-CHECKPOINT = Trainer.checkpoint_suffix
+from .train import Trainer

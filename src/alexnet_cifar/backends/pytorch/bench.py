@@ -11,14 +11,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from ...bench import BenchKit, compute_only, layer_times, run_bench
+from ...bench.kit import BenchKit
 from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
 from ...training.precision import choose
-from .model import Precision, _initialise, _layer, build
+from .device import CHANNELS_LAST, capability, hardware, resolve_device, software
+from .model import build, layer_alone
 from .optim import make_optimizer
 from .pipeline import Pipeline
-from .train import CHANNELS_LAST, capability, hardware, resolve_device, software
+from .precision import Precision
 
 
 def _naive_loader(images: np.ndarray, labels: np.ndarray, size: int, batch_size: int):
@@ -54,7 +55,7 @@ def _naive_loader(images: np.ndarray, labels: np.ndarray, size: int, batch_size:
     )
 
 
-class TorchBench(BenchKit):
+class Bench(BenchKit):
     framework = "pytorch"
 
     def __init__(self, config: TrainConfig):
@@ -121,9 +122,7 @@ class TorchBench(BenchKit):
 
     def layer_step(self, info, precision, batch_size):
         torch.manual_seed(0)
-        module = _layer(info).to(self.device)
-        if info.layer.init is not None:
-            _initialise(module, info.layer.init)
+        module = layer_alone(info).to(self.device)
         if isinstance(module, nn.ReLU):
             module.inplace = False  # its input is a leaf that needs a gradient
         spatial = len(info.in_shape) == 3
@@ -151,29 +150,17 @@ class TorchBench(BenchKit):
             for x, y in loader:
                 yield x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
 
+    @staticmethod
+    @contextmanager
+    def profile(trace_dir: Path):
+        """torch.profiler over the block, its trace written into ``trace_dir`` for TensorBoard's
+        profiler plugin (torch-tb-profiler)."""
+        from torch.profiler import ProfilerActivity, tensorboard_trace_handler
 
-def bench(config: TrainConfig, data, **options) -> dict:
-    return run_bench(TorchBench(config), data, **options)
-
-
-def time_layers(config: TrainConfig, **options) -> list[dict]:
-    return layer_times(TorchBench(config), **options)
-
-
-def time_step(config: TrainConfig, data, **options) -> float:
-    return compute_only(TorchBench(config), data, **options)
-
-
-@contextmanager
-def profile(trace_dir: Path):
-    """torch.profiler over the block, its trace written into ``trace_dir`` for TensorBoard's
-    profiler plugin (torch-tb-profiler)."""
-    from torch.profiler import ProfilerActivity, tensorboard_trace_handler
-
-    activities = [ProfilerActivity.CPU]
-    if torch.cuda.is_available():
-        activities.append(ProfilerActivity.CUDA)
-    with torch.profiler.profile(
-        activities=activities, on_trace_ready=tensorboard_trace_handler(str(trace_dir))
-    ):
-        yield
+        activities = [ProfilerActivity.CPU]
+        if torch.cuda.is_available():
+            activities.append(ProfilerActivity.CUDA)
+        with torch.profiler.profile(
+            activities=activities, on_trace_ready=tensorboard_trace_handler(str(trace_dir))
+        ):
+            yield

@@ -12,7 +12,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from ... import atomic
 from ...arch import (
     BN_EPS,
     BN_MOMENTUM,
@@ -26,9 +25,10 @@ from ...arch import (
     Spec,
 )
 from ...errors import WeightsError
-from ...training import precision as loss_scaling
+from ...system import atomic
 from ...weights.port import check_shapes
 from ...weights.registry import PretrainedSource, download_failed, explicit_file
+from .precision import Precision
 
 
 class Float32LRN(nn.LocalResponseNorm):
@@ -78,6 +78,14 @@ def _initialise(module: nn.Module, init: Init) -> None:
     nn.init.zeros_(module.bias)
 
 
+def layer_alone(info: LayerInfo) -> nn.Module:
+    """Spec layer ``info`` as the model builds and initialises it, on its own (bench --layers)."""
+    module = _layer(info)
+    if info.layer.init is not None:
+        _initialise(module, info.layer.init)
+    return module
+
+
 class AlexNet(nn.Module):
     """Takes a preprocessed NCHW float batch at ``spec.input_size``; returns logits."""
 
@@ -104,51 +112,6 @@ class AlexNet(nn.Module):
         # the logits in float32 under autocast too (training/precision.py)
         with torch.autocast(x.device.type, enabled=False):
             return last(x.float())
-
-
-AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
-
-
-class Precision:
-    """Autocast and, for fp16, loss scaling, for one resolved precision on one device."""
-
-    def __init__(self, precision: str, device: torch.device):
-        self.device = device
-        self.dtype = AUTOCAST_DTYPES.get(precision)
-        self.scaler = torch.amp.GradScaler(
-            device.type,
-            init_scale=loss_scaling.LOSS_SCALE_START,
-            growth_interval=loss_scaling.LOSS_SCALE_GROWTH_STEPS,
-            enabled=precision == "fp16",
-        )
-        self._watched = None  # the optimizer whose steps _stepped counts
-        self._steps_taken = 0
-
-    def autocast(self):
-        return torch.autocast(
-            self.device.type, dtype=self.dtype or torch.float32, enabled=self.dtype is not None
-        )
-
-    def backward_step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer) -> bool:
-        """Backward and optimizer step; under fp16 the loss is scaled and a step whose
-        gradients overflowed is skipped, as GradScaler does. Whether the step was taken."""
-        self.scaler.scale(loss).backward()
-        if not self.scaler.is_enabled():
-            optimizer.step()
-            return True
-        # GradScaler calls optimizer.step() only where no gradient overflowed; a hook sees
-        # whether it ran, where reading the scale back before and after would wait on the
-        # device twice more each step
-        if optimizer is not self._watched:
-            optimizer.register_step_post_hook(self._stepped)
-            self._watched = optimizer
-        self._steps_taken = 0
-        self.scaler.step(optimizer)
-        self.scaler.update()
-        return self._steps_taken > 0
-
-    def _stepped(self, optimizer, args, kwargs) -> None:
-        self._steps_taken += 1
 
 
 def build(spec: Spec, seed: int | None = None, precision: str = "fp32") -> AlexNet:

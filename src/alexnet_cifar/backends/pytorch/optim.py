@@ -1,8 +1,14 @@
-"""The optimizer of a PyTorch run: torch.optim's own, in the parameter groups the fine-tuning
-plan (training/finetune.py) and the decay rule (training/optim.py) give."""
+"""The optimizer of a PyTorch run and what steers it: torch.optim's own, in the parameter groups
+the fine-tuning plan (training/finetune.py) and the decay rule (training/optim.py) give; the
+shared learning-rate curve (training/schedule.py) as a LambdaLR; and the weight average
+(training/ema.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import numpy as np
 import torch
 from torch import nn
 
@@ -51,6 +57,14 @@ def make_optimizer(
     return cls(groups, lr=lr, betas=ADAM_BETAS, eps=ADAM_EPS, **fused)
 
 
+def make_schedule(
+    optimizer: torch.optim.Optimizer, factor: Callable[[int], float]
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """The shared per-step curve (training/schedule.py) times the plateau rule's scale, as
+    ``factor(step)`` of every group's base rate."""
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
 def fused_option(parameters) -> dict:
     """torch.optim's fused kernels where the parameters live on the CPU or a CUDA GPU: one
     pass over all the weights instead of a loop of small ops per tensor, the same formula
@@ -59,3 +73,34 @@ def fused_option(parameters) -> dict:
     EPYC Zen 5, fused 10 ms; on CUDA torch's own default is the multi-tensor path."""
     devices = {p.device.type for p in parameters}
     return {"fused": True} if devices and devices <= {"cpu", "cuda"} else {}
+
+
+class WeightAverage:
+    """training/ema.py's average of the trained parameters, kept beside the model."""
+
+    def __init__(self, params: list[torch.Tensor], decays: np.ndarray):
+        self.params, self.decays = params, decays
+        self.average = [p.detach().clone() for p in params]
+
+    @torch.no_grad()
+    def update(self, step: int) -> None:
+        """After optimizer step ``step`` (counted from 0): average <- m average + (1 - m) w."""
+        m = float(self.decays[min(step, len(self.decays) - 1)])
+        torch._foreach_lerp_(self.average, [p.detach() for p in self.params], 1.0 - m)
+
+    @torch.no_grad()
+    def load(self, average: list[torch.Tensor]) -> None:
+        for mine, saved in zip(self.average, average):
+            mine.copy_(saved)
+
+    @contextmanager
+    def swapped_in(self):
+        """The model holds the averaged weights within, the live ones again after."""
+        with torch.no_grad():
+            live = [p.detach().clone() for p in self.params]
+            torch._foreach_copy_(self.params, self.average)
+        try:
+            yield
+        finally:
+            with torch.no_grad():
+                torch._foreach_copy_(self.params, live)

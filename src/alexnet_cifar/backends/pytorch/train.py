@@ -4,121 +4,39 @@ uninterrupted one on the CPU."""
 
 from __future__ import annotations
 
-import gc
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from ...training.devices import use_gpu
 from ...training.plan import epoch_seed
-from ...training.precision import Capability, choose, cpu_capability, cuda_capability
 from ...training.progress import EpochProgress
 from ...training.trainer import Trainer as TrainerBase
 from ...training.trainer import images_per_second
+from .device import CHANNELS_LAST, device_scope, hardware, resolve_device, software
 from .distributed import all_sum, data_parallel, join_world, leave_world, world_devices
-from .model import Precision, build, import_weights, save_torch
-from .optim import make_optimizer
+from .model import build, import_weights, save_torch
+from .optim import WeightAverage, make_optimizer, make_schedule
 from .pipeline import Pipeline
-
-
-def resolve_device(name: str) -> torch.device:
-    gpu = use_gpu(
-        name,
-        "pytorch",
-        visible=torch.cuda.is_available(),
-        build=f"PyTorch {torch.__version__}",
-        cuda_build=torch.version.cuda is not None,
-    )
-    return torch.device("cuda" if gpu else "cpu")
-
-
-def free_device_memory() -> None:
-    """Give the blocks PyTorch's allocator caches back to the GPU after a run, so the Keras
-    rows of the same study or notebook can have them."""
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        gc.collect()
-        torch.cuda.empty_cache()
-
-
-def capability(name: str) -> Capability:
-    """What PyTorch computes in on device ``name``: fp16 with GradScaler everywhere (the CPU
-    too), bf16 where the hardware has it."""
-    device = resolve_device(name)
-    if device.type == "cuda":
-        cc = torch.cuda.get_device_capability(device)
-        return cuda_capability(torch.cuda.get_device_name(device), cc)
-    return cpu_capability()
-
-
-# Channels-last (NHWC) memory is faster on CUDA, and on the CPU measured faster in bf16 for
-# both models and in fp32 at 32 px (bench's channels_last_over_nchw: results/bench-cpu-*.json).
-CHANNELS_LAST = True
-
-
-def software() -> dict:
-    import torchvision
-
-    return {
-        "torch": torch.__version__,
-        "torchvision": torchvision.__version__,
-        "cuda": torch.version.cuda,
-        "cudnn": torch.backends.cudnn.version(),
-    }
-
-
-def hardware(device: torch.device) -> dict:
-    info = {"device": str(device), "torch_threads": torch.get_num_threads()}
-    if device.type == "cuda":
-        info["gpu"] = torch.cuda.get_device_name(device)
-    return info
-
-
-class WeightAverage:
-    """training/ema.py's average of the trained parameters, kept beside the model."""
-
-    def __init__(self, params: list[torch.Tensor], decays: np.ndarray):
-        self.params, self.decays = params, decays
-        self.average = [p.detach().clone() for p in params]
-
-    @torch.no_grad()
-    def update(self, step: int) -> None:
-        """After optimizer step ``step`` (counted from 0): average <- m average + (1 - m) w."""
-        m = float(self.decays[min(step, len(self.decays) - 1)])
-        torch._foreach_lerp_(self.average, [p.detach() for p in self.params], 1.0 - m)
-
-    @torch.no_grad()
-    def load(self, average: list[torch.Tensor]) -> None:
-        for mine, saved in zip(self.average, average):
-            mine.copy_(saved)
-
-    @contextmanager
-    def swapped_in(self):
-        """The model holds the averaged weights within, the live ones again after."""
-        with torch.no_grad():
-            live = [p.detach().clone() for p in self.params]
-            torch._foreach_copy_(self.params, self.average)
-        try:
-            yield
-        finally:
-            with torch.no_grad():
-                torch._foreach_copy_(self.params, live)
+from .precision import Precision
 
 
 class Trainer(TrainerBase):
     checkpoint_suffix = ".pt"
+
+    @classmethod
+    def device_scope(cls, config) -> AbstractContextManager:
+        return device_scope(config)
 
     def build(self) -> None:
         config = self.config
         self.device = resolve_device(config.device)
         if self.world.size > 1:
             self.device = join_world(self.world, self.device, config)
-        self.precision = Precision(
-            choose(config.precision, capability(config.device), "pytorch"), self.device
-        )
+        self.precision = Precision(config.precision, self.device)
         self.pipelines = self.input_pipelines(
             lambda x, y, aug, norm: Pipeline(
                 x, y, self.device, self.spec.input_size, norm, aug, channels_last=CHANNELS_LAST
@@ -153,14 +71,12 @@ class Trainer(TrainerBase):
             self.config.lr,
             loss_scaled=self.precision.scaler.is_enabled(),
         )
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+        self.scheduler = make_schedule(
             self.optimizer, lambda step: self.lr_at(step) * self.lr_scale
         )
-        trained = [p for p in self.model.parameters() if p.requires_grad]
-        self.average = None if self.ema_decays is None else WeightAverage(trained, self.ema_decays)
-
-    def averaged_weights(self):
-        return nullcontext() if self.average is None else self.average.swapped_in()
+        if self.ema_decays is not None:
+            trained = [p for p in self.model.parameters() if p.requires_grad]
+            self.average = WeightAverage(trained, self.ema_decays)
 
     def set_lr_scale(self, scale: float) -> None:
         self.lr_scale = scale

@@ -11,7 +11,7 @@ import io
 import pickle
 from typing import Any, BinaryIO
 
-from .errors import DataError, UnsafePickleError
+from ..errors import DataError, UnsafePickleError
 
 # The globals a numpy array (or scalar) needs to be rebuilt; numpy 2 renamed numpy.core to
 # numpy._core, and files written by either name must load.

@@ -1,170 +1,30 @@
-"""`alexnet-cifar study`: a matrix of runs from a preset, then the report.
+"""Running a study: every row and seed of its matrix in turn (or on Ray), resumable.
 
-A preset is YAML: ``defaults`` (TrainConfig fields for every row) and ``rows`` (name ->
-fields). The built-in presets live in alexnet_cifar/presets/; a user's file works the same.
 DIR/study.json records every row's status; DIR/runs/<row>/ is that row's run directory.
 """
 
 from __future__ import annotations
 
-import shlex
 import shutil
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from dataclasses import fields as fields_of
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
-from . import atomic
-from .config import TrainConfig
-from .environment import portable_path
-from .errors import AlexNetCifarError, ConfigError, WeightsError
-from .runs import RunDir, read_json
-from .training.distributed import World
-
-# the keys of a preset file; rows and defaults hold TrainConfig fields
-PRESET_KEYS = {"description", "defaults", "rows", "seeds", "shared_init"}
-
-
-def preset_names() -> list[str]:
-    return sorted(
-        p.name[:-5]
-        for p in resources.files("alexnet_cifar.presets").iterdir()
-        if p.name.endswith(".yaml")
-    )
-
-
-def load_preset(name_or_path: str) -> dict:
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml"):
-        if not path.is_file():
-            raise ConfigError(f"preset file {path} does not exist")
-        text, name = path.read_text(), path.stem
-    elif name_or_path in preset_names():
-        text = resources.files("alexnet_cifar.presets").joinpath(f"{name_or_path}.yaml").read_text()
-        name = name_or_path
-    else:
-        raise ConfigError(
-            f"unknown preset {name_or_path!r}; choose one of "
-            f"{', '.join(preset_names())}, or pass a .yaml file"
-        )
-    try:
-        preset = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"preset {name_or_path}: not valid YAML ({exc})") from exc
-    if (
-        not isinstance(preset, dict)
-        or not isinstance(preset.get("rows"), dict)
-        or not preset["rows"]
-    ):
-        raise ConfigError(f"preset {name_or_path}: needs a 'rows' mapping (row name -> settings)")
-    unknown = sorted(set(preset) - PRESET_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"preset {name_or_path}: unknown key(s) {', '.join(unknown)}; a preset holds "
-            f"{', '.join(sorted(PRESET_KEYS))}"
-        )
-    preset.setdefault("defaults", {})
-    preset["name"] = name
-    return preset
-
-
-def study_command(
-    preset: str,
-    out: str | Path,
-    only: list[str] | None = None,
-    seeds: int | None = None,
-    precision: str | None = None,
-) -> str:
-    """The command line that runs (or continues) this study: what its report tells a reader
-    to type."""
-    words = ["alexnet-cifar", "study", "--preset", preset, "--out", portable_path(out)]
-    if only:
-        words += ["--only", *only]
-    if seeds is not None:
-        words += ["--seeds", str(seeds)]
-    if precision is not None:
-        words += ["--precision", precision]
-    return shlex.join([*words, "--resume"])
-
-
-def description(preset: dict, lang: str = "en") -> str:
-    """A preset's description in ``lang``: presets carry theirs as {en: ..., es: ...}; a
-    user's preset may give one string for every language."""
-    text = preset.get("description") or ""
-    if isinstance(text, dict):
-        return text.get(lang) or text.get("en") or ""
-    return text
-
-
-def seed_list(preset: dict, seeds: int | None = None) -> list[int]:
-    """The seed offsets every row runs: ``--seeds`` or the preset's ``seeds:`` (default 1)."""
-    n = seeds if seeds is not None else preset.get("seeds", 1)
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ConfigError(f"--seeds must be a positive integer, got {n!r}")
-    return list(range(n))
-
-
-def row_configs(
-    preset: dict,
-    out: Path,
-    only: list[str] | None = None,
-    data_dir: str | None = None,
-    weights_dir: str | None = None,
-    seeds: int | None = None,
-    precision: str | None = None,
-) -> dict[str, dict[int, TrainConfig]]:
-    """Every row's validated config per seed (row -> seed -> config, the run in
-    ``runs/<row>/seed-<seed>``); ``precision`` overrides the preset's for every row. A bad
-    preset fails here, before any training."""
-    rows = preset["rows"]
-    unknown = sorted(set(only or []) - set(rows))
-    if unknown:
-        raise ConfigError(
-            f"--only {', '.join(unknown)}: not rows of preset {preset['name']} ({', '.join(rows)})"
-        )
-    offsets = seed_list(preset, seeds)
-    configs: dict[str, dict[int, TrainConfig]] = {}
-    for name, fields in rows.items():
-        if only and name not in only:
-            continue
-        try:
-            config = TrainConfig.from_dict({**preset["defaults"], **(fields or {})})
-        except (TypeError, ConfigError) as exc:
-            keys = ", ".join(f.name for f in fields_of(TrainConfig) if f.metadata["cli"])
-            raise ConfigError(
-                f"preset {preset['name']}, row {name}: {exc} (valid keys: {keys})"
-            ) from None
-        config = replace(config, data_dir=data_dir)
-        if precision is not None:
-            config.precision = precision
-        source = config.pretrained
-        if source and weights_dir and config.weights is None:
-            candidate = Path(weights_dir) / source.file_name
-            if candidate.is_file():
-                config.weights = str(candidate)
-        try:
-            config.validate()
-        except ConfigError as exc:
-            raise ConfigError(f"preset {preset['name']}, row {name}: {exc}") from exc
-        configs[name] = {}
-        for offset in offsets:
-            seed = config.seed + offset
-            configs[name][seed] = replace(
-                config, seed=seed, out=str(out / "runs" / name / f"seed-{seed}")
-            )
-    return configs
+from ..config import TrainConfig
+from ..errors import AlexNetCifarError, ConfigError, WeightsError
+from ..runs import RunDir, read_json
+from ..system import atomic
+from ..training.distributed import World
+from .matrix import load_preset, row_configs, seed_list, study_command
 
 
 def shared_start(config: TrainConfig, out: Path) -> str:
     """The initial-weights file every scratch row of this model and seed starts from (a
     ``shared_init: true`` preset), made once by the row's framework and kept in the study."""
-    from .arch import spec_for
-    from .backends import get_backend
+    from ..arch import spec_for
+    from ..backends import get_backend
 
     spec = spec_for(config)
     suffix = ".pt" if config.framework == "pytorch" else ".weights.h5"
@@ -226,21 +86,21 @@ def run_study(
     with RunDir(out).lock():  # one process per study folder
         return _run_rows(
             StudyRun(
-                preset,
-                configs,
-                out,
-                resume,
-                data,
-                data_dir,
-                progress,
-                echo,
-                run_remote,
-                (preset_name, precision),
+                preset=preset,
+                configs=configs,
+                out=out,
+                resume=resume,
+                data=data,
+                data_dir=data_dir,
+                progress=progress,
+                echo=echo,
+                executor=run_remote,
+                command_of=(preset_name, precision),
             )
         )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class StudyRun:
     """What one `study` command runs, and how."""
 
@@ -313,7 +173,7 @@ def _run_rows(study: StudyRun) -> dict:
         return record
     data = study.data
     if data is None:
-        from .data import load_cifar10
+        from ..data import load_cifar10
 
         data = load_cifar10(study.data_dir, progress=study.progress)
     skipped = set()
@@ -347,7 +207,7 @@ def _relative(config: TrainConfig, out: Path) -> str:
 
 def _run_row(config: TrainConfig, data, progress: bool) -> dict:
     """One (row, seed) run: completed, skipped (ImageNet weights missing) or failed."""
-    from .api import train
+    from ..api import train
 
     run = RunDir(config.out)
     try:

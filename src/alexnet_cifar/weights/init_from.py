@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .arch import Spec
-from .backends import get_backend
-from .errors import ConfigError, WeightsError
-from .runs import RunDir
-from .weights.port import convert_weights
+from ..arch import Spec
+from ..backends import get_backend
+from ..errors import ConfigError, WeightsError
+from ..runs import RunDir
+from .port import convert_weights
 
 # file name endings -> the framework that wrote them (a run checkpoint included)
 SUFFIXES = {".pt": "pytorch", ".pth": "pytorch", ".weights.h5": "keras", ".keras.npz": "keras"}
@@ -28,7 +28,7 @@ def locate(source: str, spec: Spec) -> tuple[Path, str]:
                 f"{config.batchnorm}, {config.num_classes} classes), this one {spec.name} "
                 f"(batchnorm={spec.batchnorm}, {spec.num_classes} classes)"
             )
-        file = RunDir(path).checkpoint(get_backend(config.framework).CHECKPOINT)
+        file = RunDir(path).checkpoint(get_backend(config.framework).Trainer.checkpoint_suffix)
         if not file.exists():
             raise ConfigError(f"--init-from {path}: that run has no checkpoint yet")
         return file, config.framework

@@ -3,12 +3,12 @@ framework's layout, and the layers a fine-tune starts fresh left out."""
 
 from __future__ import annotations
 
-from .arch import Spec, get_spec, with_input_size
-from .backends import get_backend
-from .errors import ConfigError
-from .weights import caffe
-from .weights.port import convert_weights
-from .weights.registry import PretrainedSource, Reader, new_names, source_for
+from ..arch import Spec, get_spec, with_input_size
+from ..backends import get_backend
+from ..errors import ConfigError
+from . import caffe
+from .port import convert_weights
+from .registry import PretrainedSource, Reader, new_names, source_for
 
 
 def reader_for(source: PretrainedSource) -> Reader:

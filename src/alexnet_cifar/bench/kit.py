@@ -11,15 +11,15 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from .arch import spec_for
-from .environment import environment
-from .training.finetune import FinetunePlan, finetune_plan
-from .training.optim import DecayRule, decay_rule
+from ..arch import spec_for
+from ..system.environment import environment
+from ..training.finetune import FinetunePlan, finetune_plan
+from ..training.optim import DecayRule, decay_rule
 
 Step = Callable[..., Any]
 
 
-def images_per_second(
+def step_rate(
     step: Callable[[], None],
     batch_size: int,
     steps: int,
@@ -129,7 +129,7 @@ def layer_times(kit: BenchKit, *, batch_size: int, steps: int, warmup: int) -> l
             if info.layer.kind.value in UNTIMED_LAYERS:
                 continue
             step = kit.layer_step(info, kit.precision, batch_size)
-            per_second = images_per_second(step, batch_size, steps, warmup, kit.sync)
+            per_second = step_rate(step, batch_size, steps, warmup, kit.sync)
             rows.append(
                 {
                     "layer": info.keras_name,
@@ -138,9 +138,7 @@ def layer_times(kit: BenchKit, *, batch_size: int, steps: int, warmup: int) -> l
                     "ms": 1000.0 * batch_size / per_second,
                 }
             )
-        per_second = images_per_second(
-            kit.update_step(kit.precision), batch_size, steps, warmup, kit.sync
-        )
+        per_second = step_rate(kit.update_step(kit.precision), batch_size, steps, warmup, kit.sync)
         rows.append(
             {
                 "layer": UPDATE_ROW,
@@ -152,28 +150,13 @@ def layer_times(kit: BenchKit, *, batch_size: int, steps: int, warmup: int) -> l
     return rows
 
 
-def shape_label(row: dict) -> str:
-    if row["layer"] == UPDATE_ROW:
-        return f"{row['in_shape'][0]:,} weights"
-    return "x".join(map(str, row["in_shape"]))
-
-
-def format_layers(rows: list[dict]) -> str:
-    lines = [f"{'layer alone, forward + backward':<34} {'input (C,H,W)':<16} {'ms/batch':>9}"]
-    for r in rows:
-        shape = shape_label(r)
-        lines.append(f"{r['layer'] + ' (' + r['kind'] + ')':<34} {shape:<16} {r['ms']:>9.2f}")
-    lines.append(f"{'sum of the rows':<34} {'':<16} {sum(r['ms'] for r in rows):>9.2f}")
-    return "\n".join(lines)
-
-
 def compute_only(kit: BenchKit, data, *, batch_size: int, steps: int, warmup: int) -> float:
     """Images/s of a fresh model's training step alone, on one batch from the pipeline."""
     with kit.scope():
         n = min(len(data.x_train), batch_size)
         x, y = next(kit.batches(data.x_train[:n], data.y_train[:n], "none", batch_size))
         train_step, _ = kit.steps(kit.precision)
-        return images_per_second(lambda: train_step(x, y), batch_size, steps, warmup, kit.sync)
+        return step_rate(lambda: train_step(x, y), batch_size, steps, warmup, kit.sync)
 
 
 PAIRED_WINDOWS = 3
@@ -216,7 +199,7 @@ def run_bench(
     fp32, compute-only training and inference in fp32 too, for the speed-up."""
 
     def timed(step: Callable[[], Any], n: int = steps) -> float:
-        return images_per_second(step, batch_size, n, warmup, kit.sync)
+        return step_rate(step, batch_size, n, warmup, kit.sync)
 
     n = min(len(data.x_train), batch_size * (steps + warmup) * 2)
     with kit.scope():
@@ -228,7 +211,7 @@ def run_bench(
         paired = paired_rates(
             lambda: train_step(x0, y0),
             lambda: train_step(*next(stream)),
-            lambda step, n, w: images_per_second(step, batch_size, n, w, kit.sync),
+            lambda step, n, w: step_rate(step, batch_size, n, w, kit.sync),
             steps=steps,
             warmup=warmup,
         )
@@ -262,37 +245,3 @@ def run_bench(
     r["software"] = kit.software
     r["hardware"] = environment(kit.hardware)
     return r
-
-
-def format_bench(r: dict) -> str:
-    lines = [
-        f"{r['framework']} {r['model']} at {r['input_size']} px, batch {r['batch_size']}, "
-        f"{r['steps']} timed steps on {r['hardware'].get('gpu') or r['hardware']['cpu']}, "
-        f"{r.get('precision', 'fp32')}",
-        f"{'measurement':<44} {'images/s':>10}",
-    ]
-    for key, label in (
-        ("compute_train", "train, compute only (batch on device)"),
-        ("pipeline_train", "train, through the input pipeline"),
-        ("naive_train", "train, through the naive PIL DataLoader"),
-        ("compute_inference", "inference, compute only"),
-        ("pipeline_inference", "inference, through the pipeline"),
-        ("pipeline_only", "input pipeline alone"),
-        ("naive_pipeline_only", "input pipeline alone (naive PIL)"),
-        ("nchw_compute_train", "train, compute only, NCHW layout"),
-    ):
-        if r.get(key) is not None:
-            lines.append(f"{label:<44} {r[key]:>10.1f}")
-    for key, label in (
-        ("pipeline_over_compute", "pipeline / compute (train)"),
-        ("pipeline_over_naive", "pipeline / naive (train)"),
-        ("channels_last_over_nchw", "channels_last / NCHW (train)"),
-    ):
-        if r.get(key) is not None:
-            lines.append(f"{label:<44} {r[key]:>10.3f}")
-    for key, value in r.get("fp32", {}).items():
-        label = f"{key.replace('compute_', '')}, compute only, fp32"
-        lines.append(f"{label:<44} {value:>10.1f}")
-        label = f"{r['precision']} / fp32 ({key.replace('compute_', '')})"
-        lines.append(f"{label:<44} {r['speedup_over_fp32'][key]:>10.3f}")
-    return "\n".join(lines)

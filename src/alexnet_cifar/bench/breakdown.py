@@ -11,9 +11,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from .config import TrainConfig
-from .errors import ConfigError
-from .training.phases import PHASES
+from ..config import TrainConfig
+from ..errors import ConfigError
+from ..training.phases import PHASES
 
 VALIDATION_BATCHES = 2  # enough to time validation, little enough to keep the run short
 
@@ -55,9 +55,9 @@ def breakdown(
     config: TrainConfig, data, steps: int, batch_size: int, trace: str | Path | None = None
 ) -> dict:
     """Each epoch's phases (seconds) and its wall time, from a throwaway run."""
-    from .api import train
-    from .backends import get_backend
-    from .runs import RunDir
+    from ..api import train
+    from ..backends import get_backend
+    from ..runs import RunDir
 
     if steps < 2:
         raise ConfigError(f"--breakdown {steps}: give at least 2 steps (one epoch of each kind)")
@@ -70,7 +70,7 @@ def breakdown(
             # written next to DIR and moved into place when complete: never half a trace
             staging = Path(tempfile.mkdtemp(prefix=f".{trace_dir.name}.", dir=trace_dir.parent))
             try:
-                with get_backend(config.framework).profile(staging):
+                with get_backend(config.framework).Bench.profile(staging):
                     train(run_config, data=data, progress=False)
                 if trace_dir.exists():
                     trace_dir.rmdir()  # empty, checked above

@@ -11,7 +11,7 @@ import socket
 import traceback
 from collections.abc import Callable
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 CONNECT_TIMEOUT_S = 10.0
 

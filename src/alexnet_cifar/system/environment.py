@@ -7,8 +7,8 @@ import os
 import platform
 import sys
 
+from ..version import __version__
 from .cpuinfo import cpu_model
-from .version import __version__
 
 
 def environment(extra: dict | None = None) -> dict:

@@ -1,0 +1,153 @@
+"""A study's matrix: a preset (built in, or a user's YAML file) read and checked, and the
+run config of each row and seed.
+
+A preset is YAML: ``defaults`` (TrainConfig fields for every row) and ``rows`` (name ->
+fields). The built-in presets live in study/presets/; a user's file works the same.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import fields as fields_of
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ..config import TrainConfig
+from ..errors import ConfigError
+from ..system.environment import portable_path
+
+PRESETS = "alexnet_cifar.study.presets"  # the package of the built-in preset files
+
+# the keys of a preset file; rows and defaults hold TrainConfig fields
+PRESET_KEYS = {"description", "defaults", "rows", "seeds", "shared_init"}
+
+
+def preset_names() -> list[str]:
+    return sorted(
+        p.name[:-5] for p in resources.files(PRESETS).iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def load_preset(name_or_path: str) -> dict:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml"):
+        if not path.is_file():
+            raise ConfigError(f"preset file {path} does not exist")
+        text, name = path.read_text(), path.stem
+    elif name_or_path in preset_names():
+        text = resources.files(PRESETS).joinpath(f"{name_or_path}.yaml").read_text()
+        name = name_or_path
+    else:
+        raise ConfigError(
+            f"unknown preset {name_or_path!r}; choose one of "
+            f"{', '.join(preset_names())}, or pass a .yaml file"
+        )
+    try:
+        preset = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"preset {name_or_path}: not valid YAML ({exc})") from exc
+    if (
+        not isinstance(preset, dict)
+        or not isinstance(preset.get("rows"), dict)
+        or not preset["rows"]
+    ):
+        raise ConfigError(f"preset {name_or_path}: needs a 'rows' mapping (row name -> settings)")
+    unknown = sorted(set(preset) - PRESET_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"preset {name_or_path}: unknown key(s) {', '.join(unknown)}; a preset holds "
+            f"{', '.join(sorted(PRESET_KEYS))}"
+        )
+    preset.setdefault("defaults", {})
+    preset["name"] = name
+    return preset
+
+
+def study_command(
+    preset: str,
+    out: str | Path,
+    only: list[str] | None = None,
+    seeds: int | None = None,
+    precision: str | None = None,
+) -> str:
+    """The command line that runs (or continues) this study: what its report tells a reader
+    to type."""
+    words = ["alexnet-cifar", "study", "--preset", preset, "--out", portable_path(out)]
+    if only:
+        words += ["--only", *only]
+    if seeds is not None:
+        words += ["--seeds", str(seeds)]
+    if precision is not None:
+        words += ["--precision", precision]
+    return shlex.join([*words, "--resume"])
+
+
+def description(preset: dict, lang: str = "en") -> str:
+    """A preset's description in ``lang``: presets carry theirs as {en: ..., es: ...}; a
+    user's preset may give one string for every language."""
+    text = preset.get("description") or ""
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("en") or ""
+    return text
+
+
+def seed_list(preset: dict, seeds: int | None = None) -> list[int]:
+    """The seed offsets every row runs: ``--seeds`` or the preset's ``seeds:`` (default 1)."""
+    n = seeds if seeds is not None else preset.get("seeds", 1)
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ConfigError(f"--seeds must be a positive integer, got {n!r}")
+    return list(range(n))
+
+
+def row_configs(
+    preset: dict,
+    out: Path,
+    only: list[str] | None = None,
+    data_dir: str | None = None,
+    weights_dir: str | None = None,
+    seeds: int | None = None,
+    precision: str | None = None,
+) -> dict[str, dict[int, TrainConfig]]:
+    """Every row's validated config per seed (row -> seed -> config, the run in
+    ``runs/<row>/seed-<seed>``); ``precision`` overrides the preset's for every row. A bad
+    preset fails here, before any training."""
+    rows = preset["rows"]
+    unknown = sorted(set(only or []) - set(rows))
+    if unknown:
+        raise ConfigError(
+            f"--only {', '.join(unknown)}: not rows of preset {preset['name']} ({', '.join(rows)})"
+        )
+    offsets = seed_list(preset, seeds)
+    configs: dict[str, dict[int, TrainConfig]] = {}
+    for name, fields in rows.items():
+        if only and name not in only:
+            continue
+        try:
+            config = TrainConfig.from_dict({**preset["defaults"], **(fields or {})})
+        except (TypeError, ConfigError) as exc:
+            keys = ", ".join(f.name for f in fields_of(TrainConfig) if f.metadata["cli"])
+            raise ConfigError(
+                f"preset {preset['name']}, row {name}: {exc} (valid keys: {keys})"
+            ) from None
+        config = replace(config, data_dir=data_dir)
+        if precision is not None:
+            config.precision = precision
+        source = config.pretrained
+        if source and weights_dir and config.weights is None:
+            candidate = Path(weights_dir) / source.file_name
+            if candidate.is_file():
+                config.weights = str(candidate)
+        try:
+            config.validate()
+        except ConfigError as exc:
+            raise ConfigError(f"preset {preset['name']}, row {name}: {exc}") from exc
+        configs[name] = {}
+        for offset in offsets:
+            seed = config.seed + offset
+            configs[name][seed] = replace(
+                config, seed=seed, out=str(out / "runs" / name / f"seed-{seed}")
+            )
+    return configs
