@@ -53,6 +53,15 @@ def _isolated_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("ALEXNET_CIFAR_CACHE", str(tmp_path / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def _clean_source(monkeypatch):
+    """A study refuses a package source with uncommitted changes: tests of studies run from
+    a clean commit whatever state the checkout is in (tests/both/test_study.py tests the
+    refusal itself)."""
+    monkeypatch.setattr("alexnet_cifar.study.run.source_commit", lambda: "0123456789ab")
+    monkeypatch.setattr("alexnet_cifar.study.run.source_tree", lambda: "tree-0")
+
+
 @pytest.fixture(scope="session")
 def real_cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("real-cache")

@@ -192,6 +192,14 @@ class TrainConfig:
     )
     seed: int = option(0, "seed of the split, initialisation, order and augmentation", "data split")
     device: str = option("auto", "where to train", "runtime", DEVICES)
+    speed_probe: int = option(
+        3,
+        "time this many compute-only training steps of a fresh copy of the model before "
+        "training, and record them as the machine's speed that day (a report compares runs' "
+        "speeds only where it held); 0: off",
+        "runtime",
+        metavar="STEPS",
+    )
     compile: bool = option(False, "torch.compile / XLA-compile the model", "runtime")
     sync_bn: bool = option(
         False,
@@ -253,6 +261,9 @@ class TrainConfig:
                 )
         if self.weight_decay < 0:
             raise ConfigError(f"--weight-decay must be >= 0, got {self.weight_decay!r}")
+        probe = self.speed_probe
+        if not isinstance(probe, int) or isinstance(probe, bool) or probe < 0:
+            raise ConfigError(f"--speed-probe must be a whole number >= 0, got {probe!r}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"--dropout must be in [0, 1), got {self.dropout!r}")
         if self.init_from is not None and self.init != "scratch":

@@ -145,8 +145,23 @@ class RunSetup:
     world: World
 
 
+def machine_speed(config: TrainConfig, data: Cifar10) -> float | None:
+    """Images/s of ``config.speed_probe`` compute-only training steps of a fresh copy of the
+    run's model, timed before it trains: the machine's speed that day, so a report can tell
+    whether two runs it compares saw the same machine. None where the probe is off."""
+    if not config.speed_probe:
+        return None
+    from .bench.kit import compute_only
+
+    kit = get_backend(config.framework).Bench(config)
+    batch = min(config.batch_size, len(data.x_train))
+    return compute_only(kit, data, batch_size=batch, steps=config.speed_probe, warmup=1)
+
+
 def _train(setup: RunSetup, progress: bool, callbacks) -> dict:
     run, trainer_cls, config, world = setup.run, setup.trainer_cls, setup.config, setup.world
+    # a data-parallel run's ranks share the machine: its speed alone would not be comparable
+    speed = machine_speed(config, setup.data) if world.size == 1 else None
     with trainer_cls.device_scope(config):
         pretrained = setup.start
         if config.init == "imagenet" and not setup.has_checkpoint:
@@ -162,6 +177,7 @@ def _train(setup: RunSetup, progress: bool, callbacks) -> dict:
                 pretrained=pretrained,
                 world=world,
                 splits=setup.splits,
+                machine_speed=speed,
             )
         except WeightsError as exc:
             if config.weights and config.weights not in str(exc):

@@ -24,7 +24,9 @@ class EpochRecord(_Epoch, total=False):
     # training/phases.py's parts of the epoch's time, validation and records included
     phases: dict[str, float]
     wall_seconds: float  # the whole epoch: training, validation and records
-    load_average: float  # the machine's 1-minute load average when the epoch ended
+    load_average: float | None  # the machine's 1-minute load average when the epoch ended
+    # compute-only images/s of a fresh copy of the model, timed before this session trained
+    machine_speed: float
 
 
 class _Results(TypedDict):
@@ -63,7 +65,8 @@ class Results(_Results, total=False):
     train_seconds: float  # the epochs' wall time, validation included
     time_to_accuracy: dict[str, float | None]  # "0.85" -> seconds until validation reached it
     phases: dict[str, float]  # summed over the epochs
-    # compute-only images/s of the run's own model at its start: the machine's speed that day
+    # the epochs' machine_speed (median), and their load average (median)
     machine_speed: float | None
+    load_average: float | None
     finished: str  # ISO time, UTC
     commit: str | None

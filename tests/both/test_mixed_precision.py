@@ -69,7 +69,9 @@ def test_a_step_that_loss_scaling_skips_moves_neither_the_schedule_nor_the_avera
     """fp16 with a loss scale so large that every step's gradients overflow: both frameworks
     skip every step (halving the scale), so epoch 2 starts at the one-cycle schedule's first
     rate in both (the weight average follows the same step count)."""
-    monkeypatch.setattr(precision, "LOSS_SCALE_START", 2.0**60)
+    for framework in FRAMEWORKS:  # where each backend's loss scaling reads it
+        where = f"alexnet_cifar.backends.{framework}.precision.LOSS_SCALE_START"
+        monkeypatch.setattr(where, 2.0**60)
     records = {}
     for framework in FRAMEWORKS:
         config = small_config(

@@ -89,8 +89,7 @@ def test_plateau_and_early_stopping_act_alike_in_both_frameworks(tmp_path, cifar
     for fw in ("pytorch", "keras"):
         config = small_config(
             tmp_path / fw,
-            "keras",
-            framework=fw,
+            fw,
             batchnorm=False,
             epochs=5,
             lr=1e-12,
@@ -105,8 +104,7 @@ def test_plateau_and_early_stopping_act_alike_in_both_frameworks(tmp_path, cifar
         lrs[fw] = [json.loads(l)["lr"] for l in open(tmp_path / fw / "run" / "metrics.jsonl")]
         stop = small_config(
             tmp_path / f"{fw}-es",
-            "keras",
-            framework=fw,
+            fw,
             batchnorm=False,
             epochs=8,
             lr=1e-12,
@@ -138,8 +136,7 @@ def test_every_other_schedule_follows_its_curve_while_validation_stalls(
     for schedule in ("none", "step", "cosine", "onecycle"):
         config = small_config(
             tmp_path / schedule,
-            "keras",
-            framework=framework,
+            framework,
             batchnorm=False,
             epochs=epochs,
             lr=base,

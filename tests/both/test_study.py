@@ -261,3 +261,41 @@ def test_the_recorded_command_covers_every_row_and_seed_the_study_holds(tmp_path
     a_and_b = {**one_seed_of_a, "b": {"seeds": {"0": {}, "1": {}}}}
     assert recorded_command(["c"], None, a_and_b) == f"{head} --seeds 2 --resume"
     assert recorded_command(None, None, {}) == f"{head} --resume"
+
+
+def test_a_study_records_one_commit_and_refuses_uncommitted_source(
+    tmp_path, cifar_tiny, monkeypatch, capsys
+):
+    """Uncommitted changes in the package: one line, nothing written, the data never loaded;
+    --allow-dirty runs and the report warns. Resumed from another source: refused likewise."""
+    preset = tmp_path / "p.yaml"
+    preset.write_text(
+        "defaults: {epochs: 1, limit_train: 120, limit_test: 50, batch_size: 16, "
+        "model: alexnet-cifar, device: cpu, speed_probe: 0}\nrows:\n  a: {framework: pytorch}\n"
+    )
+    monkeypatch.setattr("alexnet_cifar.study.run.source_commit", lambda: "abc+changes")
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: 1 / 0)
+    out = tmp_path / "s"
+    rc = main(["study", "--preset", str(preset), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("alexnet-cifar: error: the alexnet_cifar source has ")
+    assert "--allow-dirty" in err and len(err.splitlines()) == 1
+    assert not (out / "study.json").exists()
+    monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_tiny)
+    args = ["study", "--preset", str(preset), "--out", str(out), "--quiet", "--lang", "en", "es"]
+    assert main([*args, "--allow-dirty"]) == 0
+    record = json.loads((out / "study.json").read_text())
+    assert record["commit"] == "abc" and record["dirty"] is True
+    report = (out / "report" / "report.en.md").read_text()
+    assert "Warning: this study ran from source with uncommitted changes" in report
+    assert (
+        "Atención: este estudio se ejecutó con cambios sin confirmar"
+        in (out / "report" / "report.es.md").read_text()
+    )
+    # a clean checkout of another source may not continue it
+    monkeypatch.setattr("alexnet_cifar.study.run.source_commit", lambda: "def")
+    monkeypatch.setattr("alexnet_cifar.study.run.source_tree", lambda: "tree-1")
+    capsys.readouterr()
+    assert main([*args, "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "this study started from commit abc" in err and "git checkout abc" in err

@@ -21,3 +21,20 @@ def test_predict_refuses_vgg16_imagenet_weights_before_building_a_model(tmp_path
     config = TrainConfig(framework="keras", model="vgg16", init="imagenet", num_classes=1000)
     with pytest.raises(ConfigError, match="predict with vgg16 needs a fine-tuned run"):
         predict([str(tmp_path / "x.png")], config=config)
+
+
+def test_a_study_alternates_its_rows_seed_by_seed():
+    """Seed 0: A B C; seed 1: C B A; seed 2: A B C. A row that lacks a seed is passed over."""
+    from alexnet_cifar.study.matrix import run_order
+
+    configs = {"a": {0: 1, 1: 1, 2: 1}, "b": {0: 1, 1: 1, 2: 1}, "c": {0: 1, 2: 1}}
+    assert run_order(configs) == [
+        ("a", 0),
+        ("b", 0),
+        ("c", 0),
+        ("b", 1),
+        ("a", 1),
+        ("a", 2),
+        ("b", 2),
+        ("c", 2),
+    ]

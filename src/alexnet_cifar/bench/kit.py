@@ -15,6 +15,7 @@ from ..arch import spec_for
 from ..system.environment import environment
 from ..training.finetune import FinetunePlan, finetune_plan
 from ..training.optim import DecayRule, decay_rule
+from ..training.precision import choose
 
 Step = Callable[..., Any]
 
@@ -50,14 +51,21 @@ def bench_record(framework: str, spec, batch_size: int, steps: int, warmup: int)
 
 
 class BenchKit(ABC):
-    """One framework's pieces of a bench run of ``config``'s model and optimizer, on its device,
-    in the precision ``precision``, with the software and hardware facts its record names."""
+    """One framework's pieces of a bench run of ``config``'s model and optimizer, on the device
+    its --device names, in the precision its --precision resolves to there, with the software
+    and hardware facts its record names."""
 
     framework: str
+    device_api: Any  # the backend's device.py: resolve_device, capability, software, hardware
 
-    def __init__(self, config, precision: str, software: dict, hardware: dict, native_bf16: bool):
-        self.config, self.spec, self.precision = config, spec_for(config), precision
-        self.software, self.hardware = software, {**hardware, "native_bf16": native_bf16}
+    def __init__(self, config):
+        api = self.device_api
+        self.device = api.resolve_device(config.device)
+        cap = api.capability(config.device)
+        self.config, self.spec = config, spec_for(config)
+        self.precision = choose(config.precision, cap, self.framework)
+        self.software = api.software()
+        self.hardware = {**api.hardware(self.device), "native_bf16": cap.bf16}
 
     def scope(self) -> AbstractContextManager:
         """Entered around the whole bench (Keras places its variables with it)."""

@@ -62,6 +62,12 @@ def register(sub) -> None:
         help="--executor ray: the cluster's head (`ray start --head` prints it); default: a "
         "new local Ray instance on this machine",
     )
+    st.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="run from a package source with uncommitted changes, or other than the one the "
+        "study started with; the report then warns that its commit does not hold all the code",
+    )
     options.add_precision_arg(st, "default: the preset's precision: key, else auto")
     add_lang_arg(st)
     options.add_data_args(st)
@@ -102,13 +108,15 @@ def run(args: argparse.Namespace) -> int:
         resume=args.resume,
         seeds=args.seeds,
         precision=args.precision,
-        # Ray tasks load the data where they run, from the same source
-        data=options.data_from_args(args) if args.executor == "local" else None,
+        # loaded once the study's checks have passed; Ray tasks load the data where they
+        # run, from the same source
+        data=(lambda: options.data_from_args(args)) if args.executor == "local" else None,
         data_dir=args.data_dir,
         weights_dir=args.weights_dir,
         progress=not args.quiet,
         executor=args.executor,
         address=args.address,
+        allow_dirty=args.allow_dirty,
     )
     for path in write_report(args.out, langs=args.lang):
         print(f"report: {path}")

@@ -187,6 +187,9 @@ def collect(root: str | Path) -> dict:
         "preset": study.get("preset"),
         "description": study.get("description"),
         "command": study.get("command"),
+        # the one commit a study records, and whether it ran from uncommitted changes
+        "commit": study.get("commit"),
+        "dirty": study.get("dirty", False),
         "rows": rows,
         "not_run": not_run,
         "pairs": _pairs(rows),

@@ -8,11 +8,11 @@ import numpy as np
 
 from ..metrics import detectable_difference, pairs_to_detect
 from . import earlier
-from .collect import compare
+from .collect import compare, seed_of
 from .i18n import Words
+from .speed import compare_speed
 
 TARGET_DIFFERENCE = 0.005  # half a point: what "run more seeds" aims to detect
-SAME_SPEED = 1.05  # time ratios closer than this are called equal
 
 
 def told_apart(pair: dict) -> bool:
@@ -144,45 +144,38 @@ def _accuracy_difference(pair: dict, by_name: dict, w: Words) -> list[str]:
     return out
 
 
-def _epochs_and_seeds(row: dict, w: Words) -> str:
-    """What a row's epoch times span: "18 epochs of 2 seeds"."""
-    epochs = len(row["runs"][0]["metrics"])
-    return w.plural("n_epochs_seeds", epochs, seeds=w.plural("n_seeds", len(row["runs"])))
-
-
 def _speed(ra: dict, rb: dict, w: Words) -> list[str]:
     if not ra["epoch_seconds"] or not rb["epoch_seconds"]:
         return []
     if hardware(ra, w) != hardware(rb, w):
         hw_a, hw_b = hardware(ra, w), hardware(rb, w)
         return [w("c_speed_hw", a=ra["row"], b=rb["row"], hw_a=hw_a, hw_b=hw_b)]
-    fast, slow = sorted((ra, rb), key=lambda r: r["seconds_per_epoch"])
-    ratio = slow["seconds_per_epoch"] / fast["seconds_per_epoch"]
-    if ratio < SAME_SPEED:
-        out = [
-            w(
-                "c_speed_same",
-                a=ra["row"],
-                b=rb["row"],
-                a_s=w.num(ra["seconds_per_epoch"], 1),
-                b_s=w.num(rb["seconds_per_epoch"], 1),
-            )
-        ]
+    by_seed = [{seed_of(run): run for run in r["runs"]} for r in (ra, rb)]
+    found = compare_speed(*by_seed)
+    if found is None:
+        return []
+    a, b, ratio = ra["row"], rb["row"], found.ratio
+    medians = {"a_s": w.num(ra["seconds_per_epoch"], 1), "b_s": w.num(rb["seconds_per_epoch"], 1)}
+    if found.verdict == "unrecorded":
+        out = [w("c_speed_unrecorded", a=a, b=b, **medians)]
+    elif found.verdict == "drift":
+        what = w(f"state_{found.what}")
+        out = [w("c_speed_drift", a=a, b=b, what=what, pct=w.pct(found.spread - 1, 0))]
+    elif found.verdict == "one_seed":
+        out = [w("c_speed_one_seed", a=a, b=b, ratio=w.num(ratio, 2), **medians)]
     else:
-        slow_n, fast_n = _epochs_and_seeds(slow, w), _epochs_and_seeds(fast, w)
+        lo, hi = found.interval
+        fast, slow = (a, b) if ratio > 1 else (b, a)
+        shown = (ratio, lo, hi) if ratio > 1 else (1 / ratio, 1 / hi, 1 / lo)
         out = [
             w(
-                "c_speed" if slow_n == fast_n else "c_speed_uneven",
-                fast=fast["row"],
-                slow=slow["row"],
-                ratio=w.num(ratio, 2),
-                slow_s=w.num(slow["seconds_per_epoch"], 1),
-                fast_s=w.num(fast["seconds_per_epoch"], 1),
-                slow_range=_range(slow["epoch_seconds"], w),
-                fast_range=_range(fast["epoch_seconds"], w),
-                n_epochs=slow_n,
-                slow_n=slow_n,
-                fast_n=fast_n,
+                "c_speed_faster" if found.verdict == "faster" else "c_speed_apart",
+                fast=fast,
+                slow=slow,
+                ratio=w.num(shown[0], 2),
+                lo=w.num(shown[1], 2),
+                hi=w.num(shown[2], 2),
+                n=found.seeds,
             )
         ]
     # medians, as the epoch times above: an epoch that shared the machine with other work

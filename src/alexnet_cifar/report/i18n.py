@@ -77,18 +77,27 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_detectable": "With {n_seeds} and a seed-to-seed spread of the difference of {sd} "
         "points, only a difference of about {mde} points or more would be detected 4 times in "
         "5; smaller ones stay hidden.",
-        "c_speed": "{fast} trains faster: {slow} needs {ratio} times its time per epoch "
-        "({slow_s} against {fast_s} seconds, medians; ranges {slow_range} and {fast_range} "
-        "seconds over {n_epochs}).",
-        "c_speed_uneven": "{fast} trains faster: {slow} needs {ratio} times its time per "
-        "epoch ({slow_s} against {fast_s} seconds, medians; ranges {slow_range} seconds over "
-        "{slow_n} and {fast_range} seconds over {fast_n}).",
-        "c_speed_same": "{a} and {b} train equally fast: {a_s} against {b_s} seconds per "
-        "epoch (medians).",
+        "c_speed_faster": "{fast} trains faster: {slow} needs {ratio} times its time per epoch "
+        "(95% interval {lo} to {hi}, over {n} seeds run side by side).",
+        "c_speed_apart": "{fast} and {slow} are not told apart in speed: {slow} needs {ratio} "
+        "times the time per epoch of {fast}, but the 95% interval over {n} seeds run side by "
+        "side, {lo} to {hi}, includes 1.",
+        "c_speed_one_seed": "{a} and {b} share one seed ({a_s} against {b_s} seconds per epoch, "
+        "medians; {b} needs {ratio} times the time of {a}): one pair gives no interval, so "
+        "neither is called faster.",
+        "c_speed_unrecorded": "The speeds of {a} and {b} are not compared ({a_s} against {b_s} "
+        "seconds per epoch, medians): their runs did not record the machine's load and speed, "
+        "so a slower epoch may have been a busier or slower machine.",
+        "c_speed_drift": "The speeds of {a} and {b} are not compared: the machine's {what} "
+        "moved by {pct} between their runs (more than 10%), so part of any difference would "
+        "be the machine's.",
+        "state_load": "load",
+        "state_speed": "speed (measured before each run)",
         "c_speed_hw": "{a} and {b} ran on different machines ({hw_a}; {hw_b}): their times "
         "per epoch are not compared.",
         "c_phase": "The largest difference in where an epoch's time goes is {phase}: {a_s} "
-        "seconds for {a} against {b_s} for {b} (medians over epochs).",
+        "seconds for {a} against {b_s} for {b} (medians over epochs; a Keras run counts its "
+        "input pipeline inside compute, since tf.data runs it beside the step).",
         "phase_warmup": "warm-up",
         "phase_input": "the input pipeline",
         "phase_compute": "the training step",
@@ -122,7 +131,6 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "nsig": "not significant at the 5% level",
         "n_seeds": ("{n} seed", "{n} seeds"),
         "n_epochs": ("{n} epoch", "{n} epochs"),
-        "n_epochs_seeds": ("{n} epoch of {seeds}", "{n} epochs of {seeds}"),
         "shared_seeds": (
             "seed {seeds} only, the one both rows ran",
             "seeds {seeds} only, those both rows ran",
@@ -141,6 +149,17 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         # reproducibility
         "reproduce": "How to reproduce",
         "versions": "Software",
+        "install": "Install, from the repository's folder (the second command runs the tests):",
+        "data_from": "Data: CIFAR-10 read from {source}; with no local copy (no --data-dir or "
+        "$ALEXNET_CIFAR_DATA) the official archive is downloaded (170 MB) and its MD5 checked.",
+        "precision_note": "These runs computed in bf16, which --precision auto chooses on a "
+        "processor with bf16 instructions; on one without, auto computes in fp32, which takes "
+        "about twice as long.",
+        "run_times": "Time: a run took {lo} to {hi} minutes on this machine (training and "
+        "validation); the whole study, {total} hours.",
+        "dirty_warning": "Warning: this study ran from source with uncommitted changes; the "
+        "commit named does not hold all of the code that ran.",
+        "mixed_commits": "Warning: the runs come from {n} different commits.",
         "machine": "Machine",
         "date": "Finished",
         "commit": "Commit",
@@ -226,7 +245,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "ph_overhead": "loop overhead",
         "ph_validation": "validation",
         "ph_records": "checkpoint and records",
-        "phases_title": "Where an epoch's time goes (mean per epoch; bar: range of the whole epoch)",
+        "phases_title": "Where an epoch's time goes (mean per epoch; bar: range of the whole "
+        "epoch). Keras's input pipeline (tf.data) runs beside the training step, so its input "
+        "work is counted in compute; PyTorch's input is timed on its own",
         "times": "Time per epoch (every epoch of every seed)",
         "seconds": "seconds per epoch",
         "val_acc": "validation accuracy (%)",
@@ -302,18 +323,30 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_detectable": "Con {n_seeds} y una dispersión de la diferencia entre semillas de {sd} "
         "puntos, solo una diferencia de unos {mde} puntos o más se detectaría 4 de cada 5 "
         "veces; las menores quedan ocultas.",
-        "c_speed": "{fast} entrena más rápido: {slow} necesita {ratio} veces su tiempo por "
-        "época ({slow_s} frente a {fast_s} segundos, medianas; rangos {slow_range} y "
-        "{fast_range} segundos en {n_epochs}).",
-        "c_speed_uneven": "{fast} entrena más rápido: {slow} necesita {ratio} veces su tiempo "
-        "por época ({slow_s} frente a {fast_s} segundos, medianas; rangos {slow_range} segundos "
-        "en {slow_n} y {fast_range} segundos en {fast_n}).",
-        "c_speed_same": "{a} y {b} entrenan igual de rápido: {a_s} frente a {b_s} segundos por "
-        "época (medianas).",
+        "c_speed_faster": "{fast} entrena más rápido: {slow} tarda {ratio} veces más por "
+        "época (intervalo del 95 %: de {lo} a {hi}, con {n} semillas ejecutadas una junto a "
+        "otra).",
+        "c_speed_apart": "No se puede afirmar que {fast} sea más rápido que {slow}: {slow} "
+        "tarda {ratio} veces más por época, pero el intervalo del 95 % con {n} semillas, de "
+        "{lo} a {hi}, incluye el 1.",
+        "c_speed_one_seed": "{a} y {b} solo comparten una semilla ({a_s} frente a {b_s} "
+        "segundos por época, medianas): con un único par no hay intervalo, así que no se "
+        "declara a ninguno más rápido.",
+        "c_speed_unrecorded": "No se comparan las velocidades de {a} y {b} ({a_s} frente a "
+        "{b_s} segundos por época, medianas): sus ejecuciones no registraron la carga ni la "
+        "velocidad de la máquina, y una época más lenta puede deberse a una máquina más "
+        "ocupada o más lenta ese día.",
+        "c_speed_drift": "No se comparan las velocidades de {a} y {b}: la {what} de la "
+        "máquina varió un {pct} entre sus ejecuciones (más del 10 %), y parte de cualquier "
+        "diferencia sería de la máquina.",
+        "state_load": "carga",
+        "state_speed": "velocidad (medida antes de cada ejecución)",
         "c_speed_hw": "{a} y {b} se ejecutaron en máquinas distintas ({hw_a}; {hw_b}): sus "
         "tiempos por época no se comparan.",
         "c_phase": "La mayor diferencia en el reparto del tiempo de una época está en "
-        "{phase}: {a_s} segundos en {a} frente a {b_s} en {b} (medianas de las épocas).",
+        "{phase}: {a_s} segundos en {a} frente a {b_s} en {b} (medianas de las épocas; en "
+        "Keras la carga de datos cuenta como cómputo, porque tf.data la ejecuta en paralelo "
+        "con el paso).",
         "phase_warmup": "el calentamiento",
         "phase_input": "la carga de datos",
         "phase_compute": "el paso de entrenamiento",
@@ -347,7 +380,6 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "nsig": "no significativa al 5 %",
         "n_seeds": ("{n} semilla", "{n} semillas"),
         "n_epochs": ("{n} época", "{n} épocas"),
-        "n_epochs_seeds": ("{n} época de {seeds}", "{n} épocas de {seeds}"),
         "shared_seeds": (
             "solo la semilla {seeds}, la que ejecutaron ambas filas",
             "solo las semillas {seeds}, las que ejecutaron ambas filas",
@@ -368,6 +400,18 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "gpu": "GPU",
         "reproduce": "Cómo reproducirlo",
         "versions": "Programas",
+        "install": "Instalación, desde la carpeta del repositorio (la segunda orden ejecuta las "
+        "pruebas):",
+        "data_from": "Datos: CIFAR-10 leído de {source}; si no hay copia local (ni --data-dir "
+        "ni $ALEXNET_CIFAR_DATA), se descarga el archivo oficial (170 MB) y se comprueba su MD5.",
+        "precision_note": "Estas ejecuciones calcularon en bf16, que es lo que elige "
+        "--precision auto en un procesador con instrucciones bf16; en uno sin ellas, auto "
+        "calcula en fp32 y tarda aproximadamente el doble.",
+        "run_times": "Tiempo: cada ejecución tardó entre {lo} y {hi} minutos en esta máquina "
+        "(entrenamiento y validación); el estudio completo, {total} horas.",
+        "dirty_warning": "Atención: este estudio se ejecutó con cambios sin confirmar en el "
+        "código; la revisión indicada no contiene todo el código que se ejecutó.",
+        "mixed_commits": "Atención: las ejecuciones proceden de {n} revisiones distintas.",
         "machine": "Equipo",
         "date": "Terminado",
         "commit": "Revisión de git",
@@ -456,7 +500,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "ph_overhead": "sobrecarga del bucle",
         "ph_validation": "validación",
         "ph_records": "punto de control y registros",
-        "phases_title": "En qué se va el tiempo de una época (media por época; barra: rango de la época entera)",
+        "phases_title": "En qué se va el tiempo de una época (media por época; barra: rango de "
+        "la época entera). En Keras la carga de datos (tf.data) corre en paralelo con el paso "
+        "de entrenamiento y su coste queda dentro del cómputo; en PyTorch se mide aparte",
         "times": "Tiempo por época (todas las épocas de todas las semillas)",
         "seconds": "segundos por época",
         "val_acc": "exactitud de validación (%)",

@@ -35,7 +35,10 @@ def config_of(run: dict) -> dict:
 def versions(rows: list[dict]) -> str:
     runs = [run for r in rows for run in r["runs"]]
     found = {"Python": sorted({run["hardware"].get("python", "?") for run in runs})}
+    on_gpu = any(run["hardware"].get("gpu") for run in runs)
     for key, name in SOFTWARE:
+        if key == "cuda" and not on_gpu:
+            continue  # a CPU run's torch build names a CUDA version it never used
         values = sorted({str(run["software"][key]) for run in runs if key in run["software"]})
         if values:
             found[name] = values
@@ -91,22 +94,38 @@ def train_command(run: dict) -> str:
     return shlex.join([*words, "--out", portable_path(run["path"])])
 
 
+# how a fresh machine gets what the study needs: README's two commands, from the repository
+INSTALL = 'python3 -m venv .venv && .venv/bin/pip install -e ".[all,dev]"'
+TESTS = ".venv/bin/python -m pytest -q"
+
+
 def reproduce(data: dict, w: Words) -> list[Item]:
     rows = data["rows"]
     if not rows:
         return [("p", w("command")), ("code", command(data))]
     runs = [run for r in rows for run in r["runs"]]
     dates = sorted({run["finished"][:10] for run in runs if run.get("finished")})
-    commits = sorted({run["commit"] for run in runs if run.get("commit")})
+    commits = (
+        [data["commit"]]
+        if data.get("commit")
+        else sorted({run["commit"] for run in runs if run.get("commit")})
+    )
     if not dates:
         when = w("not_recorded")
     else:
         when = dates[0] if len(dates) == 1 else w("interval", lo=dates[0], hi=dates[-1])
     first = rows[0]
-    items: list[Item] = [
-        ("p", f"{w('versions')}: {versions(rows)}."),
+    items: list[Item] = [("p", w("install")), ("code", f"{INSTALL}\n{TESTS}")]
+    items.append(("p", w("data_from", source=first.get("data_source") or w("not_recorded"))))
+    items += [
+        ("p", w("command")),
+        ("code", command(data)),
+        *_precision_note(runs, w),
         ("p", f"{w('machine')}: {'; '.join(sorted({hardware(r, w) for r in rows}))}."),
+        *_run_times(runs, w),
+        ("p", f"{w('versions')}: {versions(rows)}."),
         ("p", f"{w('date')}: {when}. {w('commit')}: {', '.join(commits) or w('not_recorded')}."),
+        *_source_warnings(data, runs, commits, w),
         (
             "p",
             w(
@@ -117,12 +136,45 @@ def reproduce(data: dict, w: Words) -> list[Item]:
             ),
         ),
         ("table", recipe_table(rows, w)),
-        ("p", w("command")),
-        ("code", command(data)),
         ("p", w("runs") + ":"),
         ("links", run_links(data, w)),
     ]
     return items
+
+
+def _precision_note(runs: list[dict], w: Words) -> list[Item]:
+    """What --precision auto chose, and what it chooses on a CPU without bf16."""
+    chosen = {run["precision"] for run in runs}
+    auto = {run.get("config", {}).get("precision") for run in runs} <= {"auto", "bf16", None}
+    if chosen == {"bf16"} and auto and not any(run["hardware"].get("gpu") for run in runs):
+        return [("p", w("precision_note"))]
+    return []
+
+
+def _run_times(runs: list[dict], w: Words) -> list[Item]:
+    seconds = [run["train_seconds"] for run in runs if run.get("train_seconds")]
+    if not seconds:
+        return []
+    return [
+        (
+            "p",
+            w(
+                "run_times",
+                lo=w.num(min(seconds) / 60, 0),
+                hi=w.num(max(seconds) / 60, 0),
+                total=w.num(sum(seconds) / 3600, 1),
+            ),
+        )
+    ]
+
+
+def _source_warnings(data: dict, runs: list[dict], commits: list[str], w: Words) -> list[Item]:
+    out: list[Item] = []
+    if data.get("dirty") or any(c.endswith("+changes") for c in commits):
+        out.append(("p", w("dirty_warning")))
+    if len(commits) > 1:
+        out.append(("p", w("mixed_commits", n=len(commits))))
+    return out
 
 
 def run_links(data: dict, w: Words) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -151,3 +151,18 @@ def row_configs(
                 config, seed=seed, out=str(out / "runs" / name / f"seed-{seed}")
             )
     return configs
+
+
+def run_order(configs: dict[str, dict[int, TrainConfig]]) -> list[tuple[str, int]]:
+    """The (row, seed) runs in the order a study runs them: seed by seed, the rows in turn,
+    their order reversed every other seed (A B, B A, A B, ...). A machine whose speed drifts
+    over the hours of a study then slows every row alike, where running all of one row's
+    seeds first would hand one row the fast hours and call it the faster framework."""
+    rows = list(configs)
+    seeds = sorted({seed for per_seed in configs.values() for seed in per_seed})
+    order = []
+    for turn, seed in enumerate(seeds):
+        for row in rows if turn % 2 == 0 else reversed(rows):
+            if seed in configs[row]:
+                order.append((row, seed))
+    return order

@@ -16,8 +16,9 @@ from ..config import TrainConfig
 from ..errors import AlexNetCifarError, ConfigError, WeightsError
 from ..runs import RunDir, read_json
 from ..system import atomic
+from ..system.environment import source_commit, source_tree
 from ..training.distributed import World
-from .matrix import load_preset, row_configs, seed_list, study_command
+from .matrix import load_preset, row_configs, run_order, seed_list, study_command
 
 
 def shared_start(config: TrainConfig, out: Path) -> str:
@@ -64,10 +65,15 @@ def run_study(
     echo=print,
     executor: str = "local",
     address: str | None = None,
+    allow_dirty: bool = False,
 ) -> dict:
-    """Every row of a preset (x seeds) into OUT/runs/, with OUT/study.json. ``executor``:
-    ``local`` runs them one after another in this process; ``ray`` runs them as tasks on the
-    Ray cluster at ``address`` (default: a new local instance) that share OUT's storage."""
+    """Every row of a preset (x seeds) into OUT/runs/, with OUT/study.json. ``data``: CIFAR-10,
+    a function that loads it (called once the checks have passed), or None (from
+    ``data_dir``). ``executor``: ``local`` runs them one after another in this process;
+    ``ray`` runs them as tasks on the Ray cluster at ``address`` (default: a new local
+    instance) that share OUT's storage. The study records the one commit it runs; a package
+    source with uncommitted changes, or another than the study started with, is refused
+    unless ``allow_dirty`` (the report then warns)."""
     if World.from_env("pytorch").size > 1:
         raise ConfigError(
             "study under torchrun: every process would run the whole study; start it as one "
@@ -96,6 +102,7 @@ def run_study(
                 echo=echo,
                 executor=run_remote,
                 command_of=(preset_name, precision),
+                allow_dirty=allow_dirty,
             )
         )
 
@@ -115,6 +122,7 @@ class StudyRun:
     executor: Callable | None = None  # runs the pending rows elsewhere (ray_executor)
     # (--preset as given, --precision): what its command line in study.json is made of
     command_of: tuple[str, str | None] = ("", None)
+    allow_dirty: bool = False  # run from uncommitted or other source, and say so
 
 
 def covering_command(study: StudyRun, recorded: dict) -> str:
@@ -146,19 +154,21 @@ def _run_rows(study: StudyRun) -> dict:
         "rows": {},
     }
     record["rows"] = {**record.get("rows", {})}
+    record_source(record, record_file.path, study.allow_dirty)
     record["command"] = covering_command(study, record["rows"])
     record_file.save(record)
     pending = []
-    for i, (name, per_seed) in enumerate(configs.items(), 1):
+    order = run_order(configs)
+    for i, (name, seed) in enumerate(order, 1):
         runs = record["rows"].setdefault(name, {}).setdefault("seeds", {})
-        for seed, config in per_seed.items():
-            label = f"[{i}/{len(configs)}] {name} seed {seed}"
-            if runs.get(str(seed), {}).get("status") == "completed":
-                echo(f"{label}: done already, kept")
-                continue
-            if preset.get("shared_init") and config.init == "scratch" and not config.init_from:
-                config = replace(config, init_from=shared_start(config, out))
-            pending.append(Pending(label, name, seed, config))
+        config = configs[name][seed]
+        label = f"[{i}/{len(order)}] {name} seed {seed}"
+        if runs.get(str(seed), {}).get("status") == "completed":
+            echo(f"{label}: done already, kept")
+            continue
+        if preset.get("shared_init") and config.init == "scratch" and not config.init_from:
+            config = replace(config, init_from=shared_start(config, out))
+        pending.append(Pending(label, name, seed, config))
 
     def finish(task: Pending, entry: dict) -> None:
         row = record["rows"][task.row]
@@ -171,7 +181,7 @@ def _run_rows(study: StudyRun) -> dict:
     if study.executor is not None:
         study.executor(pending, _run_row, finish, echo)
         return record
-    data = study.data
+    data = study.data() if callable(study.data) else study.data
     if data is None:
         from ..data import load_cifar10
 
@@ -190,6 +200,34 @@ def _run_rows(study: StudyRun) -> dict:
         if entry["status"] == "skipped":
             skipped.add(task.row)
     return record
+
+
+def record_source(record: dict, path: Path, allow_dirty: bool) -> None:
+    """Record the commit the study runs (kept from its start), or refuse: a package source
+    with uncommitted changes, or one that differs from the source the study started with
+    (committing finished runs or docs beside it changes neither)."""
+    commit, tree = source_commit(), source_tree()
+    if commit is None:  # an installed package: its version says what ran
+        return
+    base = commit.removesuffix("+changes")
+    dirty = commit != base
+    started = record.get("source_tree")
+    moved = started is not None and started != tree
+    if dirty and not allow_dirty:
+        raise ConfigError(
+            f"the alexnet_cifar source has uncommitted changes (at commit {base}); a study "
+            "records the one commit it ran: commit them first, or pass --allow-dirty (the "
+            "report then warns that the commit does not hold all the code)"
+        )
+    if moved and not allow_dirty:
+        raise ConfigError(
+            f"{path}: this study started from commit {record.get('commit')}, whose package "
+            f"source differs from this checkout's ({base}); continue it there (git checkout "
+            f"{record.get('commit')}), or pass --allow-dirty to mix them (the report then warns)"
+        )
+    if started is None:
+        record["commit"], record["source_tree"] = base, tree
+    record["dirty"] = bool(record.get("dirty") or dirty or moved)
 
 
 class Pending(NamedTuple):

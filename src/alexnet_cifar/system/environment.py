@@ -34,25 +34,38 @@ def portable_path(path: str | os.PathLike) -> str:
 
 
 def source_commit() -> str | None:
-    """The git commit of this package's source where it is a checkout ("+changes" when its
-    tracked files differ from the commit); None for an installed wheel or without git."""
+    """The git commit of this package's source where it is a checkout ("+changes" when the
+    package's tracked files differ from the commit; results or docs changed beside it do not
+    count); None for an installed wheel or without git."""
+    found = _git_source()
+    return None if found is None else found[0] + ("+changes" if found[2] else "")
+
+
+def source_tree() -> str | None:
+    """The git tree of the package's source at HEAD: it stays the same while only results and
+    docs are committed beside it, so a study resumed after committing its finished runs is
+    still running the code it started with."""
+    found = _git_source()
+    return None if found is None else found[1]
+
+
+def _git_source() -> tuple[str, str, bool] | None:
+    """(short commit, tree of the package folder at it, whether that folder has changes)."""
     import subprocess
     from pathlib import Path
 
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
+    git = ["git", "-C", str(package)]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*git, *args], capture_output=True, text=True, timeout=10)
+
     try:
-        git = ["git", "-C", str(here)]
-        head = subprocess.run(
-            [*git, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=10
-        )
-        if head.returncode != 0:
+        head = run("rev-parse", "--short=12", "HEAD")
+        tree = run("rev-parse", "HEAD:./")
+        if head.returncode != 0 or tree.returncode != 0:
             return None
-        dirty = subprocess.run(
-            [*git, "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
+        dirty = run("status", "--porcelain", "--untracked-files=no", "--", ".").stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
-    return head.stdout.strip() + ("+changes" if dirty else "")
+    return head.stdout.strip(), tree.stdout.strip(), bool(dirty)

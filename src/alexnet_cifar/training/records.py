@@ -65,6 +65,9 @@ def results_record(
             float(np.median([e["images_per_second"] for e in epochs])) if epochs else None
         ),
         "inference_images_per_second": inference_ips,
+        # the machine's state while it trained (records.EpochRecord)
+        "machine_speed": _median(e.get("machine_speed") for e in epochs),
+        "load_average": _median(e.get("load_average") for e in epochs),
         "parameters": spec.num_params(),
         "macs_per_image": spec.macs(),
         "data_source": portable_path(data.source),
@@ -78,6 +81,11 @@ def results_record(
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "commit": source_commit(),
     }
+
+
+def _median(values) -> float | None:
+    known = [v for v in values if v is not None]
+    return float(np.median(known)) if known else None
 
 
 def _portable_config(config: TrainConfig) -> dict:

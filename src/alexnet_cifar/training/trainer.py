@@ -5,6 +5,7 @@ written here once; a backend supplies only the framework calls (the abstract met
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from abc import ABC, abstractmethod
@@ -66,14 +67,18 @@ class Trainer(ABC):
         pretrained: dict | None = None,
         world: World | None = None,
         splits: Splits | None = None,
+        machine_speed: float | None = None,
     ):
         """``config.precision`` resolved already (not ``auto``: the engine resolves it).
         ``pretrained``: ImageNet weights in this framework's layout, without the layers that
         start fresh (``self.fresh``). ``world``: this process's rank in a data-parallel run.
-        ``splits``: the engine's make_splits(config, data), made here if not given."""
+        ``splits``: the engine's make_splits(config, data), made here if not given.
+        ``machine_speed``: the engine's probe of the machine before training, recorded with
+        every epoch this process trains."""
         if config.precision not in RESOLVED_PRECISIONS:
             raise ValueError(f"a trainer needs a resolved precision, not {config.precision!r}")
         self.config, self.run, self.data = config, run, data
+        self.machine_speed = machine_speed
         self.world = world or World()
         self.progress = progress and self.world.chief
         self.spec = spec_for(config)
@@ -367,6 +372,11 @@ class Trainer(ABC):
             "val_loss": None,
             "val_accuracy": None,
         }
+        # the machine's state: how busy it was as the epoch ended, and how fast it was when
+        # this process started (a resumed run's later epochs carry their own session's probe)
+        record["load_average"] = load_average()
+        if self.machine_speed is not None:
+            record["machine_speed"] = self.machine_speed
         start = time.perf_counter()
         if len(self.splits.val):
             logits, _ = self.evaluation_logits("val")
@@ -408,6 +418,14 @@ class Trainer(ABC):
         if self.run.state().get("status") not in ("diverged", "failed"):  # not mended by this
             self.run.set_state("completed", epochs_done=len(self.run.metrics()))
         return results
+
+
+def load_average() -> float | None:
+    """The machine's 1-minute load average; None where the system has none (Windows)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 def scalars(record: EpochRecord) -> dict:

@@ -11,10 +11,9 @@ import tensorflow as tf
 import keras
 
 from ...bench.kit import BenchKit
-from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
-from ...training.precision import choose
-from .device import capability, device_scope, hardware, resolve_device, software
+from . import device
+from .device import device_scope
 from .model import build, layer_alone
 from .optim import make_optimizer
 from .pipeline import Pipeline
@@ -22,12 +21,7 @@ from .pipeline import Pipeline
 
 class Bench(BenchKit):
     framework = "keras"
-
-    def __init__(self, config: TrainConfig):
-        self.device = resolve_device(config.device)
-        cap = capability(config.device)
-        precision = choose(config.precision, cap, "keras")
-        super().__init__(config, precision, software(), hardware(self.device), cap.bf16)
+    device_api = device
 
     def scope(self):
         return device_scope(self.config)

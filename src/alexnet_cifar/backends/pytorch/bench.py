@@ -12,10 +12,9 @@ import torch
 from torch import nn
 
 from ...bench.kit import BenchKit
-from ...config import TrainConfig
 from ...preprocess import get_augmentation, get_normalization
-from ...training.precision import choose
-from .device import CHANNELS_LAST, capability, hardware, resolve_device, software
+from . import device
+from .device import CHANNELS_LAST
 from .model import build, layer_alone
 from .optim import make_optimizer
 from .pipeline import Pipeline
@@ -57,12 +56,7 @@ def _naive_loader(images: np.ndarray, labels: np.ndarray, size: int, batch_size:
 
 class Bench(BenchKit):
     framework = "pytorch"
-
-    def __init__(self, config: TrainConfig):
-        self.device = resolve_device(config.device)
-        cap = capability(config.device)
-        precision = choose(config.precision, cap, "pytorch")
-        super().__init__(config, precision, software(), hardware(self.device), cap.bf16)
+    device_api = device
 
     def sync(self) -> None:
         if self.device.type == "cuda":
