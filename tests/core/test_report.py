@@ -133,7 +133,8 @@ def test_tables_significance_conclusions_and_notes(study):
     md = (root / "report" / "report.en.md").read_text()
     acc_s, acc_p = (scratch == labels).mean(), (pretrained == labels).mean()
     # the headline: one seed has no spread (n/a), the epochs' median and range
-    assert f"| scratch-pytorch | {100 * acc_s:.2f}% | n/a | " in md
+    # no --tta: no single-view figure beside the accuracy
+    assert f"| scratch-pytorch | {100 * acc_s:.2f}% | — | n/a | " in md
     assert "| 12.5 (10.0 to 40.0) | not reached |" in md
     assert "| caffe-keras | not run: weights not available | — | — | — | — |" in md
     assert "| scratch-pytorch | pytorch | alexnet | scratch | fp32 | 1 | 3 | n/a |" in md
@@ -215,7 +216,7 @@ def test_spanish_tables_and_figures_use_decimal_commas(study):
     write_report(root, langs=("es",), formats=("md",))
     md = (root / "report" / "report.es.md").read_text()
     acc = f"{100 * (scratch == labels).mean():.2f}".replace(".", ",")
-    assert f"| scratch-pytorch | {acc}{NBSP}% | no aplica |" in md
+    assert f"| scratch-pytorch | {acc}{NBSP}% | \u2014 | no aplica |" in md
     assert f"| 57{NBSP}044{NBSP}810 |" in md and "12,5 (10,0 a 40,0)" in md
     assert "exactitud" in md and "formato numérico" in md and "| precisión" not in md
 
@@ -326,9 +327,11 @@ def test_several_seeds_give_mean_spread_and_a_paired_interval(tmp_path):
         ]
         got[name] = per_seed
         mean, sd = 100 * np.mean(per_seed), 100 * np.std(per_seed, ddof=1)
-        assert f"| {name} | {mean:.2f}% | {sd:.2f} |" in md
+        assert f"| {name} | {mean:.2f}% | \u2014 | {sd:.2f} |" in md
         assert f"| {100 * min(per_seed):.2f}% to {100 * max(per_seed):.2f}% |" in md
         assert f"| {name} | " + " | ".join(f"{100 * a:.2f}%" for a in per_seed) + " |" in md
+    # two scratch rows: the title names the one comparison they make
+    assert md.startswith("# AlexNet on CIFAR-10: PyTorch vs Keras\n")
     # minutes to 85% validation accuracy: the median of the seeds that got there, and how many
     assert "| 12.5 min (2/3) |" in md and "| 6.0 min |" in md
     diff = np.array(got["scratch-keras"]) - np.array(got["scratch-pytorch"])

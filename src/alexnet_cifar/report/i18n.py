@@ -12,8 +12,12 @@ NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
 
 TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
-        "title": "AlexNet on CIFAR-10: scratch vs pretrained, PyTorch vs Keras",
+        "title": "AlexNet on CIFAR-10",
+        "t_starts": "scratch vs pretrained",
+        "t_frameworks": "PyTorch vs Keras",
+        "single_view": "single view (without test-time augmentation)",
         "preset": "Preset",
+        "preset_line": "Preset {name}.",
         "conclusions": "Conclusions",
         "headline": "Results",
         "details": "Details of every row",
@@ -258,8 +262,12 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "predicted": "predicted class",
     },
     "es": {
-        "title": "AlexNet en CIFAR-10: desde cero frente a preentrenado, PyTorch frente a Keras",
+        "title": "AlexNet en CIFAR-10",
+        "t_starts": "desde cero frente a preentrenada",
+        "t_frameworks": "PyTorch frente a Keras",
+        "single_view": "una sola vista (sin aumento en el test)",
         "preset": "Configuración",
+        "preset_line": "Configuración predefinida «{name}».",
         "conclusions": "Conclusiones",
         "headline": "Resultados",
         "details": "Detalle de cada fila",

@@ -37,9 +37,21 @@ def _tables(data: dict, w: Words) -> tuple[Table, list[Table]]:
     return _headline_table(data, w), [t for t in details if t is not None]
 
 
+def title(data: dict, w: Words) -> str:
+    """The report's title, naming only the comparisons its finished rows make (a pretrained
+    row whose weights could not be had compares nothing)."""
+    rows = data["rows"]
+    starts = {"pretrained" if r.get("init") == "imagenet" else "scratch" for r in rows}
+    frameworks = {r.get("framework") for r in rows} - {None}
+    parts = [w("t_starts")] if len(starts) > 1 else []
+    parts += [w("t_frameworks")] if len(frameworks) > 1 else []
+    return f"{w('title')}: {', '.join(parts)}" if parts else w("title")
+
+
 def _headline_table(data: dict, w: Words) -> Table:
     """Row, accuracy with its spread and interval, time per epoch, time to 85%."""
-    head = [w("row"), w("accuracy"), w("sd"), w("ci"), w("sec_epoch"), w("to_85")]
+    head = [w("row"), w("accuracy"), w("single_view"), w("sd"), w("ci"), w("sec_epoch")]
+    head.append(w("to_85"))
     body = []
     for r in data["rows"]:
         several = len(r["runs"]) > 1
@@ -53,6 +65,7 @@ def _headline_table(data: dict, w: Words) -> Table:
             [
                 r["row"],
                 w.pct(r["test_accuracy"]),
+                _single_view(r, w),
                 w.points(r["accuracy_std"], sign=False) if several else w("na"),
                 w("interval", lo=w.pct(r["ci"][0]), hi=w.pct(r["ci"][1])),
                 f"{w.num(r['seconds_per_epoch'], 1)} ({spread})" if times else w("na"),
@@ -61,8 +74,16 @@ def _headline_table(data: dict, w: Words) -> Table:
         )
     for r in data["not_run"]:
         why = w.get(f"why_{r['status']}", r["status"] or "")
-        body.append([r["row"], w("not_run_cell", why=why)] + [DASH] * 4)
+        body.append([r["row"], w("not_run_cell", why=why)] + [DASH] * 5)
     return w("headline"), head, body
+
+
+def _single_view(row: dict, w: Words) -> str:
+    """The mean single-view accuracy where the headline figure is --tta's, else a dash."""
+    views = [run.get("single_view_accuracy") for run in row["runs"]]
+    if not all(run.get("tta_accuracy") is not None for run in row["runs"]) or None in views:
+        return DASH
+    return w.pct(float(sum(views) / len(views)))
 
 
 def _details_table(data: dict, w: Words) -> Table | None:
@@ -227,7 +248,8 @@ def intro(data: dict, w: Words) -> str:
     text = data["description"]
     if not isinstance(text, dict) and data["preset"] in preset_names():
         text = load_preset(data["preset"]).get("description")
-    return f"{w('preset')}: {data['preset']}. {description({'description': text}, w.lang)}".strip()
+    line = w("preset_line", name=data["preset"])
+    return f"{line} {description({'description': text}, w.lang)}".strip()
 
 
 def _figures(data: dict, fig_dir: Path, w: Words) -> list[tuple[str, Path]]:
@@ -270,14 +292,17 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
         w = Words(lang)
         for stale in fig_dir.glob(f"*.{lang}.png"):  # a row gone since the last report
             stale.unlink()
+        headline, details = _tables(data, w)
         page = Page(
-            w,
-            intro(data, w),
-            conclusions(data, w),
-            *_tables(data, w),
-            reproduce(data, w),
-            notes(data, w),
-            _figures(data, fig_dir, w),
+            w=w,
+            title=title(data, w),
+            intro=intro(data, w),
+            conclusions=conclusions(data, w),
+            headline=headline,
+            details=details,
+            reproduce=reproduce(data, w),
+            notes=notes(data, w),
+            figs=_figures(data, fig_dir, w),
         )
         if "md" in formats:
             path = out_dir / f"report.{lang}.md"
@@ -293,15 +318,15 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
 class Page:
     """One report in one language, in either format."""
 
-    def __init__(self, w, intro, conclusions, headline, details, reproduce, notes, figs):
-        self.w, self.intro, self.conclusions = w, intro, conclusions
+    def __init__(self, *, w, title, intro, conclusions, headline, details, reproduce, notes, figs):
+        self.w, self.title, self.intro, self.conclusions = w, title, intro, conclusions
         self.headline, self.details, self.reproduce = headline, details, reproduce
         self.notes, self.figs = notes, figs
 
     def markdown(self) -> str:
         w = self.w
         parts = [
-            f"# {w('title')}",
+            f"# {self.title}",
             self.intro,
             f"## {w('conclusions')}",
             _md_list(self.conclusions),
@@ -331,8 +356,8 @@ class Page:
         parts = [
             f"<!doctype html><html lang='{w.lang}'><head><meta charset='utf-8'>",
             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-            f"<title>{e(w('title'))}</title><style>{CSS}</style></head><body>",
-            f"<h1>{e(w('title'))}</h1>",
+            f"<title>{e(self.title)}</title><style>{CSS}</style></head><body>",
+            f"<h1>{e(self.title)}</h1>",
         ]
         if self.intro:
             parts.append(f"<p>{e(self.intro)}</p>")
