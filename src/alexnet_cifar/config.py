@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .arch import VARIANTS, spec_for
+from .data.classes import CLASS_NAMES
 from .errors import ConfigError
 from .preprocess import AUGMENTATIONS, CROP_SIDE, NORMALIZATIONS
 from .weights.registry import PretrainedSource, new_layers, pretrained_rows, source_for
 
+NUM_CLASSES = 10  # CIFAR-10's
 # what --precision takes: auto picks bf16 where the hardware has it (training/precision.py)
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
@@ -39,6 +41,7 @@ def option(
     metavar: str | None = None,
     cli: bool = True,
     recipe: bool = False,
+    nargs: str | None = None,
 ) -> Any:
     """A config field with what its command-line flag needs; ``cli=False``: no generated flag;
     ``recipe``: a line of the report's recipe table (what a reader needs to re-train a row)."""
@@ -49,6 +52,7 @@ def option(
         "metavar": metavar,
         "cli": cli,
         "recipe": recipe,
+        "nargs": nargs,
     }
     return dataclasses.field(default=default, metadata=meta)
 
@@ -58,7 +62,7 @@ class TrainConfig:
     framework: str = option("pytorch", "which backend trains it", "model", FRAMEWORKS)
     model: str = option("alexnet", "architecture variant (alexnet is 224 px)", "model", MODELS)
     batchnorm: bool = option(False, "BatchNorm after every convolution", "model", recipe=True)
-    num_classes: int = option(10, "outputs", "model")
+    num_classes: int = option(NUM_CLASSES, "outputs (with --classes: their number)", "model")
     dropout: float = option(
         0.5, "rate of both dropout layers of the classifier", "model", recipe=True
     )
@@ -177,6 +181,15 @@ class TrainConfig:
         "input",
         tuple(NORMALIZATIONS),
     )
+    classes: list[str] | None = option(
+        None,
+        "train, validate and test on these CIFAR-10 classes only, relabelled 0..k-1 in the "
+        "order given (e.g. --classes dog frog horse ship truck); --num-classes follows them",
+        "data split",
+        metavar="NAME",
+        recipe=True,
+        nargs="+",
+    )
     limit_train: int | None = option(
         None,
         "use a stratified subset of N training images (before the validation split)",
@@ -221,6 +234,7 @@ class TrainConfig:
 
     def validate(self) -> TrainConfig:
         """Check every value; returns self. Raises ConfigError naming the flag and the fix."""
+        self._validate_classes()
 
         def choice(name: str, options: tuple) -> None:
             value = getattr(self, name)
@@ -287,6 +301,34 @@ class TrainConfig:
                 "left after the validation split; lower it or raise --limit-train"
             )
         return self
+
+    def _validate_classes(self) -> None:
+        """--classes: two or more CIFAR-10 names, each once; --num-classes follows them."""
+        if self.classes is None:
+            return
+        names, valid = list(self.classes), CLASS_NAMES["en"]
+        unknown = [n for n in names if n not in valid]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        problem = (
+            f"{', '.join(unknown)} "
+            + ("is not a CIFAR-10 class" if len(unknown) == 1 else "are not CIFAR-10 classes")
+            if unknown
+            else f"{', '.join(repeated)} given twice"
+            if repeated
+            else "give two or more classes"
+            if len(names) < 2
+            else ""
+        )
+        if problem:
+            raise ConfigError(f"--classes: {problem}; choose from {', '.join(valid)}")
+        if self.num_classes == NUM_CLASSES:
+            self.num_classes = len(names)  # the default follows the classes kept
+        elif self.num_classes != len(names):
+            raise ConfigError(
+                f"--num-classes {self.num_classes} does not match the {len(names)} classes of "
+                "--classes; drop --num-classes"
+            )
+        self.classes = names
 
     def _validate_recipe(self) -> None:
         """--augment crop, --cutout and --ema: each named with its valid range."""

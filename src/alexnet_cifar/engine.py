@@ -12,7 +12,7 @@ from types import ModuleType
 from .arch import spec_for
 from .backends import get_backend
 from .config import TrainConfig
-from .data import Cifar10, load_cifar10, make_splits
+from .data import Cifar10, keep_classes, load_cifar10, make_splits
 from .data.split import Splits
 from .errors import ConfigError, WeightsError
 from .runs import FollowerRun, RunDir
@@ -32,6 +32,8 @@ def run_data(
         data = data()
     if data is None:
         data = load_cifar10(config.data_dir, progress=progress)
+    if config.classes:
+        data = keep_classes(data, config.classes)
     if data.num_classes != config.num_classes:
         raise ConfigError(
             f"the data has {data.num_classes} classes but the config asks for "

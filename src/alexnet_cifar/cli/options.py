@@ -100,6 +100,8 @@ def add_config_flags(
             kwargs.update(action="store_false" if f.default else "store_true", dest=f.name)
         else:
             kwargs.update(type=_flag_type(f.type), choices=meta["choices"], metavar=meta["metavar"])
+            if meta.get("nargs"):
+                kwargs["nargs"] = meta["nargs"]
             if f.default is not None:
                 kwargs["help"] += f" (default: {f.default})"
         kwargs["default"] = argparse.SUPPRESS if suppress else f.default

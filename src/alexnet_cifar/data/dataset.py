@@ -193,3 +193,28 @@ def _not_found_message(cache_dir: Path, reason: str) -> str:
         f"--data-dir (or set ${ENV_DATA}) to {_describe_expected()}; or, with internet, "
         f"run again to download {official.URL} ({official.ARCHIVE_BYTES:,} bytes)."
     )
+
+
+def keep_classes(data: Cifar10, names: list[str]) -> Cifar10:
+    """Only the images of the classes ``names``, in their original order, relabelled 0..k-1
+    in the order of ``names``: the same images and labels whichever framework trains on them."""
+    missing = [n for n in names if n not in data.class_names]
+    if missing:
+        raise DataError(
+            f"--classes {' '.join(missing)}: not in this data's classes "
+            f"({', '.join(data.class_names)})"
+        )
+    relabel = np.full(len(data.class_names), -1, dtype=np.int64)
+    relabel[[data.class_names.index(n) for n in names]] = np.arange(len(names))
+    kept_train, kept_test = relabel[data.y_train] >= 0, relabel[data.y_test] >= 0
+    return Cifar10(
+        data.x_train[kept_train],
+        relabel[data.y_train[kept_train]],
+        data.x_test[kept_test],
+        relabel[data.y_test[kept_test]],
+        list(names),
+        source=data.source,
+        kind=data.kind,
+        verification=data.verification,
+        from_cache=data.from_cache,
+    )

@@ -9,6 +9,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from ..config import TrainConfig, upgrade_config
+from ..data import translate
 from ..study.matrix import study_command
 from ..system.environment import portable_path
 from .conclusions import hardware
@@ -58,6 +59,8 @@ def _value(key: str, config: dict, w: Words) -> str:
     value = config.get(key)
     if key == "limit_train" and value is None:
         return w("v_all")  # no limit: every training image
+    if key == "classes":
+        return w("v_all_classes") if value is None else ", ".join(translate(value, w.lang))
     if key == "finetune" and config.get("init") != "imagenet" and not config.get("init_from"):
         return w("v_none")  # a run from random weights fine-tunes nothing
     return w.value(value)
