@@ -68,5 +68,6 @@ class Results(_Results, total=False):
     # the epochs' machine_speed (median), and their load average (median)
     machine_speed: float | None
     load_average: float | None
+    new_layers: list[str]  # the weights a pretrained or --init-from start left new
     finished: str  # ISO time, UTC
     commit: str | None

@@ -25,7 +25,9 @@ def finetune_plan(config: TrainConfig, names: Iterable[str], fresh: Iterable[str
     names, fresh = list(names), set(fresh)
     new = [n for n in names if n in fresh]
     pretrained = [n for n in names if n not in fresh]
-    if config.init == "scratch" or config.finetune == "full":
+    # from random weights, or from a start that replaced no layer (a shared initialisation, a
+    # run of the same task): every weight trains alike
+    if (config.init == "scratch" and not new) or config.finetune == "full":
         return FinetunePlan(new + pretrained, [], [], 1.0)
     if config.finetune == "head":
         return FinetunePlan(new, [], pretrained, 1.0)

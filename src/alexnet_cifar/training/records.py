@@ -16,6 +16,7 @@ from .phases import total_phases
 
 
 def results_record(
+    *,
     config: TrainConfig,
     spec: Spec,
     data: Cifar10,
@@ -25,6 +26,7 @@ def results_record(
     inference_ips: float,
     software: dict,
     hardware: dict,
+    new_layers: list[str],
 ) -> Results:
     """``predictions``: the test images' classes per view, ``single`` and (--tta) ``tta``; the
     last view given is the run's prediction."""
@@ -68,6 +70,8 @@ def results_record(
         # the machine's state while it trained (records.EpochRecord)
         "machine_speed": _median(e.get("machine_speed") for e in epochs),
         "load_average": _median(e.get("load_average") for e in epochs),
+        # the weights a pretrained or --init-from start left new (its task's head)
+        "new_layers": new_layers,
         "parameters": spec.num_params(),
         "macs_per_image": spec.macs(),
         "data_source": portable_path(data.source),

@@ -92,6 +92,10 @@ class Trainer(ABC):
         self.step_timer = StepTimer()  # the epoch's; training/phases.py
         self.warm = False  # whether this process has trained an epoch (its warm-up is paid)
         self.build()
+        if config.init_from and pretrained is not None:
+            # a start from another task keeps every layer but those it lacks: the last one
+            # where its number of classes differs (weights/init_from.py)
+            self.fresh = {n for n in self.weight_names() if n not in pretrained}
         if pretrained is not None:
             self.load_weights(pretrained)
         self.finetune = finetune_plan(config, self.weight_names(), self.fresh)
@@ -404,15 +408,16 @@ class Trainer(ABC):
             if self.config.tta == "flip":  # the image and its mirror, logits averaged
                 views["tta"] = (logits + self.predict_logits("test", mirror=True)[0]) / 2
         results = results_record(
-            self.config,
-            self.spec,
-            self.data,
-            self.splits,
-            {view: v.argmax(1) for view, v in views.items()},
-            self.run.metrics(),
-            ips,
-            self.software(),
-            self.hardware(),
+            config=self.config,
+            spec=self.spec,
+            data=self.data,
+            splits=self.splits,
+            predictions={view: v.argmax(1) for view, v in views.items()},
+            epochs=self.run.metrics(),
+            inference_ips=ips,
+            software=self.software(),
+            hardware=self.hardware(),
+            new_layers=sorted(self.fresh),
         )
         self.run.write_results(results)
         if self.run.state().get("status") not in ("diverged", "failed"):  # not mended by this

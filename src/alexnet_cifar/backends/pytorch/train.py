@@ -74,6 +74,14 @@ class Trainer(TrainerBase):
         self.scheduler = make_schedule(
             self.optimizer, lambda step: self.lr_at(step) * self.lr_scale
         )
+        # BatchNorm layers --finetune head freezes keep their statistics too, as Keras' frozen
+        # layers do (a frozen Keras BatchNormalization runs in inference mode)
+        self.frozen_norms = [
+            m
+            for m in self.model.modules()
+            if isinstance(m, nn.modules.batchnorm._BatchNorm)
+            and not any(p.requires_grad for p in m.parameters())
+        ]
         if self.ema_decays is not None:
             trained = [p for p in self.model.parameters() if p.requires_grad]
             self.average = WeightAverage(trained, self.ema_decays)
@@ -136,6 +144,8 @@ class Trainer(TrainerBase):
     def train_epoch(self, epoch: int, progress: EpochProgress) -> dict:
         torch.manual_seed(epoch_seed(self.config.seed, epoch))  # dropout
         self.model.train()
+        for norm in self.frozen_norms:  # as Keras runs a layer it does not train
+            norm.eval()
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device, dtype=torch.long)
         seen = 0
