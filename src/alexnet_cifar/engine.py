@@ -98,7 +98,9 @@ def run_training(
     # read and checked before the data and the run folder: a bad file leaves nothing behind
     start = None
     if config.init_from and not has_checkpoint:
-        start = initial_weights(config.init_from, spec_for(config), config.framework)
+        start = initial_weights(
+            config.init_from, spec_for(config), config.framework, config.classes
+        )
     data = run_data(config, data, progress)
     splits = make_splits(config, data)  # a batch too large for the data fails before any write
     if not world.chief:  # reads what rank 0 writes, writes nothing

@@ -195,16 +195,18 @@ def test_shared_init_starts_both_frameworks_from_one_file_per_seed(tmp_path, cif
         str(preset), out, data=cifar_real, progress=False, echo=lambda m: 0
     )
     assert {r["status"] for r in record["rows"].values()} == {"completed"}
+    # one file per seed, made by the row that ran first in that seed (t, then k: the rows
+    # alternate), and both rows of the seed start from it
     files = sorted(p.name for p in (out / "init").iterdir())
-    assert files == ["alexnet-cifar-32px-seed-0.pt", "alexnet-cifar-32px-seed-1.pt"]
-    for seed in (0, 1):
+    assert files == ["alexnet-cifar-32px-seed-0.pt", "alexnet-cifar-32px-seed-1.weights.h5"]
+    for seed, name in enumerate(files):
         starts = {
             json.loads((out / "runs" / row / f"seed-{seed}" / "config.json").read_text())[
                 "init_from"
             ]
             for row in ("t", "k")
         }
-        assert starts == {str(out / "init" / f"alexnet-cifar-32px-seed-{seed}.pt")}
+        assert starts == {str(out / "init" / name)}
 
 
 def test_preset_mistakes_name_the_preset_row_and_valid_keys(tmp_path):
@@ -299,3 +301,41 @@ def test_a_study_records_one_commit_and_refuses_uncommitted_source(
     assert main([*args, "--resume"]) == 2
     err = capsys.readouterr().err
     assert "this study started from commit abc" in err and "git checkout abc" in err
+
+
+TRANSFER_PRESET = """\
+defaults: {epochs: 1, limit_train: 150, limit_test: 50, batch_size: 16, model: alexnet-cifar,
+           batchnorm: true, device: cpu, speed_probe: 0, precision: fp32}
+rows:
+  source: {framework: pytorch, classes: [airplane, automobile, bird, cat, deer]}
+  head-keras: {framework: keras, classes: [dog, frog, horse, ship, truck],
+               init_from: {row: source}, finetune: head}
+"""
+
+
+def test_a_row_starts_from_another_rows_run_and_is_skipped_when_that_failed(
+    tmp_path, cifar_tiny, monkeypatch
+):
+    preset = tmp_path / "transfer.yaml"
+    preset.write_text(TRANSFER_PRESET)
+    out = tmp_path / "s"
+    record = study_mod.run_study(str(preset), out, data=cifar_tiny, progress=False, echo=print)
+    assert record["rows"]["head-keras"]["status"] == "completed"
+    results = json.loads((out / "runs/head-keras/seed-0/results.json").read_text())
+    assert results["config"]["init_from"].endswith("runs/source/seed-0")
+    assert results["new_layers"] == ["classifier_6"]  # the Keras name of the last layer
+    assert results["class_names"] == ["dog", "frog", "horse", "ship", "truck"]
+
+    import alexnet_cifar.api as api
+
+    def broken(config, **kw):  # the source fails: its dependent must not run at all
+        if "/source/" in config.out:
+            raise RuntimeError("the source broke")
+        pytest.fail(f"{config.out} ran although its start failed")
+
+    monkeypatch.setattr(api, "train", broken)
+    failed = study_mod.run_study(str(preset), tmp_path / "f", data=cifar_tiny, progress=False)
+    assert failed["rows"]["source"]["status"] == "failed"
+    row = failed["rows"]["head-keras"]
+    assert row["status"] == "skipped"
+    assert row["reason"] == "its start, row source seed 0, did not complete (failed)"

@@ -38,3 +38,31 @@ def test_a_study_alternates_its_rows_seed_by_seed():
         ("b", 2),
         ("c", 2),
     ]
+
+
+def test_rows_that_start_from_rows_run_after_them_and_cycles_are_refused():
+    from alexnet_cifar.errors import ConfigError
+    from alexnet_cifar.study.matrix import row_starts, run_order
+
+    preset = {"name": "p", "rows": {"a": {}, "b": {"init_from": {"row": "a"}}, "c": {}}}
+    starts = row_starts(preset)
+    assert starts == {"b": "a"}
+    configs = {"a": {0: 1, 1: 1}, "b": {0: 1, 1: 1}, "c": {0: 1, 1: 1}}
+    # alternating, but b always after a in its seed
+    assert run_order(configs, starts) == [
+        ("a", 0),
+        ("c", 0),
+        ("b", 0),
+        ("c", 1),
+        ("a", 1),
+        ("b", 1),
+    ]
+    cycle = {
+        "name": "p",
+        "rows": {"a": {"init_from": {"row": "b"}}, "b": {"init_from": {"row": "a"}}},
+    }
+    with pytest.raises(ConfigError, match=r"start from each other in a circle \(a -> b -> a\)"):
+        row_starts(cycle)
+    missing = {"name": "p", "rows": {"a": {"init_from": {"row": "z"}}}}
+    with pytest.raises(ConfigError, match=r"row a: init_from \{row: NAME\} names a row"):
+        row_starts(missing)

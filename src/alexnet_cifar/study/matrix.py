@@ -121,12 +121,16 @@ def row_configs(
             f"--only {', '.join(unknown)}: not rows of preset {preset['name']} ({', '.join(rows)})"
         )
     offsets = seed_list(preset, seeds)
+    starts = row_starts(preset)
     configs: dict[str, dict[int, TrainConfig]] = {}
     for name, fields in rows.items():
         if only and name not in only:
             continue
+        fields = {
+            k: v for k, v in (fields or {}).items() if not (k == "init_from" and name in starts)
+        }
         try:
-            config = TrainConfig.from_dict({**preset["defaults"], **(fields or {})})
+            config = TrainConfig.from_dict({**preset["defaults"], **fields})
         except (TypeError, ConfigError) as exc:
             keys = ", ".join(f.name for f in fields_of(TrainConfig) if f.metadata["cli"])
             raise ConfigError(
@@ -148,21 +152,72 @@ def row_configs(
         for offset in offsets:
             seed = config.seed + offset
             configs[name][seed] = replace(
-                config, seed=seed, out=str(out / "runs" / name / f"seed-{seed}")
+                config,
+                seed=seed,
+                out=str(run_dir(out, name, seed)),
+                # the same seed's run of the row it starts from
+                init_from=str(run_dir(out, starts[name], seed))
+                if name in starts
+                else config.init_from,
             )
     return configs
 
 
-def run_order(configs: dict[str, dict[int, TrainConfig]]) -> list[tuple[str, int]]:
+def run_dir(out: Path, row: str, seed: int) -> Path:
+    return Path(out) / "runs" / row / f"seed-{seed}"
+
+
+def row_starts(preset: dict) -> dict[str, str]:
+    """Row -> the row whose finished run (of the same seed) it starts from (``init_from:
+    {row: NAME}``); a missing row or a cycle is one line naming it."""
+    rows = preset["rows"]
+    starts = {}
+    for name, fields in rows.items():
+        start = (fields or {}).get("init_from")
+        if not isinstance(start, dict):
+            continue
+        source = start.get("row")
+        if set(start) != {"row"} or source not in rows:
+            raise ConfigError(
+                f"preset {preset['name']}, row {name}: init_from {{row: NAME}} names a row of "
+                f"this preset ({', '.join(rows)}); got {start}"
+            )
+        starts[name] = source
+    for name in starts:
+        chain = [name]
+        while chain[-1] in starts:
+            chain.append(starts[chain[-1]])
+            if chain[-1] in chain[:-1]:
+                raise ConfigError(
+                    f"preset {preset['name']}: rows start from each other in a circle "
+                    f"({' -> '.join(chain)}); one of them must start from its own weights"
+                )
+    return starts
+
+
+def depth(row: str, starts: dict[str, str]) -> int:
+    """How many rows stand before ``row`` in its chain of starts."""
+    n = 0
+    while row in starts:
+        row, n = starts[row], n + 1
+    return n
+
+
+def run_order(
+    configs: dict[str, dict[int, TrainConfig]], starts: dict[str, str] | None = None
+) -> list[tuple[str, int]]:
     """The (row, seed) runs in the order a study runs them: seed by seed, the rows in turn,
     their order reversed every other seed (A B, B A, A B, ...). A machine whose speed drifts
     over the hours of a study then slows every row alike, where running all of one row's
-    seeds first would hand one row the fast hours and call it the faster framework."""
+    seeds first would hand one row the fast hours and call it the faster framework. A row that
+    starts from another (``starts``) runs after it, in each seed."""
+    starts = starts or {}
     rows = list(configs)
     seeds = sorted({seed for per_seed in configs.values() for seed in per_seed})
     order = []
     for turn, seed in enumerate(seeds):
-        for row in rows if turn % 2 == 0 else reversed(rows):
+        turned = rows if turn % 2 == 0 else rows[::-1]
+        for row in sorted(turned, key=lambda r: depth(r, starts)):  # stable: keeps the turn
             if seed in configs[row]:
                 order.append((row, seed))
     return order

@@ -18,7 +18,7 @@ from ..runs import RunDir, read_json
 from ..system import atomic
 from ..system.environment import source_commit, source_tree
 from ..training.distributed import World
-from .matrix import load_preset, row_configs, run_order, seed_list, study_command
+from .matrix import load_preset, row_configs, row_starts, run_order, seed_list, study_command
 
 
 def shared_start(config: TrainConfig, out: Path) -> str:
@@ -158,7 +158,8 @@ def _run_rows(study: StudyRun) -> dict:
     record["command"] = covering_command(study, record["rows"])
     record_file.save(record)
     pending = []
-    order = run_order(configs)
+    starts = row_starts(preset)
+    order = run_order(configs, starts)
     for i, (name, seed) in enumerate(order, 1):
         runs = record["rows"].setdefault(name, {}).setdefault("seeds", {})
         config = configs[name][seed]
@@ -179,6 +180,11 @@ def _run_rows(study: StudyRun) -> dict:
             echo(f"    {task.label}: {entry['status']}: {entry['reason']}")
 
     if study.executor is not None:
+        if starts:
+            raise ConfigError(
+                f"rows that start from other rows ({', '.join(starts)}) run one after another: "
+                "use --executor local for this preset"
+            )
         study.executor(pending, _run_row, finish, echo)
         return record
     data = study.data() if callable(study.data) else study.data
@@ -190,6 +196,16 @@ def _run_rows(study: StudyRun) -> dict:
     for task in pending:
         if task.row in skipped:
             continue  # the same weights are missing for every seed
+        source = starts.get(task.row)
+        status = record["rows"].get(source, {}).get("seeds", {}).get(str(task.seed), {})
+        if source is not None and status.get("status") != "completed":
+            # never from random weights in its place
+            reason = f"its start, row {source} seed {task.seed}, did not complete"
+            finish(
+                task,
+                {"status": "skipped", "reason": f"{reason} ({status.get('status') or 'not run'})"},
+            )
+            continue
         echo(f"{task.label}: {task.config.framework} {task.config.model} ({task.config.init})")
         try:
             entry = _run_row(task.config, data, study.progress)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..arch import Spec, get_spec, spec_for, with_input_size
 from ..backends import get_backend
+from ..data.classes import CLASS_NAMES
 from ..errors import ConfigError, WeightsError
 from ..runs import RunDir
 from .port import convert_weights
@@ -17,8 +18,8 @@ from .port import convert_weights
 SUFFIXES = {".pt": "pytorch", ".pth": "pytorch", ".weights.h5": "keras", ".keras.npz": "keras"}
 
 
-def locate(source: str, spec: Spec) -> tuple[Path, str, int | None]:
-    """(the weights file, its framework, its number of classes where a run records it) of
+def locate(source: str, spec: Spec) -> tuple[Path, str, list[str] | None]:
+    """(the weights file, its framework, its classes where a run records them) of
     ``--init-from SOURCE``."""
     path = Path(source)
     if path.is_dir():
@@ -34,7 +35,7 @@ def locate(source: str, spec: Spec) -> tuple[Path, str, int | None]:
         file = RunDir(path).checkpoint(get_backend(config.framework).Trainer.checkpoint_suffix)
         if not file.exists():
             raise ConfigError(f"--init-from {path}: that run has no checkpoint yet")
-        return file, config.framework, config.num_classes
+        return file, config.framework, list(config.classes or CLASS_NAMES["en"])
     if not path.is_file():
         raise ConfigError(f"--init-from {path}: no such file or run folder")
     for suffix, framework in SUFFIXES.items():
@@ -46,15 +47,21 @@ def locate(source: str, spec: Spec) -> tuple[Path, str, int | None]:
     )
 
 
-def initial_weights(source: str, spec: Spec, framework: str) -> dict:
-    """The weights of ``source`` in ``framework``'s layout, for a model of ``spec``. Every
-    layer's shape is checked in the file's own framework first, so an error names the file and
-    the first layer that differs."""
-    path, theirs, classes = locate(source, spec)
+def initial_weights(
+    source: str, spec: Spec, framework: str, classes: list[str] | None = None
+) -> dict:
+    """The weights of ``source`` in ``framework``'s layout, for a model of ``spec`` whose
+    outputs are ``classes`` (default: CIFAR-10's ten). Every layer's shape is checked in the
+    file's own framework first, so an error names the file and the first layer that differs.
+    A source of other classes (by number, or by name where its run records them) keeps its
+    last layer: this run's starts new."""
+    path, theirs, their_classes = locate(source, spec)
     backend = get_backend(theirs)
-    classes = classes or file_classes(path, theirs, spec)
+    count = len(their_classes) if their_classes else file_classes(path, theirs, spec)
+    mine = list(classes or CLASS_NAMES["en"])
+    other_task = count != spec.num_classes or (their_classes not in (None, mine))
     # the source's own model: this one with the source's number of outputs
-    own = spec if classes == spec.num_classes else with_num_classes(spec, classes)
+    own = with_num_classes(spec, count) if count != spec.num_classes else spec
     try:
         weights = backend.load_file(path, own)
         backend.import_weights(backend.build(own), weights)
@@ -64,7 +71,7 @@ def initial_weights(source: str, spec: Spec, framework: str) -> dict:
             message if str(path) in message else f"--init-from {path}: {message}"
         ) from None
     weights = convert_weights(own, weights, theirs, framework)
-    if own is spec:
+    if not other_task:
         return weights
     last = spec.param_layers()[-1]  # another task's classifier: this run's starts new
     drop = (
