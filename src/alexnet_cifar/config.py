@@ -31,6 +31,7 @@ SCHEDULES = ("none", "step", "cosine", "onecycle", "plateau")
 DEVICES = ("auto", "cpu", "cuda")
 DECAY_SCOPES = ("all", "weights")
 TTAS = ("none", "flip")
+CHANNEL_ORDERS = ("rgb", "bgr")
 
 
 def option(
@@ -172,6 +173,15 @@ class TrainConfig:
         "results.json gives the single-view accuracy beside it",
         "evaluation",
         TTAS,
+        recipe=True,
+    )
+    channels: str = option(
+        "rgb",
+        "the order the images' colour channels reach the model in: rgb (CIFAR-10's), or bgr, "
+        "to measure what a start trained on RGB loses when fed BGR (Caffe's convention, "
+        "unconverted)",
+        "input",
+        CHANNEL_ORDERS,
         recipe=True,
     )
     normalization: str | None = option(

@@ -12,7 +12,7 @@ from types import ModuleType
 from .arch import spec_for
 from .backends import get_backend
 from .config import TrainConfig
-from .data import Cifar10, keep_classes, load_cifar10, make_splits
+from .data import Cifar10, in_channel_order, keep_classes, load_cifar10, make_splits
 from .data.split import Splits
 from .errors import ConfigError, WeightsError
 from .runs import FollowerRun, RunDir
@@ -34,6 +34,7 @@ def run_data(
         data = load_cifar10(config.data_dir, progress=progress)
     if config.classes:
         data = keep_classes(data, config.classes)
+    data = in_channel_order(data, config.channels)
     if data.num_classes != config.num_classes:
         raise ConfigError(
             f"the data has {data.num_classes} classes but the config asks for "

@@ -83,3 +83,19 @@ def test_a_run_resumed_with_other_classes_is_refused(tmp_path, cifar_tiny, monke
     assert rc == 2 and "--resume keeps the run's settings; drop --classes" in err
     assert (out / "config.json").read_text() == before
     assert json.loads(before)["classes"] == TARGET
+
+
+def test_bgr_reverses_every_images_channels_and_nothing_else(cifar_tiny, capsys, tmp_path):
+    from alexnet_cifar.data import in_channel_order
+
+    assert in_channel_order(cifar_tiny, "rgb") is cifar_tiny
+    bgr = in_channel_order(cifar_tiny, "bgr")
+    np.testing.assert_array_equal(bgr.x_train[..., 0], cifar_tiny.x_train[..., 2])
+    np.testing.assert_array_equal(bgr.x_test[..., 2], cifar_tiny.x_test[..., 0])
+    np.testing.assert_array_equal(bgr.x_train[..., 1], cifar_tiny.x_train[..., 1])
+    np.testing.assert_array_equal(bgr.y_train, cifar_tiny.y_train)
+    out = tmp_path / "run"
+    with pytest.raises(SystemExit) as stop:  # argparse's own refusal: usage and one line
+        main(["train", "--model", "alexnet-cifar", "--channels", "brg", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "invalid choice: 'brg'" in err and not out.exists()

@@ -48,6 +48,21 @@ def test_every_builtin_preset_has_the_seven_rows_and_valid_configs(tmp_path):
         "flip",
     )
     assert config.ema and config.label_smoothing and config.schedule == "onecycle"
+    # transfer: sources on five classes, targets on the other five, starts from the sources
+    transfer_preset = study_mod.load_preset("transfer")
+    transfer = study_mod.row_configs(transfer_preset, tmp_path)
+    assert transfer["source-pytorch"][1].classes == [
+        "airplane",
+        "automobile",
+        "bird",
+        "cat",
+        "deer",
+    ]
+    head = transfer["head-50-keras"][1]
+    assert head.classes == ["dog", "frog", "horse", "ship", "truck"] and head.finetune == "head"
+    assert head.init_from == str(tmp_path / "runs" / "source-pytorch" / "seed-1")
+    assert transfer["finetune-500-pytorch-bgr"][0].channels == "bgr"
+    assert len(transfer) == 23 and list(transfer["scratch-all-keras"]) == [0, 1, 2]
     quick = study_mod.row_configs(study_mod.load_preset("quick"), tmp_path, seeds=2)
     assert {s: c.out for s, c in quick["scratch-keras"].items()} == {
         0: str(tmp_path / "runs" / "scratch-keras" / "seed-0"),

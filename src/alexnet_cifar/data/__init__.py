@@ -1,11 +1,12 @@
 """CIFAR-10 data: find, verify, decode, cache and split (NumPy only)."""
 
 from .classes import CLASS_NAMES, translate
-from .dataset import Cifar10, keep_classes, load_cifar10
+from .dataset import Cifar10, in_channel_order, keep_classes, load_cifar10
 from .split import Splits, make_splits, stratified_subset, train_val_split
 from .stats import describe
 
 __all__ = [
+    "in_channel_order",
     "keep_classes",
     "CLASS_NAMES",
     "Cifar10",

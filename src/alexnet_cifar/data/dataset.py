@@ -218,3 +218,21 @@ def keep_classes(data: Cifar10, names: list[str]) -> Cifar10:
         verification=data.verification,
         from_cache=data.from_cache,
     )
+
+
+def in_channel_order(data: Cifar10, order: str) -> Cifar10:
+    """``data`` with its images' channels in ``order`` (rgb: as they are; bgr: reversed), the
+    same for every split and both frameworks."""
+    if order == "rgb":
+        return data
+    return Cifar10(
+        np.ascontiguousarray(data.x_train[..., ::-1]),
+        data.y_train,
+        np.ascontiguousarray(data.x_test[..., ::-1]),
+        data.y_test,
+        data.class_names,
+        source=data.source,
+        kind=data.kind,
+        verification=data.verification,
+        from_cache=data.from_cache,
+    )
