@@ -40,7 +40,8 @@ def test_a_cut_checkpoint_is_one_line_and_changes_nothing(tmp_path, cifar_tiny, 
         evaluate(run, data=cifar_tiny, progress=False)
 
 
-@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+# Keras twice as slow to start: its twin in the full suite only
+@pytest.mark.parametrize("framework", ["pytorch", pytest.param("keras", marks=pytest.mark.slow)])
 def test_records_that_disagree_with_the_checkpoint_stop_the_resume(tmp_path, cifar_tiny, framework):
     """A lost record, in the middle of metrics.jsonl or at its end, is one line naming both
     files; nothing is trained or rewritten."""
@@ -186,8 +187,8 @@ def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(
         ("pytorch", "append_epoch"),
         ("pytorch", "save_checkpoint"),
         ("pytorch", "set_state"),
-        ("keras", "append_epoch"),
-        ("keras", "save_checkpoint"),
+        pytest.param("keras", "append_epoch", marks=pytest.mark.slow),
+        pytest.param("keras", "save_checkpoint", marks=pytest.mark.slow),
     ],
 )
 def test_a_crash_at_any_write_of_an_epoch_resumes_to_consistent_records(

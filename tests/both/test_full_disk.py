@@ -65,7 +65,8 @@ def small_disk(tmp_path):
         subprocess.run(["umount", str(mount)], check=False)
 
 
-@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+# Keras twice as slow to start: its twin in the full suite only
+@pytest.mark.parametrize("framework", ["pytorch", pytest.param("keras", marks=pytest.mark.slow)])
 def test_a_real_full_disk_in_epoch_2_is_one_line_and_resumes_once_freed(
     tmp_path, tiny_data, small_disk, framework, capsys
 ):

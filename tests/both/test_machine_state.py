@@ -12,7 +12,8 @@ from alexnet_cifar.cli import main
 from train_fixtures import small_config
 
 
-@pytest.mark.parametrize("framework", ["pytorch", "keras"])
+# Keras twice as slow to start: its twin in the full suite only
+@pytest.mark.parametrize("framework", ["pytorch", pytest.param("keras", marks=pytest.mark.slow)])
 def test_the_probe_is_recorded_and_changes_nothing_the_run_learns(tmp_path, cifar_tiny, framework):
     runs = {}
     for probe in (0, 2):

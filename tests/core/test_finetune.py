@@ -11,8 +11,19 @@ def plan(**kw):
 
 
 def test_scratch_and_full_train_everything_at_one_rate_head_first():
-    for p in (plan(init="scratch"), plan(init="imagenet", finetune="full")):
+    scratch = finetune_plan(TrainConfig(model="alexnet"), NAMES, set())
+    assert (scratch.head, scratch.backbone, scratch.frozen) == (NAMES, [], [])
+    for p in (plan(init="imagenet", finetune="full"), plan(init="scratch", finetune="full")):
         assert (p.head, p.backbone, p.frozen) == (["fc2", "conv1", "conv2", "fc1"], [], [])
+
+
+def test_a_start_of_another_task_follows_finetune_as_an_imagenet_start_does():
+    """--init-from a run of other classes: its last layer starts new (fresh), and --finetune
+    splits the rest exactly as for ImageNet weights."""
+    for finetune in ("head", "discriminative"):
+        other_task = plan(init="scratch", finetune=finetune, init_from="runs/source")
+        imagenet = plan(init="imagenet", finetune=finetune)
+        assert other_task == imagenet
 
 
 def test_head_freezes_the_backbone_and_discriminative_slows_it():
