@@ -6,7 +6,7 @@ Resolution order: ``data_dir`` argument > ``$ALEXNET_CIFAR_DATA`` > the cache fo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -207,16 +207,13 @@ def keep_classes(data: Cifar10, names: list[str]) -> Cifar10:
     relabel = np.full(len(data.class_names), -1, dtype=np.int64)
     relabel[[data.class_names.index(n) for n in names]] = np.arange(len(names))
     kept_train, kept_test = relabel[data.y_train] >= 0, relabel[data.y_test] >= 0
-    return Cifar10(
-        data.x_train[kept_train],
-        relabel[data.y_train[kept_train]],
-        data.x_test[kept_test],
-        relabel[data.y_test[kept_test]],
-        list(names),
-        source=data.source,
-        kind=data.kind,
-        verification=data.verification,
-        from_cache=data.from_cache,
+    return replace(
+        data,
+        x_train=data.x_train[kept_train],
+        y_train=relabel[data.y_train[kept_train]],
+        x_test=data.x_test[kept_test],
+        y_test=relabel[data.y_test[kept_test]],
+        class_names=list(names),
     )
 
 
@@ -225,14 +222,8 @@ def in_channel_order(data: Cifar10, order: str) -> Cifar10:
     same for every split and both frameworks."""
     if order == "rgb":
         return data
-    return Cifar10(
-        np.ascontiguousarray(data.x_train[..., ::-1]),
-        data.y_train,
-        np.ascontiguousarray(data.x_test[..., ::-1]),
-        data.y_test,
-        data.class_names,
-        source=data.source,
-        kind=data.kind,
-        verification=data.verification,
-        from_cache=data.from_cache,
+    return replace(
+        data,
+        x_train=np.ascontiguousarray(data.x_train[..., ::-1]),
+        x_test=np.ascontiguousarray(data.x_test[..., ::-1]),
     )
