@@ -29,6 +29,18 @@ class EpochRecord(_Epoch, total=False):
     machine_speed: float
 
 
+# the keys of an epoch record that measure the machine, not the run: two runs of the same seed
+# and flags agree on every other key
+MACHINE_KEYS = (
+    "seconds",
+    "images_per_second",
+    "wall_seconds",
+    "phases",
+    "load_average",
+    "machine_speed",
+)
+
+
 class _Results(TypedDict):
     framework: str
     model: str
