@@ -108,7 +108,12 @@ def short_writer(message: str, kind: type[Exception]):
     "framework, kind, message",
     [
         ("pytorch", RuntimeError, "[enforce fail at inline_container.cc:672] . unexpected pos"),
-        ("keras", OSError, "Can't synchronously write data (file write failed)"),
+        pytest.param(
+            "keras",
+            OSError,
+            "Can't synchronously write data (file write failed)",
+            marks=pytest.mark.slow,  # Keras' start-up: its twin in the full suite only
+        ),
     ],
 )
 def test_a_checkpoint_writer_that_fails_short_on_a_full_disk_is_one_line(

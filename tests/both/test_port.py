@@ -15,6 +15,13 @@ from alexnet_cifar.weights.port import chw_to_hwc_rows, hwc_to_chw_rows  # noqa:
 from model_fixtures import logits_keras, logits_torch, randomize_torch  # noqa: E402
 
 CASES = [(m, bn) for m in VARIANTS for bn in (False, True)]
+# the 57-61 M-parameter ImageNet variants with BatchNorm: the same port as without, slower
+PORT_CASES = [
+    pytest.param(m, bn, marks=pytest.mark.slow)
+    if bn and m in ("alexnet", "alexnet-caffe")
+    else (m, bn)
+    for m, bn in CASES
+]
 
 
 @pytest.mark.parametrize("model,batchnorm", CASES)
@@ -24,7 +31,7 @@ def test_parameter_counts_equal_in_both_frameworks(model, batchnorm):
     assert count_parameters(build_model("keras", model, batchnorm=batchnorm)) == expected
 
 
-@pytest.mark.parametrize("model,batchnorm", CASES)
+@pytest.mark.parametrize("model,batchnorm", PORT_CASES)
 def test_torch_to_keras_and_back_gives_the_same_logits(model, batchnorm):
     spec = get_spec(model, 10, batchnorm)
     t = build_model("pytorch", model, batchnorm=batchnorm)

@@ -276,6 +276,7 @@ def test_keras_discriminative_optimizer_scales_the_backbone_step():
     np.testing.assert_allclose(np.asarray(b), 0.0)
 
 
+@pytest.mark.slow  # converts every ImageNet source through the CLI
 def test_convert_imagenet_sources(tmp_path, npy, pth):
     assert (
         main(
