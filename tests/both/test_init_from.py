@@ -166,10 +166,9 @@ def test_a_start_from_another_task_replaces_the_last_layer_and_head_trains_only_
 
 def _last_layer(spec, framework) -> set[str]:
     """The names ``framework`` gives the spec's last layer's weights."""
-    last = spec.param_layers()[-1]
-    return (
-        {last.keras_name} if framework == "keras" else {f"{last.name}.weight", f"{last.name}.bias"}
-    )
+    from alexnet_cifar.weights.registry import layer_names
+
+    return layer_names(spec.param_layers()[-1:], framework)
 
 
 def _arrays(value) -> list:
@@ -194,12 +193,7 @@ def test_a_pytorch_start_gives_keras_the_same_logits_at_step_0(source_run):
         backend = get_backend(framework)
         model = backend.build(spec, seed=0)
         start = initial_weights(source_run.out, spec, framework)
-        fresh = (
-            {last.keras_name}
-            if framework == "keras"
-            else {f"{last.name}.weight", f"{last.name}.bias"}
-        )
-        backend.import_weights(model, start, fresh)
+        backend.import_weights(model, start, _last_layer(spec, framework))
         models[framework] = model
     # the Keras head into PyTorch: a dense kernel (in, out) is a Linear weight (out, in)
     kernel, bias = get_backend("keras").export_weights(models["keras"])[last.keras_name]

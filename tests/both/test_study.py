@@ -341,6 +341,19 @@ def test_a_row_starts_from_another_rows_run_and_is_skipped_when_that_failed(
     assert results["new_layers"] == ["classifier_6"]  # the Keras name of the last layer
     assert results["class_names"] == ["dog", "frog", "horse", "ship", "truck"]
 
+    # the source's checkpoint gone before its dependent runs: one line naming it
+    gone = tmp_path / "gone"
+    study_mod.run_study(str(preset), gone, only=["source"], data=cifar_tiny, progress=False)
+    (gone / "runs/source/seed-0/checkpoint.pt").unlink()
+    record = study_mod.run_study(str(preset), gone, resume=True, data=cifar_tiny, progress=False)
+    reason = record["rows"]["head-keras"]["reason"]
+    assert record["rows"]["head-keras"]["status"] == "failed" and "\n" not in reason
+    assert reason == f"--init-from {gone}/runs/source/seed-0: that run has no checkpoint yet"
+    # rows that start from rows run in order, here: no Ray cluster is started for them
+    with pytest.raises(ConfigError, match="use --executor local for this preset"):
+        study_mod.run_study(str(preset), tmp_path / "r", executor="ray", data=cifar_tiny)
+    assert not (tmp_path / "r").exists()
+
     import alexnet_cifar.api as api
 
     def broken(config, **kw):  # the source fails: its dependent must not run at all

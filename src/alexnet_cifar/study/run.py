@@ -82,6 +82,12 @@ def run_study(
     out = Path(out)
     preset = load_preset(preset_name)
     configs = row_configs(preset, out, only, data_dir, weights_dir, seeds, precision)
+    starts = row_starts(preset)
+    if executor == "ray" and starts:  # refused before any record or cluster
+        raise ConfigError(
+            f"rows that start from other rows ({', '.join(starts)}) run one after another: "
+            "use --executor local for this preset"
+        )
     run_remote = None
     if executor == "ray":
         from .ray_executor import connect
@@ -180,11 +186,6 @@ def _run_rows(study: StudyRun) -> dict:
             echo(f"    {task.label}: {entry['status']}: {entry['reason']}")
 
     if study.executor is not None:
-        if starts:
-            raise ConfigError(
-                f"rows that start from other rows ({', '.join(starts)}) run one after another: "
-                "use --executor local for this preset"
-            )
         study.executor(pending, _run_row, finish, echo)
         return record
     data = study.data() if callable(study.data) else study.data

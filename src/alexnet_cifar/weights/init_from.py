@@ -13,6 +13,7 @@ from ..data.classes import CLASS_NAMES
 from ..errors import ConfigError, WeightsError
 from ..runs import RunDir
 from .port import convert_weights
+from .registry import layer_names
 
 # file name endings -> the framework that wrote them (a run checkpoint included)
 SUFFIXES = {".pt": "pytorch", ".pth": "pytorch", ".weights.h5": "keras", ".keras.npz": "keras"}
@@ -73,10 +74,8 @@ def initial_weights(
     weights = convert_weights(own, weights, theirs, framework)
     if not other_task:
         return weights
-    last = spec.param_layers()[-1]  # another task's classifier: this run's starts new
-    drop = (
-        {last.keras_name} if framework == "keras" else {f"{last.name}.weight", f"{last.name}.bias"}
-    )
+    # another task's classifier: this run's starts new
+    drop = layer_names(spec.param_layers()[-1:], framework)
     return {k: v for k, v in weights.items() if k not in drop}
 
 

@@ -107,7 +107,12 @@ def new_names(source: PretrainedSource | None, spec: Spec, framework: str) -> se
     layer names for Keras."""
     if source is None:
         return set()
-    layers = new_layers(source, spec)
+    return layer_names(new_layers(source, spec), framework)
+
+
+def layer_names(layers: list[LayerInfo], framework: str) -> set[str]:
+    """The names ``framework`` gives these weight-holding layers' weights: state_dict keys
+    for PyTorch, layer names for Keras."""
     if framework == "keras":
         return {r.keras_name for r in layers}
     return {f"{r.name}.{k}" for r in layers for k in ("weight", "bias")}
