@@ -70,3 +70,14 @@ def test_a_cache_that_cannot_be_written_is_a_warning_not_a_failure(tmp_path, cap
     with pytest.warns(UserWarning, match="cannot write the data cache.*going on without it"):
         rc = main(["data", "info", "--data-dir", str(root), "--cache-dir", str(blocked)])
     assert rc == 0 and "images:        9 train, 6 test" in capsys.readouterr().out
+
+
+def test_a_study_with_no_data_writes_nothing(tmp_path, capsys):
+    not_cifar = tmp_path / "photos"
+    not_cifar.mkdir()
+    (not_cifar / "holiday.txt").write_text("not an image folder")
+    out = tmp_path / "study"
+    rc = main(["study", "--preset", "smoke", "--out", str(out), "--data-dir", str(not_cifar)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "photos: not a CIFAR-10 source" in err and "Traceback" not in err
+    assert not out.exists()  # the same command works once the path is right, no --resume

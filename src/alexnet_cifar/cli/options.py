@@ -60,6 +60,13 @@ def data_from_args(args: argparse.Namespace) -> Cifar10:
     )
 
 
+def check_data_args(args: argparse.Namespace) -> None:
+    """Fail now, before anything is written, when the data flags point at no CIFAR-10."""
+    from ..data import check_source
+
+    check_source(args.data_dir, cache_dir=args.cache_dir, download_missing=not args.no_download)
+
+
 def add_precision_arg(p: argparse.ArgumentParser, default_text: str, default=None) -> None:
     """--precision for the commands that take no other TrainConfig flag (evaluate, predict)."""
     from ..config import PRECISIONS

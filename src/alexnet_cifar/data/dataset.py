@@ -82,6 +82,20 @@ def resolve_source(data_dir: str | os.PathLike | None, cache_dir: Path) -> Path 
     return path
 
 
+def check_source(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    cache_dir=None,
+    download_missing: bool = True,
+) -> None:
+    """Raise the error `load_cifar10` would raise for a missing or unreadable source, without
+    reading it: a command that writes records checks this first, so that a bad path leaves
+    nothing behind."""
+    root = cache.cache_root(cache_dir)
+    if resolve_source(data_dir, root) is None and not download_missing:
+        raise DataError(_not_found_message(root, "downloading is turned off"))
+
+
 def _fingerprint(path: Path, kind: str, verify: bool) -> str:
     if kind == "image-folder":
         parts = imagefolder.fingerprint_entries(path)
