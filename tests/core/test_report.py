@@ -30,15 +30,18 @@ def fake_run(
     to_85=None,
     seconds=(10.0, 12.5, 40.0),
     state=(2.0, 1000.0),
+    classes=CLASSES,
+    train_images=45000,
+    config=(),
 ):
     """``state``: (load average, machine speed) each epoch records; None: records of a release
-    before they were kept."""
+    before they were kept. ``config``: more fields of the run's config."""
     run = root / "runs" / name / (f"seed-{seed}" if seed is not None else "")
     run.mkdir(parents=True)
     (run / "tensorboard").mkdir()
     preds, labels = np.array(predictions), np.array(labels)
-    per_class = {c: float((preds[labels == i] == i).mean()) for i, c in enumerate(CLASSES)}
-    cm = np.zeros((10, 10), int)
+    per_class = {c: float((preds[labels == i] == i).mean()) for i, c in enumerate(classes)}
+    cm = np.zeros((len(classes), len(classes)), int)
     np.add.at(cm, (labels, preds), 1)
     results = {
         "framework": framework,
@@ -49,9 +52,9 @@ def fake_run(
         "test_accuracy": float((preds == labels).mean()),
         "per_class_accuracy": per_class,
         "confusion_matrix": cm.tolist(),
-        "class_names": list(CLASSES),
+        "class_names": list(classes),
         "num_test_images": len(labels),
-        "num_train_images": 45000,
+        "num_train_images": train_images,
         "num_val_images": 5000,
         "epochs": epochs,
         "seconds_per_epoch": float(np.median(seconds[:epochs])),
@@ -62,7 +65,13 @@ def fake_run(
         "test_indices": list(range(len(labels))),
         "test_predictions": preds.tolist(),
         "test_labels": labels.tolist(),
-        "config": {"seed": seed or 0, "framework": framework, "lr": 0.01, "epochs": epochs},
+        "config": {
+            "seed": seed or 0,
+            "framework": framework,
+            "lr": 0.01,
+            "epochs": epochs,
+            **dict(config),
+        },
         "time_to_accuracy": {"0.8": to_85, "0.85": to_85, "0.9": None},
         "finished": "2026-11-30T12:00:00+00:00",
         "commit": "0123456789ab",
@@ -164,21 +173,16 @@ def test_tables_significance_conclusions_and_notes(study):
         assert (root / "report" / "figures" / fig).stat().st_size > 1000
 
 
-def test_spanish_report_is_all_spanish(study):
-    """No English sentence in the Spanish report of a study with skipped rows: no word of the
-    English catalog (or of a preset's English text) that Spanish does not use too, once the
-    proper names, row names, commands, file names and URLs are set aside."""
-    root, *_ = study
-    write_report(root, langs=("es",))
-    page = (root / "report" / "report.es.html").read_text()
-    assert "<td>ciervo</td>" in page and "<td>desde cero</td>" in page
-    # curves, over time, epoch times, per-class bars, one confusion matrix per row: all inline
-    assert page.count("data:image/png;base64,") == 6 and "src='figures" not in page
+def english_left(page: str) -> list[str]:
+    """The words of the English catalog (or of a preset's English text) that Spanish does not
+    use too, found in a Spanish HTML page once the proper names, row names, commands, file
+    names and URLs are set aside."""
     text = re.sub(r"<(pre|code|style|title)[^>]*>.*?</\1>", " ", page, flags=re.S)
     text = re.sub(r"data:image/png;base64,[^'\"]+", " ", text)
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"https?://\S+|\S+\.(?:pth|npy|h5|json|jsonl)\b|--[\w-]+|~/\S*", " ", text)
     text = re.sub(r"\b[\w]+(?:-[\w]+)+\b", " ", text)  # row names, model names
+    text = re.sub(r"«[^»]*»", " ", text)  # a preset's name
     word = re.compile(r"[A-Za-záéíóúñü]{4,}")
 
     def words(strings) -> set[str]:
@@ -196,8 +200,18 @@ def test_spanish_report_is_all_spanish(study):
     proper |= {"epyc"}  # the processor a preset names where it was measured
     english_only = english - spanish - proper
     assert len(english_only) > 100  # the check has teeth
-    leaked = sorted(set(w.lower() for w in word.findall(text)) & english_only)
-    assert not leaked, leaked
+    return sorted(set(w.lower() for w in word.findall(text)) & english_only)
+
+
+def test_spanish_report_is_all_spanish(study):
+    """No English sentence in the Spanish report of a study with skipped rows."""
+    root, *_ = study
+    write_report(root, langs=("es",))
+    page = (root / "report" / "report.es.html").read_text()
+    assert "<td>ciervo</td>" in page and "<td>desde cero</td>" in page
+    # curves, over time, epoch times, per-class bars, one confusion matrix per row: all inline
+    assert page.count("data:image/png;base64,") == 6 and "src='figures" not in page
+    assert not english_left(page)
     assert "semilla(s)" not in page and "fila(s)" not in page
 
 
@@ -549,3 +563,89 @@ def test_a_study_of_one_row_says_nothing_could_be_compared(tmp_path):
     md = (tmp_path / "report" / "report.en.md").read_text()
     assert "No two rows could be compared on the same test images." in md
     assert "most accurate" not in md
+
+
+SOURCE_CLASSES, TARGET_CLASSES = CLASSES[:5], CLASSES[5:]
+
+
+def transfer_study(root: Path) -> Path:
+    """A transfer study of 3 seeds whose accuracies are exact: on 500 target test images, a
+    fine-tuned start 30 points above scratch with 50 images per class and level with it at 500;
+    the BGR-fed start 25 points below the fine-tune at 50; Keras at PyTorch's levels with the
+    seeds' shifts in another order (paired differences of -2 to +1 points)."""
+    labels = np.repeat(np.arange(5), 100)
+    seed_shift = (0.0, 0.01, -0.01)
+    rows = {
+        "source-pytorch": ("pytorch", "", 4500, (0.80, 0.80, 0.80), {}),
+        "source-keras": ("keras", "", 4500, (0.79, 0.80, 0.81), {}),
+    }
+    for size, levels in ((50, (0.40, 0.60, 0.70, 0.45)), (500, (0.70, 0.68, 0.70, 0.66))):
+        scratch, head, finetune, bgr = levels
+        for fw, off in (("pytorch", 0.0), ("keras", 0.0)):
+            rows[f"scratch-{size}-{fw}"] = (fw, "", size, scratch + off, {})
+            rows[f"head-{size}-{fw}"] = (fw, "source-pytorch", size, head + off, {"finetune": "head"})
+            rows[f"finetune-{size}-{fw}"] = (
+                fw, "source-pytorch", size, finetune + off, {"finetune": "discriminative"}
+            )
+        rows[f"finetune-{size}-pytorch-bgr"] = (
+            "pytorch", "source-pytorch", size, bgr, {"finetune": "discriminative", "channels": "bgr"}
+        )
+    rows["finetune-500-pytorch-from-keras"] = (
+        "pytorch", "source-keras", 500, 0.705, {"finetune": "discriminative"}
+    )
+    study = {"preset": "transfer", "description": "", "rows": {}}
+    rng = np.random.default_rng(2)
+    for name, (fw, source, per_class, level, config) in rows.items():
+        classes = SOURCE_CLASSES if name.startswith("source") else TARGET_CLASSES
+        mirrored = fw == "keras" or name.endswith("from-keras")
+        shifts = seed_shift[1:] + seed_shift[:1] if mirrored else seed_shift
+        levels = level if isinstance(level, tuple) else [level + d for d in shifts]
+        runs = {}
+        for seed, acc in enumerate(levels):
+            preds = labels.copy()
+            wrong = rng.permutation(500)[: round((1 - acc) * 500)]
+            preds[wrong] = (labels[wrong] + 1) % 5
+            start = {"init_from": f"studies/t/runs/{source}/seed-{seed}"} if source else {}
+            fake_run(
+                root, name, fw, "scratch", preds, labels, seed=seed, classes=classes,
+                train_images=per_class * 5, config={**config, **start},
+            )
+            runs[str(seed)] = {"status": "completed", "run_dir": f"runs/{name}/seed-{seed}"}
+        study["rows"][name] = {"status": "completed", "seeds": runs}
+    (root / "study.json").write_text(json.dumps(study))
+    return root
+
+
+def test_a_transfer_study_reports_the_target_task_by_start_and_size(tmp_path):
+    from alexnet_cifar.report.collect import collect
+
+    root = transfer_study(tmp_path)
+    data = collect(root)
+    moved = data["transfer"]
+    assert moved.main_source == "source-pytorch" and moved.sizes == [50, 500]
+    kinds = {(line.kind, line.framework, line.source) for line in moved.lines}
+    assert ("mismatched", "pytorch", "source-pytorch") in kinds
+    assert ("finetune", "pytorch", "source-keras") in kinds and len(kinds) == 8
+    # only the pairs worth testing, not every pair of 19 rows
+    assert len(data["pairs"]["transfer"]) < 40
+    write_report(root, langs=("en", "es"), formats=("md", "html"))
+    md = (root / "report" / "report.en.md").read_text()
+    headline = md.split("## Target task: test accuracy")[1].split("\n## ")[0]
+    assert "| start | 50 images per class | 500 images per class |" in headline
+    assert "| whole network fine-tuned (PyTorch) | 70.0% ± 1.0 | 70.0% ± 1.0 |" in headline
+    assert "| from scratch (Keras) | 40.0% ± 1.0 | 70.0% ± 1.0 |" in headline
+    assert md.index("## Target task: test accuracy") < md.index("## All rows of the study")
+    said = _section(md, "Conclusions")
+    assert "With 50 training images per class, against training from scratch: " in said
+    assert "whole network fine-tuned (PyTorch), +30.0 points (+30.0 to +30.0)" in said
+    assert "From 500 images per class on, the fine-tuned source network is no longer" in said
+    assert "(PyTorch), the fine-tune changes by -25.0 points (-25.0 to -25.0) against" in said
+    assert "the two frameworks are not told apart at any size" in said
+    assert "Fine-tuned in PyTorch from the Keras source instead of the PyTorch one, with 500 " in said
+    assert "images per class: 70.4% against 70.0%, a difference of +0.4 points" in said
+    assert "84.00% against 79.72% from scratch" in said and "5 CIFAR-10 classes (22,500" in said
+    # per-class accuracy: one table for the source's classes, one for the target's
+    assert md.count("\n## Per-class test accuracy (") == 2
+    assert (root / "report" / "figures" / "transfer.en.png").is_file()
+    page = (root / "report" / "report.es.html").read_text()
+    assert "Tarea de destino" in page and not english_left(page)

@@ -14,6 +14,7 @@ from ..metrics import bootstrap_ci, mcnemar_exact, paired_difference
 from ..records import EpochRecord, Results
 from ..runs import RunDir, read_json
 from ..training.records import time_to_accuracy
+from . import transfer
 
 SCRATCH_VS_PRETRAINED = [
     ("scratch-pytorch", "imagenet-pytorch"),
@@ -182,6 +183,7 @@ def collect(root: str | Path) -> dict:
     ] + incomplete
     if not rows and not not_run:
         raise ConfigError(f"{root}: no finished runs (no runs/*/results.json) to report on")
+    moved = transfer.layout(rows, list(study.get("rows", {})))
     return {
         "root": root,
         "preset": study.get("preset"),
@@ -192,14 +194,17 @@ def collect(root: str | Path) -> dict:
         "dirty": study.get("dirty", False),
         "rows": rows,
         "not_run": not_run,
-        "pairs": _pairs(rows),
+        "transfer": moved,  # a study whose rows start from its other rows, else None
+        "pairs": _pairs(rows, moved),
     }
 
 
-def _pairs(rows: list[dict]) -> dict[str, list[dict]]:
+def _pairs(rows: list[dict], moved: transfer.Transfer | None = None) -> dict[str, list[dict]]:
     by_name = {r["row"]: r for r in rows}
     groups = {"scratch_vs": SCRATCH_VS_PRETRAINED, "fw_vs": PYTORCH_VS_KERAS}
-    if not any(a in by_name and b in by_name for g in groups.values() for a, b in g):
+    if moved is not None:
+        groups = {"transfer": moved.pairs()}
+    elif not any(a in by_name and b in by_name for g in groups.values() for a, b in g):
         names = list(by_name)  # not a standard study: compare every pair
         groups = {"pairs": [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]}
     out = {}
@@ -213,6 +218,11 @@ def _pairs(rows: list[dict]) -> dict[str, list[dict]]:
             if pair is not None:
                 out[group].append({"a": a, "b": b, **pair})
     return out
+
+
+def pair_lookup(data: dict) -> dict[tuple[str, str], dict]:
+    """(A, B) -> the comparison of rows A and B, over every group."""
+    return {(p["a"], p["b"]): p for group in data["pairs"].values() for p in group}
 
 
 def compare(ra: dict, rb: dict) -> dict | None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..metrics import detectable_difference, pairs_to_detect
-from . import earlier
-from .collect import compare, seed_of
+from . import earlier, transfer
+from .collect import compare, pair_lookup, seed_of
 from .i18n import Words
 from .speed import compare_speed
 
@@ -45,8 +45,10 @@ def hardware(row: dict, w: Words) -> str:
 
 def conclusions(data: dict, w: Words) -> list[str]:
     rows = data["rows"]
-    out = _ranking(rows, data, w)
     by_name = {r["row"]: r for r in rows}
+    if data.get("transfer") is not None:
+        return _transfer(data, by_name, w)
+    out = _ranking(rows, data, w)
     fw_pairs = data["pairs"].get("fw_vs") or [
         p
         for p in data["pairs"].get("pairs", [])
@@ -62,6 +64,21 @@ def conclusions(data: dict, w: Words) -> list[str]:
         out.append(w("c_next", items="; ".join(upcoming)))
     if not rows or not data["pairs"] or not any(data["pairs"].values()):
         out.append(w("none_compared"))
+    return out
+
+
+def _transfer(data: dict, by_name: dict, w: Words) -> list[str]:
+    """A transfer study's answers, then the speed of its two sources (the one pair of rows
+    that train the same task in both frameworks from scratch over the same epochs) and what to
+    run next."""
+    moved = data["transfer"]
+    out = transfer.conclusions(moved, w, pair_lookup(data), by_name)
+    sources = [by_name[s] for s in moved.sources if s in by_name]
+    if len(sources) == 2 and sources[0]["framework"] != sources[1]["framework"]:
+        out += _speed(*sources, w)
+    upcoming = _next(data, [], w)
+    if upcoming:
+        out.append(w("c_next", items="; ".join(upcoming)))
     return out
 
 

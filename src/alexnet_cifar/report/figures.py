@@ -274,3 +274,56 @@ def epoch_phases(rows: list[dict], path: Path, w: Words) -> Path | None:
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     return _save(fig, path)
+
+
+# one colour per start, one line style per framework: the start is what the figure compares
+_KIND_COLOURS = {"scratch": "tab:gray", "head": "tab:orange", "finetune": "tab:blue"}
+_KIND_COLOURS["mismatched"] = "tab:red"
+_FRAMEWORK_STYLES = {"pytorch": "-", "keras": "--"}
+
+
+def transfer_curves(t, path: Path, w: Words, by_name: dict) -> Path | None:
+    """Target test accuracy against training images per class (log axis): one line per start
+    and framework, the mean over seeds with the lowest to highest seed as a band, chance as a
+    dotted line."""
+    if not t.cells:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    seeds = 1
+    for line in t.lines:
+        points = [(size, t.cells[(line, size)]) for size in t.sizes if (line, size) in t.cells]
+        x = np.array([size for size, _ in points], float)
+        accs = [100 * np.array([run["test_accuracy"] for run in r["runs"]]) for _, r in points]
+        seeds = max(seeds, *(len(a) for a in accs))
+        mean = np.array([a.mean() for a in accs])
+        colour = _KIND_COLOURS[line.kind]
+        crossed = line.source not in ("", t.main_source)
+        ax.plot(
+            x,
+            mean,
+            color=colour,
+            marker="D" if crossed else "o",
+            markersize=8 if crossed else 5,
+            markerfacecolor="white" if crossed else colour,
+            label=line.label(w, t.main_source, by_name),
+            linestyle="none" if len(x) == 1 else _FRAMEWORK_STYLES.get(line.framework, "-"),
+        )
+        if any(len(a) > 1 for a in accs) and len(x) > 1:
+            lows, highs = [a.min() for a in accs], [a.max() for a in accs]
+            ax.fill_between(x, lows, highs, color=colour, alpha=0.12)
+    classes = len(next(iter(t.cells.values()))["class_names"])
+    chance = 100 / classes
+    ax.axhline(chance, color="k", linestyle=":", linewidth=1)
+    ax.text(t.sizes[0], chance + 1, w("tr_chance", pct=w.pct(1 / classes, 0)), fontsize=9)
+    ax.set_xscale("log")
+    ax.set_xticks(t.sizes, [w.count(s) for s in t.sizes])
+    ax.minorticks_off()
+    ax.set_ylim(0, 100)
+    ax.set(xlabel=w("tr_fig_x"), ylabel=w("test_acc"))
+    ax.set_title(w("tr_bands", seeds=w.plural("n_seeds", seeds)), fontsize=10)
+    _localize(ax, w, x=False)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    fig.tight_layout()
+    return _save(fig, path)

@@ -12,6 +12,58 @@ NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
 
 TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
+        "fw_pytorch": "PyTorch",
+        "fw_keras": "Keras",
+        "t_transfer": "transfer between its classes",
+        "transfer": "transfer",
+        "all_rows": "All rows of the study",
+        "tr_start": "start",
+        "tr_per_class": ("{n} image per class", "{n} images per class"),
+        "tr_kind_scratch": "from scratch ({fw})",
+        "tr_kind_head": "new last layer only ({fw})",
+        "tr_kind_finetune": "whole network fine-tuned ({fw})",
+        "tr_kind_mismatched": "fine-tuned, channels in the other order ({fw})",
+        "tr_from_other": "{line}, from the {fw} source",
+        "tr_pts": "{d} points",
+        "tr_table": "Target task: test accuracy by start and training images per class",
+        "tr_gain_table": "Target task: each start minus training from scratch, in points "
+        "(95% interval over seeds; McNemar's p with one seed)",
+        "tr_sources": "On their own {k} classes, the source networks reach {parts} test "
+        "accuracy (trained on {n} images).",
+        "tr_source_part": "{acc} in {fw}",
+        "tr_gain": "With {n} training images per class, against training from scratch: {parts}.",
+        "tr_helps_everywhere": "Fine-tuning the source network stays ahead of training from "
+        "scratch up to {n} images per class, the most this study trains with.",
+        "tr_stops": "From {n} images per class on, the fine-tuned source network is no longer "
+        "ahead of training from scratch in either framework.",
+        "tr_never": "The fine-tuned source network is ahead of training from scratch at no size.",
+        "tr_mixed": "The fine-tuned source network is not ahead of training from scratch with "
+        "{sizes} images per class.",
+        "tr_mismatch": "Fed its colour channels in the other order than the source saw ({fw}), "
+        "the fine-tune changes by {parts}.",
+        "tr_mismatch_part": "{d} against the same start fed correctly and {ds} against "
+        "training from scratch with {n} images per class",
+        "tr_fw_part": "{d} with {n} images per class",
+        "tr_fw_same": "Fine-tuned from the same source weights, Keras minus PyTorch: {parts}; "
+        "the two frameworks are not told apart at any size.",
+        "tr_fw_apart": "Fine-tuned from the same source weights, Keras minus PyTorch: {parts}; "
+        "they differ with {sizes} images per class.",
+        "tr_crossed_same": "Fine-tuned in {fw} from the {src} source instead of the {main} "
+        "one, with {n} images per class: {acc} against {acc_main}, a difference of {d}; not "
+        "told apart, so a start ported the other way between the frameworks serves as well.",
+        "tr_crossed_apart": "Fine-tuned in {fw} from the {src} source instead of the {main} "
+        "one, with {n} images per class: {acc} against {acc_main}, a difference of {d}; the "
+        "two starts are told apart.",
+        "tr_earlier": "The earlier studies fine-tuned ImageNet weights at 224 px on all ten "
+        "classes: {parts}. Their source was ImageNet (1.28 million images of 1,000 classes); "
+        "here it is {k} CIFAR-10 classes ({n} images of {px} px) that share no image or label "
+        "with the target, so these gains measure what a small related source gives, not what "
+        "ImageNet gives.",
+        "tr_earlier_part": "{fw} {pre} against {scratch} from scratch ({d} points)",
+        "tr_figure": "Target test accuracy against training images per class",
+        "tr_fig_x": "training images per class (log scale)",
+        "tr_chance": "chance ({pct})",
+        "tr_bands": "lines: mean over {seeds}; bands: lowest to highest seed",
         "title": "AlexNet on CIFAR-10",
         "t_starts": "scratch vs pretrained",
         "t_frameworks": "PyTorch vs Keras",
@@ -267,6 +319,64 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "predicted": "predicted class",
     },
     "es": {
+        "fw_pytorch": "PyTorch",
+        "fw_keras": "Keras",
+        "t_transfer": "transferencia entre sus clases",
+        "transfer": "transferencia",
+        "all_rows": "Todas las configuraciones del estudio",
+        "tr_start": "punto de partida",
+        "tr_per_class": ("{n} imagen por clase", "{n} imágenes por clase"),
+        "tr_kind_scratch": "desde cero ({fw})",
+        "tr_kind_head": "solo la nueva última capa ({fw})",
+        "tr_kind_finetune": "red entera ajustada ({fw})",
+        "tr_kind_mismatched": "ajustada con los canales en el orden contrario ({fw})",
+        "tr_from_other": "{line}, a partir del origen en {fw}",
+        "tr_pts": "{d} puntos",
+        "tr_table": "Tarea de destino: exactitud en el test según el punto de partida y las "
+        "imágenes de entrenamiento por clase",
+        "tr_gain_table": "Tarea de destino: cada punto de partida menos el entrenamiento desde "
+        "cero, en puntos (intervalo del 95 % entre semillas; p de McNemar con una sola semilla)",
+        "tr_sources": "En sus propias {k} clases, las redes de origen aciertan {parts} de las "
+        "imágenes de test (entrenadas con {n} imágenes).",
+        "tr_source_part": "el {acc} en {fw}",
+        "tr_gain": "Con {n} imágenes de entrenamiento por clase, frente a entrenar desde cero: "
+        "{parts}.",
+        "tr_helps_everywhere": "Ajustar la red de origen sigue superando al entrenamiento desde "
+        "cero incluso con {n} imágenes por clase, el máximo de este estudio.",
+        "tr_stops": "A partir de {n} imágenes por clase, la red de origen ajustada ya no supera "
+        "al entrenamiento desde cero en ninguna de las dos bibliotecas.",
+        "tr_never": "La red de origen ajustada no supera al entrenamiento desde cero con ningún "
+        "tamaño de la muestra.",
+        "tr_mixed": "La red de origen ajustada no supera al entrenamiento desde cero con {sizes} "
+        "imágenes por clase.",
+        "tr_mismatch": "Si recibe los canales de color en el orden contrario al que vio el "
+        "origen ({fw}), el ajuste fino cambia en {parts}.",
+        "tr_mismatch_part": "{d} frente al mismo punto de partida con el orden correcto y {ds} "
+        "frente a entrenar desde cero, con {n} imágenes por clase",
+        "tr_fw_part": "{d} con {n} imágenes por clase",
+        "tr_fw_same": "Ajustadas a partir de los mismos pesos de origen, Keras menos PyTorch: "
+        "{parts}; las dos bibliotecas no se distinguen con ningún tamaño.",
+        "tr_fw_apart": "Ajustadas a partir de los mismos pesos de origen, Keras menos PyTorch: "
+        "{parts}; difieren con {sizes} imágenes por clase.",
+        "tr_crossed_same": "Ajustada en {fw} a partir del origen en {src} en lugar del de "
+        "{main}, con {n} imágenes por clase: {acc} frente a {acc_main}, una diferencia de {d}; "
+        "no se distinguen, así que portar los pesos de una biblioteca a otra en el sentido "
+        "contrario sirve igual.",
+        "tr_crossed_apart": "Ajustada en {fw} a partir del origen en {src} en lugar del de "
+        "{main}, con {n} imágenes por clase: {acc} frente a {acc_main}, una diferencia de {d}; "
+        "los dos puntos de partida se distinguen.",
+        "tr_earlier": "Los estudios anteriores ajustaron pesos de ImageNet a 224 px con las diez "
+        "clases: {parts}. Su origen era ImageNet (1,28 millones de imágenes de 1000 clases); "
+        "aquí son {k} clases de CIFAR-10 ({n} imágenes de {px} px) que no comparten ninguna "
+        "imagen ni etiqueta con el destino, de modo que estas ganancias miden lo que aporta un "
+        "origen pequeño y parecido, no lo que aporta ImageNet.",
+        "tr_earlier_part": "{fw}, {pre} frente a {scratch} desde cero ({d} puntos)",
+        "tr_figure": "Exactitud en el test de destino según las imágenes de entrenamiento por "
+        "clase",
+        "tr_fig_x": "imágenes de entrenamiento por clase (escala logarítmica)",
+        "tr_chance": "azar ({pct})",
+        "tr_bands": "líneas: media de {seeds}; bandas: del peor al mejor resultado entre "
+        "semillas",
         "title": "AlexNet en CIFAR-10",
         "t_starts": "desde cero frente a preentrenada",
         "t_frameworks": "PyTorch frente a Keras",

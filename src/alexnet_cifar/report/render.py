@@ -12,8 +12,8 @@ from ..study.matrix import description, load_preset, preset_names
 from ..system import atomic
 from ..system.environment import portable_path
 from ..weights.registry import SOURCES
-from . import earlier, figures
-from .collect import collect, seed_of
+from . import earlier, figures, transfer
+from .collect import collect, pair_lookup, seed_of
 from .conclusions import conclusions, hardware, setup_ours
 from .i18n import Words
 from .reproduce import reproduce
@@ -30,10 +30,20 @@ def _tables(data: dict, w: Words) -> tuple[Table, list[Table]]:
     details = [
         _details_table(data, w),
         _per_seed_table(data, w),
-        _per_class_table(data, w),
+        *_per_class_tables(data, w),
         *_significance_tables(data, w),
         _earlier_table(data, w),
     ]
+    moved = data.get("transfer")
+    if moved is not None:  # the question is the target task's; every row's table follows
+        by_name = {r["row"]: r for r in data["rows"]}
+        _, head, body = _headline_table(data, w)
+        details = [
+            transfer.gain_table(moved, w, pair_lookup(data), by_name),
+            (w("all_rows"), head, body),
+            *details,
+        ]
+        return transfer.table(moved, w, by_name), [t for t in details if t is not None]
     return _headline_table(data, w), [t for t in details if t is not None]
 
 
@@ -44,6 +54,7 @@ def title(data: dict, w: Words) -> str:
     starts = {"pretrained" if r.get("init") == "imagenet" else "scratch" for r in rows}
     frameworks = {r.get("framework") for r in rows} - {None}
     parts = [w("t_starts")] if len(starts) > 1 else []
+    parts += [w("t_transfer")] if data.get("transfer") is not None else []
     parts += [w("t_frameworks")] if len(frameworks) > 1 else []
     return f"{w('title')}: {', '.join(parts)}" if parts else w("title")
 
@@ -145,17 +156,23 @@ def _per_seed_table(data: dict, w: Words) -> Table | None:
     return w("per_seed"), [w("row")] + [f"{w('seed')} {s}" for s in seeds], body
 
 
-def _per_class_table(data: dict, w: Words) -> Table | None:
-    """Each class's accuracy (names in the report's language) per row."""
-    rows = data["rows"]
-    if not rows:
-        return None
-    names = rows[0]["class_names"]
-    body = [
-        [label] + [w.pct(r["per_class_accuracy"][n]) for r in rows]
-        for n, label in zip(names, translate(names, w.lang))
-    ]
-    return w("per_class"), [w("class")] + [r["row"] for r in rows], body
+def _per_class_tables(data: dict, w: Words) -> list[Table]:
+    """Each class's accuracy (names in the report's language) per row: one table per set of
+    classes the rows were trained on."""
+    by_classes: dict[tuple[str, ...], list[dict]] = {}
+    for r in data["rows"]:
+        by_classes.setdefault(tuple(r["class_names"]), []).append(r)
+    tables = []
+    for names, rows in by_classes.items():
+        body = [
+            [label] + [w.pct(r["per_class_accuracy"][n]) for r in rows]
+            for n, label in zip(names, translate(list(names), w.lang))
+        ]
+        title = w("per_class")
+        if len(by_classes) > 1:
+            title += f" ({', '.join(translate(list(names), w.lang))})"
+        tables.append((title, [w("class")] + [r["row"] for r in rows], body))
+    return tables
 
 
 def _significance_tables(data: dict, w: Words) -> list[Table]:
@@ -254,8 +271,17 @@ def intro(data: dict, w: Words) -> str:
 
 def _figures(data: dict, fig_dir: Path, w: Words) -> list[tuple[str, Path]]:
     rows, lang = data["rows"], w.lang
+    figs = []
+    moved = data.get("transfer")
+    if moved is not None:
+        by_name = {r["row"]: r for r in rows}
+        path = fig_dir / f"transfer.{lang}.png"
+        figs.append((w("tr_figure"), figures.transfer_curves(moved, path, w, by_name)))
+        # the other figures for the target task's largest training set: rows of one task,
+        # one length of epoch
+        rows = [r for (_, size), r in moved.cells.items() if size == moved.sizes[-1]]
     val_images = rows[0].get("num_val_images", 0) if rows else 0
-    figs = [
+    figs += [
         (w("curves"), figures.learning_curves(rows, fig_dir / f"curves.{lang}.png", w, val_images)),
         (w("over_time"), figures.accuracy_over_time(rows, fig_dir / f"over_time.{lang}.png", w)),
         (w("times"), figures.epoch_times(rows, fig_dir / f"times.{lang}.png", w)),
