@@ -29,9 +29,7 @@ def register(sub) -> None:
         "on the other five classes at 50, 500 and 4,500 images per class; several hours a "
         "seed on a 2-core CPU with bf16). A .yaml file of your own works the same.",
     )
-    st.add_argument(
-        "--preset", required=True, help=" | ".join([*preset_names(), "FILE.yaml"])
-    )
+    st.add_argument("--preset", required=True, help=" | ".join([*preset_names(), "FILE.yaml"]))
     st.add_argument("--out", required=True, metavar="DIR")
     st.add_argument("--only", nargs="+", metavar="ROW", help="run only these rows")
     st.add_argument(

@@ -83,10 +83,7 @@ def resolve_source(data_dir: str | os.PathLike | None, cache_dir: Path) -> Path 
 
 
 def check_source(
-    data_dir: str | os.PathLike | None = None,
-    *,
-    cache_dir=None,
-    download_missing: bool = True,
+    data_dir: str | os.PathLike | None = None, *, cache_dir=None, download_missing: bool = True
 ) -> None:
     """Raise the error `load_cifar10` would raise for a missing or unreadable source, without
     reading it: a command that writes records checks this first, so that a bad path leaves

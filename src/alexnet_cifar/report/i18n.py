@@ -375,8 +375,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "clase",
         "tr_fig_x": "imágenes de entrenamiento por clase (escala logarítmica)",
         "tr_chance": "azar ({pct})",
-        "tr_bands": "líneas: media de {seeds}; bandas: del peor al mejor resultado entre "
-        "semillas",
+        "tr_bands": "líneas: media de {seeds}; bandas: del peor al mejor resultado entre semillas",
         "title": "AlexNet en CIFAR-10",
         "t_starts": "desde cero frente a preentrenada",
         "t_frameworks": "PyTorch frente a Keras",

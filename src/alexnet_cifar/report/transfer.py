@@ -18,10 +18,7 @@ from .i18n import Words
 KINDS = ("scratch", "head", "finetune", "mismatched")
 _RUN_OF_ROW = re.compile(r"(?:^|/)runs/([^/]+)/seed-\d+/?$")
 # the earlier studies' ImageNet starts on all ten classes at 224 px, against their own scratch
-EARLIER_PRETRAINED = (
-    ("pytorch", 0.84, 0.7972),
-    ("keras", 0.70, 0.79),
-)
+EARLIER_PRETRAINED = (("pytorch", 0.84, 0.7972), ("keras", 0.70, 0.79))
 
 
 @dataclass(frozen=True, order=True)
