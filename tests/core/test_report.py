@@ -317,6 +317,9 @@ def test_no_faster_framework_where_the_machine_drifted_between_runs(tmp_path):
         write_report(folder, langs=("en", "es"), formats=("md",))
         text = _section((folder / "report" / "report.en.md").read_text(), "Conclusions")
         assert "trains faster" not in text and "are not compared" in text and why in text
+        first = (folder / "report" / "report.en.md").read_text().split("\n\n")[1]
+        assert "Keras from scratch and PyTorch from scratch are level" in first
+        assert "these runs cannot tell which of the two is faster" in first
         es = (folder / "report" / "report.es.md").read_text()
         assert "entrena más rápido" not in es and "No se comparan las velocidades" in es
 
@@ -468,7 +471,18 @@ PROBE = """<script>window.addEventListener('load', () => {
       }
     }
   }
-  parent.postMessage(JSON.stringify({width, wide, broken}), '*');
+  // the first screen: where the summary and the headline table (its first row or card) end,
+  // and whether that table scrolls sideways
+  const table = document.querySelector('table.cards');
+  const first = table.querySelectorAll('tr')[1].getBoundingClientRect();
+  const box = table.parentElement;
+  const first_screen = {
+    summary: document.querySelector('.summary').getBoundingClientRect().bottom,
+    table: table.getBoundingClientRect().bottom,
+    first_row: first.bottom,
+    sideways: box.scrollWidth > box.clientWidth + 1,
+  };
+  parent.postMessage(JSON.stringify({width, wide, broken, first_screen}), '*');
 });</script></body>"""
 # Headless Chromium's window is at least 500 px wide: the page goes into a frame of the width
 # under test, and its probe posts what it measured to the frame's parent.
@@ -520,6 +534,14 @@ def test_html_report_fits_desktop_and_phone_in_a_real_browser(study, tmp_path, w
     assert width - 20 <= probe["width"] <= width  # the frame's width, less a scrollbar
     assert probe["wide"] == [], probe["wide"]
     assert probe["broken"] == [], probe["broken"]
+    # the answer on the first screen: summary and headline table within 800 px on a desktop;
+    # on a phone (390 x 844) the summary and the first row's card, with no sideways scrolling
+    screen = probe["first_screen"]
+    assert not screen["sideways"], screen
+    if width >= 1280:
+        assert screen["table"] <= 800, screen
+    else:
+        assert screen["summary"] < screen["first_row"] <= 844, screen
 
 
 def test_time_breakdown_in_the_report(tmp_path):
@@ -656,6 +678,12 @@ def test_a_transfer_study_reports_the_target_task_by_start_and_size(tmp_path):
     assert len(data["pairs"]["transfer"]) < 40
     write_report(root, langs=("en", "es"), formats=("md", "html"))
     md = (root / "report" / "report.en.md").read_text()
+    first = md.split("\n\n")[1]  # the summary, right under the title
+    assert first.startswith(
+        "Fine-tuned from the source network, PyTorch reaches 70.0% against 40.0% from scratch "
+        "with 50 images per class and 70.0% against 70.0% from scratch with 500 images per class."
+    )
+    assert "From 500 images per class on" in first
     headline = md.split("## Target task: test accuracy")[1].split("\n## ")[0]
     assert "| start | 50 images per class | 500 images per class |" in headline
     assert "| whole network fine-tuned (PyTorch) | 70.0% ± 1.0 | 70.0% ± 1.0 |" in headline

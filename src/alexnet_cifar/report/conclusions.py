@@ -10,6 +10,7 @@ from ..metrics import detectable_difference, pairs_to_detect
 from . import earlier, transfer
 from .collect import compare, pair_lookup, seed_of
 from .i18n import Words
+from .labels import row_labels
 from .speed import compare_speed
 
 TARGET_DIFFERENCE = 0.005  # half a point: what "run more seeds" aims to detect
@@ -315,3 +316,90 @@ def _last_gain(row: dict) -> float | None:
         if len(val) >= 2 and val[-1] is not None and val[-2] is not None:
             gains.append(val[-1] - val[-2])
     return float(np.mean(gains)) if gains else None
+
+
+def summary(data: dict, w: Words) -> list[str]:
+    """Two or three plain sentences a reader sees first: who is most accurate (or that they are
+    level), how long an epoch takes where and whether one framework is faster, what did not
+    run; for a transfer study, what the source start gives at the smallest and largest sizes
+    and where it stops mattering."""
+    rows = data["rows"]
+    labels = row_labels(data, w)
+    by_name = {r["row"]: r for r in rows}
+    if data.get("transfer") is not None:
+        return _transfer_summary(data, by_name, w)
+    out = []
+    ranked = sorted(rows, key=lambda r: -r["test_accuracy"])
+    if len(ranked) == 1:
+        out.append(w("s_one", row=labels[ranked[0]["row"]], acc=w.pct(ranked[0]["test_accuracy"])))
+    elif ranked:
+        best, second = ranked[0], ranked[1]
+        pair = _pair(data, best, second)
+        if pair is not None and told_apart(pair):
+            out.append(
+                w(
+                    "s_best",
+                    best=labels[best["row"]],
+                    acc=w.pct(best["test_accuracy"]),
+                    second=labels[second["row"]],
+                    acc2=w.pct(second["test_accuracy"]),
+                )
+            )
+        else:
+            level = [best] + [
+                r for r in ranked[1:] if (p := _pair(data, best, r)) is None or not told_apart(p)
+            ]
+            out.append(
+                w(
+                    "s_level",
+                    rows=w.join(labels[r["row"]] for r in level),
+                    accs=w.join(w.pct(r["test_accuracy"]) for r in level),
+                )
+            )
+    fw_pairs = data["pairs"].get("fw_vs") or [
+        p
+        for p in data["pairs"].get("pairs", [])
+        if by_name[p["a"]]["framework"] != by_name[p["b"]]["framework"]
+    ]
+    if fw_pairs:
+        a, b = by_name[fw_pairs[0]["a"]], by_name[fw_pairs[0]["b"]]
+        if a["epoch_seconds"] and b["epoch_seconds"] and hardware(a, w) == hardware(b, w):
+            out.append(_time_sentence(a, b, labels, w))
+    not_run = [r["row"] for r in data["not_run"]]
+    if not_run:
+        out.append(w.plural("s_not_run", len(not_run), rows=w.join(not_run)))
+    return out
+
+
+def _time_sentence(a: dict, b: dict, labels: dict, w: Words) -> str:
+    found = compare_speed(*({seed_of(run): run for run in r["runs"]} for r in (a, b)))
+    verdict = w("s_speed_open")
+    if found is not None and found.verdict == "faster":
+        fast, slow = (a, b) if found.ratio > 1 else (b, a)
+        ratio = found.ratio if found.ratio > 1 else 1 / found.ratio
+        verdict = w("s_faster", fast=labels[fast["row"]], ratio=w.num(ratio, 2))
+    parts = [
+        w("s_time_part", s=w.num(r["seconds_per_epoch"], 0), row=labels[r["row"]]) for r in (a, b)
+    ]
+    return w("s_time", hw=hardware(a, w), parts=w.join(parts), verdict=verdict)
+
+
+def _transfer_summary(data: dict, by_name: dict, w: Words) -> list[str]:
+    moved = data["transfer"]
+    fw = moved.frameworks()[-1] if "pytorch" not in moved.frameworks() else "pytorch"
+    sizes = [moved.sizes[0], moved.sizes[-1]] if len(moved.sizes) > 1 else moved.sizes
+    parts = []
+    for size in sizes:
+        ft, sc = moved.row("finetune", fw, size), moved.row("scratch", fw, size)
+        if ft and sc:
+            parts.append(
+                w(
+                    "s_transfer_part",
+                    ft=w.pct(ft["test_accuracy"], 1),
+                    sc=w.pct(sc["test_accuracy"], 1),
+                    n=w.count(size),
+                )
+            )
+    out = [w("s_transfer", fw=w(f"fw_{fw}"), parts=w.join(parts))] if parts else []
+    stops = transfer.where_it_stops(moved, w, pair_lookup(data))
+    return out + ([stops] if stops else [])

@@ -12,6 +12,21 @@ NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
 
 TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
+        "lbl_scratch": "{fw} from scratch",
+        "lbl_pretrained": "{fw} from {source}",
+        "lbl_source": "the {fw} source network",
+        "s_best": "{best} is the most accurate: {acc} of the test images against {acc2} for "
+        "{second}.",
+        "s_level": "{rows} are level: {accs} of the test images, a gap this study cannot tell "
+        "from the noise between seeds.",
+        "s_one": "{row} classifies {acc} of the test images correctly.",
+        "s_time": "On {hw}, an epoch takes {parts}; {verdict}.",
+        "s_time_part": "{s} s ({row})",
+        "s_faster": "{fast} trains {ratio} times as fast",
+        "s_speed_open": "these runs cannot tell which of the two is faster",
+        "s_not_run": ("{rows} did not run (see the notes).", "{rows} did not run (see the notes)."),
+        "s_transfer": "Fine-tuned from the source network, {fw} reaches {parts}.",
+        "s_transfer_part": "{ft} against {sc} from scratch with {n} images per class",
         "fw_pytorch": "PyTorch",
         "fw_keras": "Keras",
         "t_transfer": "transfer between its classes",
@@ -319,6 +334,24 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "predicted": "predicted class",
     },
     "es": {
+        "lbl_scratch": "{fw} desde cero",
+        "lbl_pretrained": "{fw} con {source}",
+        "lbl_source": "la red de origen en {fw}",
+        "s_best": "{best} es el más exacto: acierta el {acc} de las imágenes de test, frente al "
+        "{acc2} de {second}.",
+        "s_level": "{rows} quedan igualados: {accs} de aciertos en test, una diferencia que este "
+        "estudio no distingue del ruido entre semillas.",
+        "s_one": "{row} acierta el {acc} de las imágenes de test.",
+        "s_time": "En {hw}, una época tarda {parts}; {verdict}.",
+        "s_time_part": "{s} s ({row})",
+        "s_faster": "{fast} entrena {ratio} veces más rápido",
+        "s_speed_open": "con estas ejecuciones no se puede saber cuál de las dos es más rápida",
+        "s_not_run": (
+            "{rows} no se ejecutó (véanse las notas).",
+            "{rows} no se ejecutaron (véanse las notas).",
+        ),
+        "s_transfer": "Ajustada a partir de la red de origen, {fw} llega {parts}.",
+        "s_transfer_part": "al {ft} frente al {sc} desde cero con {n} imágenes por clase",
         "fw_pytorch": "PyTorch",
         "fw_keras": "Keras",
         "t_transfer": "transferencia entre sus clases",
@@ -385,7 +418,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "conclusions": "Conclusiones",
         "headline": "Resultados",
         "details": "Detalle de cada fila",
-        "row": "fila",
+        "row": "configuración",
         "framework": "biblioteca",
         "model": "modelo",
         "init": "inicio",

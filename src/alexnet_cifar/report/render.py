@@ -14,7 +14,7 @@ from ..system.environment import portable_path
 from ..weights.registry import SOURCES
 from . import earlier, figures, transfer
 from .collect import collect, pair_lookup, seed_of
-from .conclusions import conclusions, hardware, setup_ours
+from .conclusions import conclusions, hardware, setup_ours, summary
 from .i18n import Words
 from .reproduce import reproduce
 
@@ -322,6 +322,7 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
         page = Page(
             w=w,
             title=title(data, w),
+            summary=summary(data, w),
             intro=intro(data, w),
             conclusions=conclusions(data, w),
             headline=headline,
@@ -344,8 +345,11 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
 class Page:
     """One report in one language, in either format."""
 
-    def __init__(self, *, w, title, intro, conclusions, headline, details, reproduce, notes, figs):
+    def __init__(
+        self, *, w, title, summary, intro, conclusions, headline, details, reproduce, notes, figs
+    ):
         self.w, self.title, self.intro, self.conclusions = w, title, intro, conclusions
+        self.summary = summary  # the first screen: a few sentences, then the headline table
         self.headline, self.details, self.reproduce = headline, details, reproduce
         self.notes, self.figs = notes, figs
 
@@ -353,11 +357,13 @@ class Page:
         w = self.w
         parts = [
             f"# {self.title}",
+            " ".join(self.summary),
+            _md_table(self.headline),
             self.intro,
             f"## {w('conclusions')}",
             _md_list(self.conclusions),
         ]
-        parts += [_md_table(t) for t in (self.headline, *self.details)]
+        parts += [_md_table(t) for t in self.details]
         parts.append(f"## {w('reproduce')}")
         for kind, payload in self.reproduce:
             if kind == "p":
@@ -384,11 +390,13 @@ class Page:
             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
             f"<title>{e(self.title)}</title><style>{CSS}</style></head><body>",
             f"<h1>{e(self.title)}</h1>",
+            f"<p class='summary'>{_inline_code(' '.join(self.summary))}</p>",
+            _html_table(self.headline, cards=True),
         ]
         if self.intro:
             parts.append(f"<p>{e(self.intro)}</p>")
         parts.append(f"<h2>{e(w('conclusions'))}</h2>{_html_list(self.conclusions)}")
-        parts += [_html_table(t) for t in (self.headline, *self.details)]
+        parts += [_html_table(t) for t in self.details]
         parts.append(f"<h2>{e(w('reproduce'))}</h2>")
         for kind, payload in self.reproduce:
             if kind == "p":
@@ -427,6 +435,15 @@ CSS = (
     "th{background:#f3f3f3;font-weight:600}th span{white-space:nowrap}"
     "pre{overflow-x:auto;background:#f6f6f6;padding:.6em;font-size:13px}"
     "code{background:#f3f3f3}img{max-width:100%;height:auto}"
+    "h1{font-size:1.6em;margin:.3em 0}.summary{font-size:1.05em}"
+    # a phone: the headline table as one card per row, each cell a "header: value" line
+    "@media (max-width:600px){body{margin:.5em auto}h1{font-size:1.3em}h2{font-size:1.15em}"
+    "table.cards,table.cards tbody,table.cards tr,table.cards td{display:block}"
+    "table.cards tr:first-child{display:none}table.cards tr{border:1px solid #ccc;"
+    "margin:.4em 0;padding:.2em .4em}table.cards td{border:0;padding:1px 0;"
+    "white-space:normal}table.cards td.empty{display:none}"
+    "table.cards td:first-child{font-weight:600}"
+    "table.cards td:not(:first-child)::before{content:attr(data-label) ': ';color:#555}}"
 )
 
 
@@ -464,13 +481,23 @@ def _header_cell(text: str) -> str:
     return " ".join(f"<span>{html.escape(word)}</span>" for word in text.split())
 
 
-def _html_table(table: Table, level: str = "h2") -> str:
+def _html_table(table: Table, level: str = "h2", cards: bool = False) -> str:
+    """A table in its own scroll box; ``cards``: on a phone each row becomes a card of
+    "header: value" lines (the cells without a value left out), so nothing scrolls sideways."""
     title, head, body = table
     e = html.escape
+
+    def cell(header: str, value: str) -> str:
+        if not cards:
+            return f"<td>{e(value)}</td>"
+        empty = " class='empty'" if value == DASH else ""
+        return f"<td data-label='{e(header)}'{empty}>{e(value)}</td>"
+
     return (
-        f"<{level}>{e(title)}</{level}><div class='scroll'><table><tr>"
+        f"<{level}>{e(title)}</{level}><div class='scroll'>"
+        + f"<table{' class=cards' if cards else ''}><tr>"
         + "".join(f"<th>{_header_cell(h)}</th>" for h in head)
         + "</tr>"
-        + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in body)
+        + "".join("<tr>" + "".join(cell(h, c) for h, c in zip(head, row)) + "</tr>" for row in body)
         + "</table></div>"
     )

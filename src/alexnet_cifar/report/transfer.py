@@ -214,7 +214,6 @@ def conclusions(t: Transfer, w: Words, pairs: dict, by_name: dict) -> list[str]:
                 n=w.count(sources[0].get("num_train_images") or 0),
             )
         )
-    ahead_at = {}
     for size in t.sizes:
         parts = []
         for line in t.lines:
@@ -223,14 +222,11 @@ def conclusions(t: Transfer, w: Words, pairs: dict, by_name: dict) -> list[str]:
             pair = pair_of(t.row("scratch", line.framework, size), t.cells.get((line, size)))
             if pair:
                 parts.append(f"{label[line]}, {difference(pair, w, unit=True)}")
-                if line.kind == "finetune":
-                    ahead_at.setdefault(size, []).append(
-                        _told_apart(pair) and pair["acc_b"] > pair["acc_a"]
-                    )
         if parts:
             out.append(w("tr_gain", n=w.count(size), parts="; ".join(parts)))
-    if ahead_at:
-        out.append(_where_it_stops(ahead_at, w))
+    stops = where_it_stops(t, w, pairs)
+    if stops:
+        out.append(stops)
     for fw in t.frameworks():
         parts = []
         for size in t.sizes:
@@ -283,8 +279,19 @@ def conclusions(t: Transfer, w: Words, pairs: dict, by_name: dict) -> list[str]:
     return out
 
 
-def _where_it_stops(ahead_at: dict[int, list[bool]], w: Words) -> str:
-    """The first size from which the fine-tuned start is ahead of scratch in no framework."""
+def where_it_stops(t: Transfer, w: Words, pairs: dict) -> str | None:
+    """The first size from which the fine-tuned start is ahead of scratch in no framework (or
+    that it stays ahead, or never is); None without such pairs."""
+    ahead_at: dict[int, list[bool]] = {}
+    for size in t.sizes:
+        for fw in t.frameworks():
+            a, b = t.row("scratch", fw, size), t.row("finetune", fw, size)
+            pair = pairs.get((a["row"], b["row"])) if a and b else None
+            if pair:
+                ahead = _told_apart(pair) and pair["acc_b"] > pair["acc_a"]
+                ahead_at.setdefault(size, []).append(ahead)
+    if not ahead_at:
+        return None
     sizes = sorted(ahead_at)
     behind = [s for s in sizes if not any(ahead_at[s])]
     if not behind:

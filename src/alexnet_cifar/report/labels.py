@@ -1,0 +1,33 @@
+"""Readable names for a study's rows in prose ("PyTorch from scratch", "PyTorch desde cero"):
+the row ids (``scratch-pytorch``) stay in tables and commands, where a reader looks them up."""
+
+from __future__ import annotations
+
+from ..weights.registry import source_for
+from .i18n import Words
+
+
+def row_labels(data: dict, w: Words) -> dict[str, str]:
+    """Row id -> its label in ``w``'s language; a row whose label another row shares keeps its
+    id (an ablation's rows differ in what no label names)."""
+    moved = data.get("transfer")
+    by_name = {r["row"]: r for r in data["rows"]}
+    labels = {}
+    for r in data["rows"]:
+        fw = w.get(f"fw_{r['framework']}", r["framework"])
+        if moved is not None and r["row"] in moved.sources:
+            labels[r["row"]] = w("lbl_source", fw=fw)
+        elif moved is not None and (found := _line_of(moved, r["row"])) is not None:
+            labels[r["row"]] = found.label(w, moved.main_source, by_name)
+        elif r.get("init") == "imagenet" and (source := source_for(r["framework"], r["model"])):
+            labels[r["row"]] = w("lbl_pretrained", fw=fw, source=w(f"src_{source.name}"))
+        else:
+            labels[r["row"]] = w("lbl_scratch", fw=fw)
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label] = seen.get(label, 0) + 1
+    return {row: (row if seen[label] > 1 else label) for row, label in labels.items()}
+
+
+def _line_of(moved, row: str):
+    return next((line for (line, _), r in moved.cells.items() if r["row"] == row), None)
