@@ -156,7 +156,18 @@ def test_tables_significance_conclusions_and_notes(study):
     # told apart on one seed by McNemar: a ranking, and the short pretrained run named
     assert "imagenet-pytorch is the most accurate row" in md
     assert "imagenet-pytorch reaches" in md and "McNemar p = " in md
-    assert "the earlier 79.72% came from 224 px, 57 M parameters, 20 epochs" in md
+    # beside the earlier study, with what differs computed from the config (the fake run has
+    # the earlier setup but for its 3 epochs)
+    assert (
+        f"PyTorch from scratch reaches {100 * acc_s:.2f}% where the earlier study reached "
+        "79.72%; what differs: 3 epochs instead of 20." in md
+    )
+    # the earlier studies' whole table, each number with this study's status for its row
+    table = md.split("## The earlier studies, number by number")[1].split("\n## ")[0]
+    assert table.count("\n| ") == 8  # header + 7 numbers
+    assert "| Keras from the Caffe AlexNet weights | 70.00% |" in table
+    assert "| caffe-keras | not run: weights not available |" in table
+    assert "| vgg16-keras | not a row of this study |" in table
     # every skip reason once, grouped by its weights, with a path a reader can follow
     assert md.count("alexnet-owt-7be5be79.pth into ~/.cache/torch/hub/checkpoints/") == 1
     assert "torchvision-keras and imagenet-pytorch" not in md  # imagenet-pytorch ran
@@ -703,3 +714,36 @@ def test_a_transfer_study_reports_the_target_task_by_start_and_size(tmp_path):
     assert (root / "report" / "figures" / "transfer.en.png").is_file()
     page = (root / "report" / "report.es.html").read_text()
     assert "Tarea de destino" in page and not english_left(page)
+
+
+def test_what_differs_from_the_earlier_study_comes_from_the_config():
+    from alexnet_cifar.report.conclusions import differences
+    from alexnet_cifar.report.earlier import RECIPE
+
+    row = {
+        "input_size": 32,
+        "epochs": 30,
+        "batchnorm": True,
+        "config": {
+            "optimizer": "sgd",
+            "schedule": "onecycle",
+            "label_smoothing": 0.1,
+            "augment": "crop",
+            "ema": 0.999,
+            "tta": "flip",
+        },
+        "runs": [{"single_view_accuracy": 0.9034}, {"single_view_accuracy": 0.9020}],
+    }
+    en = differences(row, RECIPE["scratch-pytorch"], Words("en"))
+    assert en == [
+        "32 px images instead of 224 px",
+        "30 epochs instead of 20",
+        "BatchNorm, which that study did not use",
+        "a one-cycle learning-rate schedule",
+        "label smoothing of 0.1",
+        "augmentation by random crop after 4 px padding, and horizontal flip",
+        "weight averaging (EMA)",
+        "test-time augmentation by horizontal flip (without it, 90.27%)",
+    ]
+    keras = differences(row, RECIPE["scratch-keras"], Words("es"))
+    assert "SGD en lugar de Adam" in keras and not any("BatchNorm" in d for d in keras)

@@ -59,7 +59,7 @@ def conclusions(data: dict, w: Words) -> list[str]:
         out += _accuracy_difference(pair, by_name, w)
         out += _speed(by_name[pair["a"]], by_name[pair["b"]], w)
     out += _pretrained(data, by_name, w)
-    out += _earlier(rows, w)
+    out += _earlier(rows, w, row_labels(data, w))
     upcoming = _next(data, fw_pairs, w)
     if upcoming:
         out.append(w("c_next", items="; ".join(upcoming)))
@@ -265,7 +265,9 @@ def setup_ours(row: dict, w: Words) -> str:
 NBSP_M = "\u00a0M"
 
 
-def _earlier(rows: list[dict], w: Words) -> list[str]:
+def _earlier(rows: list[dict], w: Words, labels: dict[str, str]) -> list[str]:
+    """Each row the earlier studies also trained, beside their number, with what differs
+    between the two setups, computed from the row's config."""
     out = []
     for row in rows:
         theirs = earlier.entries(row["row"])
@@ -273,14 +275,45 @@ def _earlier(rows: list[dict], w: Words) -> list[str]:
             out.append(
                 w(
                     "c_earlier",
-                    row=row["row"],
+                    row=labels[row["row"]],
                     acc=w.pct(row["test_accuracy"]),
-                    ours=setup_ours(row, w),
                     theirs_acc=w.pct(theirs[0].accuracy),
-                    theirs=theirs[0].setup[w.lang],
+                    diffs=w.join(differences(row, earlier.RECIPE.get(row["row"], {}), w)),
                 )
             )
     return out
+
+
+def differences(row: dict, theirs: dict, w: Words) -> list[str]:
+    """What this row's recipe does that the earlier study's did not (as far as it is known):
+    the resolution, epochs, BatchNorm, optimizer, schedule, label smoothing, augmentation,
+    weight averaging and test-time augmentation, with the single-view accuracy where TTA is
+    in the headline figure."""
+    config = row.get("config", {})
+    out = []
+    px = row.get("input_size")
+    if px and theirs.get("input_size") and px != theirs["input_size"]:
+        out.append(w("d_px", ours=px, theirs=theirs["input_size"]))
+    if theirs.get("epochs") and row["epochs"] != theirs["epochs"]:
+        out.append(w("d_epochs", ours=row["epochs"], theirs=theirs["epochs"]))
+    if "batchnorm" in theirs and bool(row.get("batchnorm")) != theirs["batchnorm"]:
+        out.append(w("d_bn_added" if row.get("batchnorm") else "d_bn_removed"))
+    optimizer = config.get("optimizer")
+    if optimizer and theirs.get("optimizer") and optimizer != theirs["optimizer"]:
+        out.append(w("d_optimizer", ours=w.value(optimizer), theirs=w.value(theirs["optimizer"])))
+    if config.get("schedule") not in (None, "none"):
+        out.append(w("d_schedule", schedule=w.value(config["schedule"])))
+    if config.get("label_smoothing"):
+        out.append(w("d_smoothing", x=w.value(config["label_smoothing"])))
+    if config.get("augment") not in (None, "none"):
+        out.append(w("d_augment", how=w.value(config["augment"])))
+    if config.get("ema"):
+        out.append(w("d_ema"))
+    views = [run.get("single_view_accuracy") for run in row["runs"]]
+    if config.get("tta") not in (None, "none") and None not in views:
+        single = w.pct(float(sum(views) / len(views)))
+        out.append(w("d_tta", how=w.value(config["tta"]), single=single))
+    return out or [w("d_unknown")]
 
 
 def _next(data: dict, fw_pairs: list[dict], w: Words) -> list[str]:

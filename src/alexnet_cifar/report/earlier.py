@@ -1,4 +1,4 @@
-"""The earlier hand-made studies of this comparison: their numbers and setups, shown beside
+"""The earlier studies of this comparison (notebooks made by hand): their numbers and setups, shown beside
 our rows and labelled as theirs. All ran on a Colab GPU; none is reproduced here."""
 
 from __future__ import annotations
@@ -63,6 +63,23 @@ EARLIER: dict[str, tuple[Earlier, ...]] = {
     "vgg16-keras": (
         Earlier(0.8172, {"en": "53 min per epoch on a GPU", "es": "53 min por época en una GPU"}),
     ),
+}
+
+
+# what the earlier studies' rows were, in this package's terms: (framework, ImageNet source or
+# None), and the recipe they share where the studies state it (224 px, 20 epochs, no
+# test-time augmentation or weight averaging; PyTorch without BatchNorm and with SGD, Keras
+# with BatchNorm and Adam)
+WHAT: dict[str, tuple[str, str | None]] = {
+    "scratch-pytorch": ("pytorch", None),
+    "scratch-keras": ("keras", None),
+    "imagenet-pytorch": ("pytorch", "torchvision"),
+    "caffe-keras": ("keras", "caffe-npy"),
+    "vgg16-keras": ("keras", "keras-vgg16"),
+}
+RECIPE: dict[str, dict] = {
+    "scratch-pytorch": {"input_size": 224, "epochs": 20, "batchnorm": False, "optimizer": "sgd"},
+    "scratch-keras": {"input_size": 224, "epochs": 20, "batchnorm": True, "optimizer": "adam"},
 }
 
 

@@ -12,6 +12,19 @@ NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
 
 TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
+        "not_in_study": "not a row of this study",
+        "their_row": "earlier study's model",
+        "d_px": "{ours} px images instead of {theirs} px",
+        "d_epochs": "{ours} epochs instead of {theirs}",
+        "d_bn_added": "BatchNorm, which that study did not use",
+        "d_bn_removed": "no BatchNorm, which that study used",
+        "d_optimizer": "{ours} instead of {theirs}",
+        "d_schedule": "a {schedule} learning-rate schedule",
+        "d_smoothing": "label smoothing of {x}",
+        "d_augment": "augmentation by {how}",
+        "d_ema": "weight averaging (EMA)",
+        "d_tta": "test-time augmentation by {how} (without it, {single})",
+        "d_unknown": "nothing this study can tell from the earlier study's description",
         "lbl_scratch": "{fw} from scratch",
         "lbl_pretrained": "{fw} from {source}",
         "lbl_source": "the {fw} source network",
@@ -183,9 +196,8 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_no_pretrained": "No pretrained row ran ({rows}: their ImageNet weights were not "
         "available), so this study does not answer scratch against pretrained; the notes say "
         "where the files go.",
-        "c_earlier": "Against the earlier hand-made studies: {row} reaches {acc} with {ours}; "
-        "the earlier {theirs_acc} came from {theirs}. The setups differ, so the two numbers "
-        "do not measure the same thing, and neither reproduces the other.",
+        "c_earlier": "{row} reaches {acc} where the earlier study reached {theirs_acc}; what "
+        "differs: {diffs}.",
         "c_next": "To run next for a stronger answer: {items}.",
         "next_seeds": "{n} seeds, which would detect a difference of 0.5 points",
         "next_more_seeds": "3 or more seeds per row (`--seeds 3`)",
@@ -209,7 +221,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "n_rows_not_run": ("{n} row did not run: {rows}.", "{n} rows did not run: {rows}."),
         "none_compared": "No two rows could be compared on the same test images.",
         # earlier studies, side by side
-        "earlier_table": "This study beside the earlier hand-made ones",
+        "earlier_table": "The earlier studies, number by number, beside this study",
         "this_study": "this study",
         "their_study": "earlier study (theirs)",
         "our_setup": "our setup",
@@ -281,9 +293,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "v_none": "none",
         "v_yes": "yes",
         "v_no": "no",
-        "v_flip": "mirror",
-        "v_crop": "shifted crop + mirror",
-        "v_standard": "random crop + mirror",
+        "v_flip": "horizontal flip",
+        "v_crop": "random crop after 4 px padding, and horizontal flip",
+        "v_standard": "random crop and horizontal flip",
         "v_cosine": "cosine",
         "v_onecycle": "one-cycle",
         "v_step": "step",
@@ -334,6 +346,19 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "predicted": "predicted class",
     },
     "es": {
+        "not_in_study": "no forma parte de este estudio",
+        "their_row": "modelo del estudio anterior",
+        "d_px": "imágenes de {ours} px en lugar de {theirs} px",
+        "d_epochs": "{ours} épocas en lugar de {theirs}",
+        "d_bn_added": "BatchNorm, que aquel estudio no usaba",
+        "d_bn_removed": "sin BatchNorm, que aquel estudio sí usaba",
+        "d_optimizer": "{ours} en lugar de {theirs}",
+        "d_schedule": "una tasa de aprendizaje con calendario de {schedule}",
+        "d_smoothing": "suavizado de etiquetas de {x}",
+        "d_augment": "aumento de datos por {how}",
+        "d_ema": "media móvil de los pesos (EMA)",
+        "d_tta": "aumento en el test por {how} (sin él, {single})",
+        "d_unknown": "nada que la descripción del estudio anterior permita saber",
         "lbl_scratch": "{fw} desde cero",
         "lbl_pretrained": "{fw} con {source}",
         "lbl_source": "la red de origen en {fw}",
@@ -516,9 +541,8 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "c_no_pretrained": "Ninguna fila preentrenada se ejecutó ({rows}: faltaban sus pesos de "
         "ImageNet), así que este estudio no responde a desde cero frente a preentrenado; las "
         "notas dicen dónde van los archivos.",
-        "c_earlier": "Frente a los estudios anteriores hechos a mano: {row} alcanza {acc} con "
-        "{ours}; el {theirs_acc} anterior se obtuvo con {theirs}. Las configuraciones "
-        "difieren, así que las dos cifras no miden lo mismo y ninguna reproduce la otra.",
+        "c_earlier": "{row} llega al {acc}, donde el estudio anterior llegó al {theirs_acc}; lo "
+        "que cambia: {diffs}.",
         "c_next": "Qué ejecutar después para una respuesta más firme: {items}.",
         "next_seeds": "{n} semillas, que detectarían una diferencia de 0,5 puntos",
         "next_more_seeds": "3 semillas o más por fila (`--seeds 3`)",
@@ -545,7 +569,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         ),
         "none_compared": "No hay dos filas que puedan compararse sobre las mismas imágenes de "
         "test.",
-        "earlier_table": "Este estudio junto a los anteriores hechos a mano",
+        "earlier_table": "Los estudios anteriores, cifra a cifra, junto a este estudio",
         "this_study": "este estudio",
         "their_study": "estudio anterior (suyo)",
         "our_setup": "nuestra configuración",
@@ -617,9 +641,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "v_none": "ninguno",
         "v_yes": "sí",
         "v_no": "no",
-        "v_flip": "espejo",
-        "v_crop": "recorte desplazado + espejo",
-        "v_standard": "recorte aleatorio + espejo",
+        "v_flip": "volteo horizontal",
+        "v_crop": "recorte aleatorio con relleno de 4 px y volteo horizontal",
+        "v_standard": "recorte aleatorio y volteo horizontal",
         "v_cosine": "coseno",
         "v_onecycle": "un ciclo",
         "v_step": "escalones",

@@ -207,16 +207,31 @@ def _pair_cells(p: dict, w: Words) -> list[str]:
     ]
 
 
-def _earlier_table(data: dict, w: Words) -> Table | None:
-    """Our row and its setup beside each earlier study's number and setup."""
-    body = [
-        [r["row"], w.pct(r["test_accuracy"]), setup_ours(r, w), w.pct(e.accuracy), e.setup[w.lang]]
-        for r in data["rows"]
-        for e in earlier.entries(r["row"])
-    ]
-    if not body:
-        return None
-    head = [w("row"), w("this_study"), w("our_setup"), w("their_study"), w("their_setup")]
+def _earlier_table(data: dict, w: Words) -> Table:
+    """Every number of the earlier studies, each beside this study's row of that kind: its
+    accuracy and setup, why it did not run, or that this study has no such row."""
+    by_name = {r["row"]: r for r in data["rows"]}
+    not_run = {r["row"]: r for r in data["not_run"]}
+    body = []
+    for row, theirs in earlier.EARLIER.items():
+        framework, source = earlier.WHAT[row]
+        fw = w(f"fw_{framework}")
+        what = (
+            w("lbl_pretrained", fw=fw, source=w(f"src_{source}"))
+            if source
+            else w("lbl_scratch", fw=fw)
+        )
+        if row in by_name:
+            r = by_name[row]
+            ours = f"{w.pct(r['test_accuracy'])} ({setup_ours(r, w)})"
+        elif row in not_run:
+            why = not_run[row]
+            ours = w("not_run_cell", why=w.get(f"why_{why['status']}", why["status"] or ""))
+        else:
+            ours = w("not_in_study")
+        for e in theirs:
+            body.append([what, w.pct(e.accuracy), e.setup[w.lang], row, ours])
+    head = [w("their_row"), w("their_study"), w("their_setup"), w("row"), w("this_study")]
     return w("earlier_table"), head, body
 
 
@@ -252,8 +267,7 @@ def notes(data: dict, w: Words) -> list[str]:
     machines = sorted({hardware(r, w) for r in data["rows"]})
     if machines:
         out.append(w("hardware_note", hw="; ".join(machines)))
-    if any(earlier.entries(r["row"]) for r in data["rows"]):
-        out.append(w("earlier_note"))
+    out.append(w("earlier_note"))  # the earlier studies' table is always there
     return out
 
 
