@@ -1,5 +1,6 @@
-"""The earlier studies of this comparison (notebooks made by hand): their numbers and setups, shown beside
-our rows and labelled as theirs. All ran on a Colab GPU; none is reproduced here."""
+"""The earlier studies of this comparison (notebooks made by hand): their numbers and setups,
+shown beside our rows and labelled as theirs. All ran on a Colab GPU; none is reproduced
+here."""
 
 from __future__ import annotations
 
