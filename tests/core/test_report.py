@@ -222,6 +222,7 @@ def test_spanish_report_is_all_spanish(study):
     assert "<td>ciervo</td>" in page and "<td>desde cero</td>" in page
     # curves, over time, epoch times, per-class bars, one confusion matrix per row: all inline
     assert page.count("data:image/png;base64,") == 6 and "src='figures" not in page
+    assert "<a href='figures/curves.es.png'><img" in page  # a click opens it full size
     assert not english_left(page)
     assert "semilla(s)" not in page and "fila(s)" not in page
 
@@ -747,3 +748,20 @@ def test_what_differs_from_the_earlier_study_comes_from_the_config():
     ]
     keras = differences(row, RECIPE["scratch-keras"], Words("es"))
     assert "SGD en lugar de Adam" in keras and not any("BatchNorm" in d for d in keras)
+
+
+def test_the_difference_matrix_has_one_colour_meaning():
+    """Red (positive) is A's favour on and off the diagonal: A gets more of class 0 right and
+    confuses class 1 with class 0 less often than B."""
+    from alexnet_cifar.report.figures import in_favour, seed_spread
+
+    def row(cm, per_class):
+        runs = [{"confusion_matrix": cm, "per_class_accuracy": pc} for pc in per_class]
+        return {"runs": runs, "class_names": ["a", "b"]}
+
+    a = row([[9, 1], [1, 9]], [{"a": 0.9, "b": 0.9}, {"a": 0.8, "b": 0.9}])
+    b = row([[7, 3], [4, 6]], [{"a": 0.7, "b": 0.6}])
+    favour = in_favour(a, b)
+    assert favour[0, 0] == pytest.approx(20) and favour[1, 1] == pytest.approx(30)
+    assert favour[1, 0] == pytest.approx(30) and favour[0, 1] == pytest.approx(20)
+    assert seed_spread(a) == pytest.approx(7.07, abs=0.01) and seed_spread(b) is None

@@ -3,6 +3,7 @@ over seeds, axes in percent, numbers in the report's language."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -63,11 +64,15 @@ def _series(row: dict, key: str, scale: float = 1.0) -> np.ndarray:
     return values * scale
 
 
-def _mean_and_band(ax, x, values: np.ndarray, label: str) -> None:
+_DASHES = ("-", "--", "-.", ":")
+_MARKERS = ("o", "s", "^", "D", "v")
+
+
+def _mean_and_band(ax, x, values: np.ndarray, label: str, style: dict | None = None) -> None:
     """The mean over seeds as a line (points alone for one epoch), the lowest to highest seed as
     a band."""
     mean = np.nanmean(values, axis=0)
-    style = {"marker": "o", "label": label}
+    style = {"marker": "o", **(style or {}), "label": label, "markersize": 4}
     if len(x) == 1:
         style["linestyle"] = "none"
     (line,) = ax.plot(x, mean, **style)
@@ -84,20 +89,23 @@ def learning_curves(rows: list[dict], path: Path, w: Words, val_images: int) -> 
     plt = _plt()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
     n_epochs = 1
-    for r in rows:
+    for i, r in enumerate(rows):
         loss = _series(r, "train_loss")
         x = np.arange(1, loss.shape[1] + 1)
         n_epochs = max(n_epochs, len(x))
-        _mean_and_band(ax1, x, loss, r["row"])
+        # a dash and marker of its own: rows that train alike would hide each other
+        style = {"linestyle": _DASHES[i % len(_DASHES)], "marker": _MARKERS[i % len(_MARKERS)]}
+        _mean_and_band(ax1, x, loss, r["row"], style)
         val = _series(r, "val_accuracy", 100)
         if not np.all(np.isnan(val)):
-            _mean_and_band(ax2, x, val, r["row"])
+            _mean_and_band(ax2, x, val, r["row"], style)
     ax1.set(xlabel=w("epoch"), ylabel=w("train_loss"))
     ax2.set(xlabel=w("epoch"), ylabel=w("val_acc"))
     for ax in (ax1, ax2):
         _epoch_axis(ax, n_epochs)
         _localize(ax, w)
         ax.grid(alpha=0.3)
+    ax1.legend(fontsize=8)
     ax2.legend(fontsize=8)
     seeds = max(len(r["runs"]) for r in rows)
     fig.suptitle(
@@ -134,7 +142,7 @@ def accuracy_over_time(rows: list[dict], path: Path, w: Words) -> Path | None:
 
 def per_class_bars(rows: list[dict], path: Path, w: Words) -> Path | None:
     """Mean per-class accuracy over seeds with its standard deviation as error bars, on an axis
-    zoomed to the data; the legend below the plot, where it covers no bar."""
+    from 0 to 100%; the legend below the plot, where it covers no bar."""
     if not rows:
         return None
     classes = rows[0]["class_names"]
@@ -143,7 +151,6 @@ def per_class_bars(rows: list[dict], path: Path, w: Words) -> Path | None:
     fig, ax = plt.subplots(figsize=(11, 4.5))
     width = 0.8 / len(rows)
     x = np.arange(len(names))
-    lows, highs = [], []
     for i, r in enumerate(rows):
         per_seed = 100 * np.array(
             [[run["per_class_accuracy"][c] for c in classes] for run in r["runs"]]
@@ -151,9 +158,7 @@ def per_class_bars(rows: list[dict], path: Path, w: Words) -> Path | None:
         mean = per_seed.mean(axis=0)
         sd = per_seed.std(axis=0, ddof=1) if len(per_seed) > 1 else None
         ax.bar(x + i * width, mean, width, yerr=sd, capsize=2, label=r["row"])
-        lows.append(np.min(mean - (sd if sd is not None else 0)))
-        highs.append(np.max(mean + (sd if sd is not None else 0)))
-    ax.set_ylim(max(0.0, np.floor(min(lows) / 5) * 5 - 5), min(100.0, max(highs) + 2))
+    ax.set_ylim(0, 100)  # from zero: a zoomed axis makes small gaps look large
     ax.set_xticks(x + 0.4 - width / 2, names, rotation=30, ha="right")
     ax.set(ylabel=w("test_acc"), title=w("bars"))
     ax.grid(axis="y", alpha=0.3)
@@ -211,18 +216,44 @@ def confusion(row: dict, path: Path, w: Words) -> Path:
 
 
 def confusion_difference(a: dict, b: dict, path: Path, w: Words) -> Path:
-    """``a``'s class rates minus ``b``'s, in percentage points: where one framework's model
-    confuses what the other's does not."""
+    """Where one framework's model does better than the other's, in percentage points of each
+    true class: on the diagonal ``a``'s share right minus ``b``'s, off it ``b``'s share confused
+    minus ``a``'s, so that red is always in ``a``'s favour and blue in ``b``'s; the title says
+    how far a class's accuracy moves between seeds, the noise these cells sit in."""
     names = translate(a["class_names"], w.lang)
-    diff = class_rates(a) - class_rates(b)
-    bound = max(1.0, float(np.abs(diff).max()))
+    favour = in_favour(a, b)
+    bound = max(1.0, float(np.abs(favour).max()))
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 6))
-    im = _matrix(ax, diff, names, w, "RdBu_r", (-bound, bound))
+    fig, ax = plt.subplots(figsize=(7, 6.4))
+    im = _matrix(ax, favour, names, w, "RdBu_r", (-bound, bound))
+    spreads = [x for x in (seed_spread(a), seed_spread(b)) if x is not None]
     ax.set_title(w("confusion_diff_title", a=a["row"], b=b["row"]), fontsize=10)
-    fig.colorbar(im, ax=ax, format=lambda v, _: w.num(v, _digits(v)))
-    fig.tight_layout()
+    bar = fig.colorbar(im, ax=ax, format=lambda v, _: w.num(v, _digits(v)), shrink=0.8)
+    legend = w("confusion_diff_legend", a=a["row"], b=b["row"])
+    bar.set_label(textwrap.fill(legend, 48), fontsize=9)
+    if spreads:
+        note = w("confusion_diff_noise", sd=w.num(max(spreads), 1))
+        fig.text(0.5, 0.005, textwrap.fill(note, 80), ha="center", va="bottom", fontsize=9)
+    fig.tight_layout(rect=(0, 0.05 if spreads else 0, 1, 1))
     return _save(fig, path)
+
+
+def in_favour(a: dict, b: dict) -> np.ndarray:
+    """Points of each true class in ``a``'s favour (negative: ``b``'s): ``a``'s rate minus
+    ``b``'s on the diagonal (right answers), ``b``'s minus ``a``'s off it (confusions)."""
+    favour = class_rates(b) - class_rates(a)
+    np.fill_diagonal(favour, -np.diag(favour))
+    return favour
+
+
+def seed_spread(row: dict) -> float | None:
+    """The largest standard deviation over seeds of one class's accuracy, in points; None with
+    one seed."""
+    if len(row["runs"]) < 2:
+        return None
+    classes = row["class_names"]
+    per_seed = 100 * np.array([[r["per_class_accuracy"][c] for c in classes] for r in row["runs"]])
+    return float(per_seed.std(axis=0, ddof=1).max())
 
 
 def epoch_times(rows: list[dict], path: Path, w: Words) -> Path | None:

@@ -318,7 +318,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         # figures
         "figures": "Figures",
         "curves": "Learning curves",
-        "curves_title": "Mean of {seeds}, band: lowest to highest seed; validation: {val} "
+        "curves_title": "Mean of {seeds}, band: worst to best seed; validation: {val} "
         "images held out of the training set",
         "over_time": "Validation accuracy against wall-clock time (mean over seeds)",
         "minutes": "minutes of training and validation",
@@ -326,7 +326,10 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "confusion": "Confusion matrix",
         "confusion_title": "{row}: % of each true class, mean of {seeds}",
         "confusion_diff": "Difference of confusion matrices",
-        "confusion_diff_title": "{a} - {b}, percentage points of each true class",
+        "confusion_diff_title": "{a} against {b}, percentage points of each true class",
+        "confusion_diff_legend": "points in favour of {a} (red) or of {b} (blue): more right "
+        "on the diagonal, fewer confused off it",
+        "confusion_diff_noise": "a class's accuracy moves by up to {sd} points (sd) between seeds",
         "ph_warmup": "warm-up",
         "ph_input": "input",
         "ph_compute": "training step",
@@ -669,7 +672,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "src_keras-vgg16": "los pesos de ImageNet de la VGG16 de Keras",
         "figures": "Figuras",
         "curves": "Curvas de aprendizaje",
-        "curves_title": "Media de {seeds}, banda: de la semilla más baja a la más alta; "
+        "curves_title": "Media de {seeds}, banda: del peor al mejor resultado entre semillas; "
         "validación: {val} imágenes apartadas del conjunto de entrenamiento",
         "over_time": "Exactitud de validación frente al tiempo real (media de las semillas)",
         "minutes": "minutos de entrenamiento y validación",
@@ -677,7 +680,11 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "confusion": "Matriz de confusión",
         "confusion_title": "{row}: % de cada clase real, media de {seeds}",
         "confusion_diff": "Diferencia de matrices de confusión",
-        "confusion_diff_title": "{a} - {b}, puntos porcentuales de cada clase real",
+        "confusion_diff_title": "{a} frente a {b}, puntos porcentuales de cada clase real",
+        "confusion_diff_legend": "puntos a favor de {a} (rojo) o de {b} (azul): más aciertos "
+        "en la diagonal, menos confusiones fuera de ella",
+        "confusion_diff_noise": "la exactitud de una clase varía hasta {sd} puntos "
+        "(desviación típica) de una semilla a otra",
         "ph_warmup": "calentamiento",
         "ph_input": "carga de datos",
         "ph_compute": "paso de entrenamiento",

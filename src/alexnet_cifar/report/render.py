@@ -432,8 +432,10 @@ class Page:
         parts.append(f"<h2>{e(w('figures'))}</h2>")
         for title, p in self.figs:
             b64 = base64.b64encode(p.read_bytes()).decode()
+            # the page carries its figures; a click opens the file beside it at full size
             parts.append(
-                f"<h3>{e(title)}</h3><img alt='{e(title)}' src='data:image/png;base64,{b64}'>"
+                f"<h3>{e(title)}</h3><a href='figures/{e(p.name)}'>"
+                f"<img alt='{e(title)}' src='data:image/png;base64,{b64}'></a>"
             )
         parts.append("</body></html>")
         return "\n".join(parts)
