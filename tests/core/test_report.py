@@ -765,3 +765,18 @@ def test_the_difference_matrix_has_one_colour_meaning():
     assert favour[0, 0] == pytest.approx(20) and favour[1, 1] == pytest.approx(30)
     assert favour[1, 0] == pytest.approx(30) and favour[0, 1] == pytest.approx(20)
     assert seed_spread(a) == pytest.approx(7.07, abs=0.01) and seed_spread(b) is None
+
+
+def test_glossary_terms_are_defined_once_and_linked_from_their_first_use(tmp_path):
+    root = three_seed_study(tmp_path, (0.66, 0.62, 0.69))
+    write_report(root, langs=("en", "es"))
+    page = (root / "report" / "report.es.html").read_text()
+    links = re.findall(r"<a href='#g-(\w+)'>([^<]+)</a>", page)
+    assert ("interval", "intervalo del 95 %") in links and ("mcnemar", "McNemar") in links
+    assert len(links) == len({key for key, _ in links})  # the first use only
+    for key, _ in links:
+        assert page.count(f"<dt id='g-{key}'>") == 1
+    md = (root / "report" / "report.en.md").read_text()
+    glossary = md.split("## Glossary")[1].split("\n## ")[0]
+    assert "- **McNemar's test**: compares two models on the same test images" in glossary
+    assert "bf16" not in glossary  # a term the page never uses is left out

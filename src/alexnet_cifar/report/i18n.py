@@ -12,6 +12,32 @@ NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
 
 TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
+        "glossary": "Glossary",
+        "g_ema_term": "Weight averaging (EMA)",
+        "g_ema": "the weights used for testing are an exponential moving average of the weights "
+        "over the last training steps, which smooths out the noise of the last updates.",
+        "g_tta_term": "Test-time augmentation (TTA)",
+        "g_tta": "each test image is classified as it is and flipped horizontally, and the two "
+        "predictions are averaged.",
+        "g_onecycle_term": "One-cycle schedule",
+        "g_onecycle": "the learning rate rises from a small value to its peak over the first "
+        "part of training, then falls to almost zero by the last step.",
+        "g_smoothing_term": "Label smoothing",
+        "g_smoothing": "the training target gives the true class a little less than 100% (90% "
+        "with a smoothing of 0.1) and spreads the rest over the other classes, so that the "
+        "network is not pushed towards absolute certainty.",
+        "g_mcnemar_term": "McNemar's test",
+        "g_mcnemar": "compares two models on the same test images, counting only the images "
+        "one gets right and the other wrong; a small p means the difference is unlikely to be "
+        "chance on those images, and says nothing about other seeds.",
+        "g_interval_term": "95% interval",
+        "g_interval": "a range that, computed the same way in 95 of 100 repetitions, contains "
+        "the true value; over seeds it comes from the spread between runs, over test images "
+        "from resampling the test set (bootstrap).",
+        "g_bf16_term": "bf16 (bfloat16)",
+        "g_bf16": "a 16-bit number format with the range of 32-bit numbers and less precision. "
+        "GPUs since Ampere and CPUs with avx512_bf16 or AMX compute in it; any other CPU "
+        "computes in fp32, in about twice the time.",
         "not_in_study": "not a row of this study",
         "their_row": "earlier study's model",
         "d_px": "{ours} px images instead of {theirs} px",
@@ -349,6 +375,34 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "predicted": "predicted class",
     },
     "es": {
+        "glossary": "Glosario",
+        "g_ema_term": "Media móvil de los pesos (EMA)",
+        "g_ema": "los pesos con los que se evalúa son una media móvil exponencial de los pesos "
+        "de los últimos pasos de entrenamiento, lo que suaviza el ruido de las últimas "
+        "actualizaciones.",
+        "g_tta_term": "Aumento en el test (TTA)",
+        "g_tta": "cada imagen de test se clasifica tal cual y volteada horizontalmente, y se "
+        "promedian las dos predicciones.",
+        "g_onecycle_term": "Calendario de un ciclo (one-cycle)",
+        "g_onecycle": "la tasa de aprendizaje sube desde un valor pequeño hasta su máximo en la "
+        "primera parte del entrenamiento y después baja casi hasta cero en el último paso.",
+        "g_smoothing_term": "Suavizado de etiquetas",
+        "g_smoothing": "el objetivo de entrenamiento asigna a la clase correcta algo menos del "
+        "100 % (el 90 % con un suavizado de 0,1) y reparte el resto entre las demás clases, "
+        "para que la red no tienda a la certeza absoluta.",
+        "g_mcnemar_term": "Prueba de McNemar",
+        "g_mcnemar": "compara dos modelos sobre las mismas imágenes de test teniendo en cuenta "
+        "solo las que uno acierta y el otro falla; una p pequeña indica que es poco probable "
+        "que la diferencia se deba al azar en esas imágenes, y no dice nada de otras semillas.",
+        "g_interval_term": "Intervalo del 95 %",
+        "g_interval": "un rango que, calculado del mismo modo en 95 de cada 100 repeticiones, "
+        "contiene el valor verdadero; entre semillas se obtiene de la variación entre "
+        "ejecuciones y, sobre las imágenes de test, remuestreando el conjunto de test "
+        "(bootstrap).",
+        "g_bf16_term": "bf16 (bfloat16)",
+        "g_bf16": "un formato numérico de 16 bits con el rango de los números de 32 bits y "
+        "menos precisión. Lo usan las GPU desde Ampere y las CPU con avx512_bf16 o AMX; "
+        "cualquier otra CPU calcula en fp32, en aproximadamente el doble de tiempo.",
         "not_in_study": "no forma parte de este estudio",
         "their_row": "modelo del estudio anterior",
         "d_px": "imágenes de {ours} px en lugar de {theirs} px",

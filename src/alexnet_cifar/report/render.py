@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+from functools import partial
 from pathlib import Path
 
 from ..data import translate
@@ -15,6 +16,7 @@ from ..weights.registry import SOURCES
 from . import earlier, figures, transfer
 from .collect import collect, pair_lookup, seed_of
 from .conclusions import conclusions, hardware, setup_ours, summary
+from .glossary import Linker
 from .i18n import Words
 from .reproduce import reproduce
 
@@ -367,8 +369,17 @@ class Page:
         self.headline, self.details, self.reproduce = headline, details, reproduce
         self.notes, self.figs = notes, figs
 
+    def _scan_tables(self, linker: Linker) -> None:
+        """Terms that appear only in tables still get their glossary entry."""
+        for title, head, body in (self.headline, *self.details):
+            linker.scan(" ".join([title, *head, *(c for row in body for c in row)]))
+
     def markdown(self) -> str:
         w = self.w
+        linker = Linker(w)
+        for text in (*self.summary, self.intro, *self.conclusions, *self.notes):
+            linker.scan(text)
+        self._scan_tables(linker)
         parts = [
             f"# {self.title}",
             " ".join(self.summary),
@@ -393,28 +404,31 @@ class Page:
                         for label, links in payload
                     )
                 )
-        parts += [f"## {w('notes')}", _md_list(self.notes), f"## {w('figures')}"]
+        parts += [f"## {w('notes')}", _md_list(self.notes), linker.markdown_section()]
+        parts.append(f"## {w('figures')}")
         parts += [f"### {title}\n\n![{title}](figures/{p.name})" for title, p in self.figs]
         return "\n\n".join(p for p in parts if p) + "\n"
 
     def html(self) -> str:
         w, e = self.w, html.escape
+        linker = Linker(w)
+        prose = partial(_inline_code, linker=linker)
         parts = [
             f"<!doctype html><html lang='{w.lang}'><head><meta charset='utf-8'>",
             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
             f"<title>{e(self.title)}</title><style>{CSS}</style></head><body>",
             f"<h1>{e(self.title)}</h1>",
-            f"<p class='summary'>{_inline_code(' '.join(self.summary))}</p>",
+            f"<p class='summary'>{prose(' '.join(self.summary))}</p>",
             _html_table(self.headline, cards=True),
         ]
         if self.intro:
-            parts.append(f"<p>{e(self.intro)}</p>")
-        parts.append(f"<h2>{e(w('conclusions'))}</h2>{_html_list(self.conclusions)}")
+            parts.append(f"<p>{prose(self.intro)}</p>")
+        parts.append(f"<h2>{e(w('conclusions'))}</h2>{_html_list(self.conclusions, prose)}")
         parts += [_html_table(t) for t in self.details]
         parts.append(f"<h2>{e(w('reproduce'))}</h2>")
         for kind, payload in self.reproduce:
             if kind == "p":
-                parts.append(f"<p>{_inline_code(payload)}</p>")
+                parts.append(f"<p>{prose(payload)}</p>")
             elif kind == "code":
                 parts.append(f"<pre>{e(payload)}</pre>")
             elif kind == "table":
@@ -428,7 +442,9 @@ class Page:
                     for label, links in payload
                 ]
                 parts.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
-        parts.append(f"<h2>{e(w('notes'))}</h2>{_html_list(self.notes)}")
+        parts.append(f"<h2>{e(w('notes'))}</h2>{_html_list(self.notes, prose)}")
+        self._scan_tables(linker)
+        parts.append(linker.html_section())
         parts.append(f"<h2>{e(w('figures'))}</h2>")
         for title, p in self.figs:
             b64 = base64.b64encode(p.read_bytes()).decode()
@@ -452,6 +468,7 @@ CSS = (
     "pre{overflow-x:auto;background:#f6f6f6;padding:.6em;font-size:13px}"
     "code{background:#f3f3f3}img{max-width:100%;height:auto}"
     "h1{font-size:1.6em;margin:.3em 0}.summary{font-size:1.05em}"
+    "dt{font-weight:600;margin-top:.5em}dd{margin-left:1.2em}"
     # a phone: the headline table as one card per row, each cell a "header: value" line
     "@media (max-width:600px){body{margin:.5em auto}h1{font-size:1.3em}h2{font-size:1.15em}"
     "table.cards,table.cards tbody,table.cards tr,table.cards td{display:block}"
@@ -477,14 +494,19 @@ def _md_table(table: Table, level: str = "##") -> str:
     return f"{level} {title}\n\n" + "\n".join(lines)
 
 
-def _html_list(items) -> str:
-    return "<ul>" + "".join(f"<li>{_inline_code(i)}</li>" for i in items) + "</ul>"
+def _html_list(items, prose=None) -> str:
+    prose = prose or _inline_code
+    return "<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul>"
 
 
-def _inline_code(text: str) -> str:
-    """Escaped text with `backquoted` commands set as code."""
+def _inline_code(text: str, linker: Linker | None = None) -> str:
+    """Escaped text with `backquoted` commands set as code, and (with ``linker``) the first use
+    of each glossary term outside them linked to its definition."""
     pieces = html.escape(text).split("`")
-    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(pieces))
+    return "".join(
+        f"<code>{p}</code>" if i % 2 else (linker.html(p) if linker else p)
+        for i, p in enumerate(pieces)
+    )
 
 
 def _link_text(text: str) -> str:
