@@ -154,8 +154,10 @@ def test_tables_significance_conclusions_and_notes(study):
         f"| {d:+.2f} | n/a | n/a |" in md
     )
     # told apart on one seed by McNemar: a ranking, and the short pretrained run named
-    assert "imagenet-pytorch is the most accurate row" in md
-    assert "imagenet-pytorch reaches" in md and "McNemar p = " in md
+    assert "PyTorch from torchvision's AlexNet ImageNet weights is the most accurate row" in md
+    assert (
+        "PyTorch from torchvision's AlexNet ImageNet weights reaches" in md and "McNemar p = " in md
+    )
     # beside the earlier study, with what differs computed from the config (the fake run has
     # the earlier setup but for its 3 epochs)
     assert (
@@ -295,13 +297,15 @@ def test_conclusions_follow_the_numbers(tmp_path):
     write_report(apart, langs=("en",), formats=("md",))
     same = _section((level / "report" / "report.en.md").read_text(), "Conclusions")
     diff = _section((apart / "report" / "report.en.md").read_text(), "Conclusions")
-    assert "scratch-keras and scratch-pytorch reach the same test accuracy" in same
+    assert "Keras from scratch and PyTorch from scratch reach the same test accuracy" in same
     assert "most accurate" not in same and "includes 0" in same
     assert re.search(r"only a difference of about \d+\.\d\d points or more", same)
     # Keras' epochs take twice PyTorch's in every seed, on one steady machine
-    assert "scratch-pytorch trains faster: scratch-keras needs 2.00 times its time" in same
+    assert (
+        "PyTorch from scratch trains faster: Keras from scratch needs 2.00 times its time" in same
+    )
     assert "(95% interval 2.00 to 2.00, over 3 seeds run side by side)" in same
-    assert "scratch-pytorch is the most accurate row" in diff
+    assert "PyTorch from scratch is the most accurate row" in diff
     assert "do not train to the same accuracy" in diff and "excludes 0" in diff
     assert "not told apart in speed" in diff and "includes 1" in diff
     assert same != diff
@@ -365,7 +369,7 @@ def test_several_seeds_give_mean_spread_and_a_paired_interval(tmp_path):
     # minutes to 85% validation accuracy: the median of the seeds that got there, and how many
     assert "| 12.5 min (2/3) |" in md and "| 6.0 min |" in md
     diff = np.array(got["scratch-keras"]) - np.array(got["scratch-pytorch"])
-    assert f"scratch-keras - scratch-pytorch = {100 * diff.mean():+.2f} points" in md
+    assert f"Keras from scratch - PyTorch from scratch = {100 * diff.mean():+.2f} points" in md
     # the machine's home stays out of a committed report as ~; URLs are kept
     assert "/home/someone" not in md
     assert "could not read ~/.keras/models/vgg16.h5 (see https://x.org/a/b)" in md
@@ -581,12 +585,12 @@ def test_time_breakdown_in_the_report(tmp_path):
     md = (tmp_path / "report" / "report.en.md").read_text()
     assert (
         "The largest difference in where an epoch's time goes is the input pipeline: 1.0 "
-        "seconds for scratch-pytorch against 9.0 for scratch-keras (medians over epochs; a "
-        "Keras run counts its input pipeline inside compute" in md
+        "seconds for PyTorch from scratch against 9.0 for Keras from scratch (medians over "
+        "epochs; a Keras run counts its input pipeline inside compute" in md
     )
     assert "the time breakdown" not in md  # recorded: not suggested as next
     es = (tmp_path / "report" / "report.es.md").read_text()
-    assert "está en la carga de datos: 1,0 segundos en scratch-pytorch frente a 9,0" in es
+    assert "está en la carga de datos: 1,0 segundos en PyTorch desde cero frente a 9,0" in es
     assert (tmp_path / "report" / "figures" / "phases.en.png").stat().st_size > 1000
 
 

@@ -10,7 +10,7 @@ from ..metrics import detectable_difference, pairs_to_detect
 from . import earlier, transfer
 from .collect import compare, pair_lookup, seed_of
 from .i18n import Words
-from .labels import row_labels
+from .labels import in_prose, row_labels
 from .speed import compare_speed
 
 TARGET_DIFFERENCE = 0.005  # half a point: what "run more seeds" aims to detect
@@ -45,6 +45,11 @@ def hardware(row: dict, w: Words) -> str:
 
 
 def conclusions(data: dict, w: Words) -> list[str]:
+    """What the numbers say, in sentences that name rows by their labels."""
+    return in_prose(_conclusions(data, w), row_labels(data, w))
+
+
+def _conclusions(data: dict, w: Words) -> list[str]:
     rows = data["rows"]
     by_name = {r["row"]: r for r in rows}
     if data.get("transfer") is not None:

@@ -306,6 +306,10 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "v_all_classes": "all ten",
         "hp_finetune": "fine-tuning",
         "hp_step_size": "epochs between steps of the rate",
+        "v_limit_train_all": "all",
+        "v_ema_none": "not used",
+        "v_tta_none": "not used",
+        "v_cutout_none": "not used",
         "v_all": "all",
         "v_head": "new last layer only",
         "v_full": "every layer at one rate",
@@ -499,18 +503,18 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "preset_line": "Configuración predefinida «{name}».",
         "conclusions": "Conclusiones",
         "headline": "Resultados",
-        "details": "Detalle de cada fila",
+        "details": "Detalle de cada configuración",
         "row": "configuración",
         "framework": "biblioteca",
         "model": "modelo",
-        "init": "inicio",
+        "init": "pesos iniciales",
         "init_scratch": "desde cero",
         "init_imagenet": "pesos de ImageNet",
         "precision": "formato numérico",
         "accuracy": "exactitud en test (media de las semillas)",
         "sd": "desviación típica entre semillas",
         "ci": "intervalo del 95 % (imágenes de test)",
-        "range": "semilla más baja y más alta",
+        "range": "exactitud mínima y máxima entre semillas",
         "seeds": "semillas",
         "seed": "semilla",
         "epochs": "épocas",
@@ -539,33 +543,34 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "p_paired": "p de la prueba t pareada",
         "p_mcnemar": "p de McNemar por semilla",
         "interval": "{lo} a {hi}",
-        "c_best": "{row} es la fila más exacta: {acc} frente a {acc2} de la siguiente, "
-        "{row2}, y esa diferencia se distingue de cero ({how}).",
-        "c_tie": "{rows} alcanzan la misma exactitud en test dentro de lo que este estudio "
-        "puede distinguir ({accs}); ninguna fila queda por encima de las demás.",
-        "c_fw_same": "{a} y {b} llegan a la misma exactitud hasta donde {n_seeds} permiten "
-        "ver: {b} - {a} = {d} puntos, y el intervalo del 95 % de esa diferencia ({lo} a {hi}) "
-        "contiene el 0. Dicho llanamente: una brecha de cualquier signo, hasta los extremos "
-        "del intervalo, es compatible con estas ejecuciones.",
-        "c_fw_apart": "{a} y {b} no llegan a la misma exactitud: {b} - {a} = {d} puntos, y el "
-        "intervalo del 95 % de esa diferencia ({lo} a {hi}) sobre {n_seeds} excluye el 0.",
+        "c_best": "{row} es la configuración más exacta ({acc}, frente al {acc2} de {row2}), "
+        "y la diferencia no se explica por el azar ({how}).",
+        "c_tie": "{rows} alcanzan la misma exactitud en test, dentro de lo que este estudio "
+        "permite distinguir ({accs}), así que no hay una ganadora clara.",
+        "c_fw_same": "{a} y {b} llegan a la misma exactitud, hasta donde permiten ver "
+        "{n_seeds}: {b} menos {a} da {d} puntos, con un intervalo del 95 % de {lo} a {hi} que "
+        "incluye el 0. Cualquier diferencia dentro de ese intervalo, a favor de una u otra, "
+        "es compatible con estas ejecuciones.",
+        "c_fw_apart": "{a} y {b} no llegan a la misma exactitud: {b} menos {a} da {d} puntos, "
+        "con un intervalo del 95 % sobre {n_seeds} ({lo} a {hi}) que excluye el 0.",
         "c_one_seed": "{a} frente a {b} con una sola semilla: {acc_a} frente a {acc_b}; la "
         "prueba de McNemar sobre las mismas {n_images} imágenes de test da p = {p} "
         "({verdict}). Una semilla no dice cuánto varía una fila de una semilla a otra: "
         "conviene ejecutar 3 semillas o más antes de concluir.",
         "c_mcnemar_all": "La prueba de McNemar sobre las mismas {n_images} imágenes de test "
-        "coincide: ninguna semilla muestra una diferencia significativa al 5 %.",
+        "apunta en la misma dirección: en ninguna semilla la diferencia es significativa al "
+        "5 %.",
         "c_mcnemar_some": "La prueba de McNemar sobre las mismas {n_images} imágenes de test "
         "encuentra una diferencia significativa (al 5 %) en {k} de {n} semillas.",
         "c_detectable": "Con {n_seeds} y una dispersión de la diferencia entre semillas de {sd} "
         "puntos, solo una diferencia de unos {mde} puntos o más se detectaría 4 de cada 5 "
         "veces; las menores quedan ocultas.",
-        "c_speed_faster": "{fast} entrena más rápido: {slow} tarda {ratio} veces más por "
-        "época (intervalo del 95 %: de {lo} a {hi}, con {n} semillas ejecutadas una junto a "
-        "otra).",
-        "c_speed_apart": "No se puede afirmar que {fast} sea más rápido que {slow}: {slow} "
-        "tarda {ratio} veces más por época, pero el intervalo del 95 % con {n} semillas, de "
-        "{lo} a {hi}, incluye el 1.",
+        "c_speed_faster": "{fast} entrena más rápido: una época de {slow} dura {ratio} veces "
+        "lo que una de {fast} (intervalo del 95 %: de {lo} a {hi}, con {n} semillas ejecutadas "
+        "alternando el orden).",
+        "c_speed_apart": "No se puede afirmar que {fast} sea más rápido que {slow}: una época "
+        "de {slow} dura {ratio} veces lo que una de {fast}, pero el intervalo del 95 % con {n} "
+        "semillas, de {lo} a {hi}, incluye el 1.",
         "c_speed_one_seed": "{a} y {b} solo comparten una semilla ({a_s} frente a {b_s} "
         "segundos por época, medianas): con un único par no hay intervalo, así que no se "
         "declara a ninguno más rápido.",
@@ -668,9 +673,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "hp_schedule": "evolución de la tasa de aprendizaje",
         "hp_batch_size": "tamaño de lote",
         "hp_augment": "aumento de datos",
-        "hp_cutout": "recorte de parches (px)",
+        "hp_cutout": "cutout: lado del cuadrado borrado (px)",
         "hp_label_smoothing": "suavizado de etiquetas",
-        "hp_ema": "media de los pesos (EMA)",
+        "hp_ema": "media móvil de los pesos (EMA)",
         "hp_tta": "aumento en el test",
         "hp_input_size": "entrada (px)",
         "hp_precision": "formato numérico",
@@ -686,6 +691,10 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "hp_finetune": "ajuste fino",
         "hp_step_size": "épocas entre escalones de la tasa",
         "v_all": "todos",
+        "v_limit_train_all": "todas",
+        "v_ema_none": "no se usa",
+        "v_tta_none": "no se usa",
+        "v_cutout_none": "no se usa",
         "v_head": "solo la nueva última capa",
         "v_full": "todas las capas, a la misma tasa",
         "v_discriminative": "la red base, a una tasa menor",

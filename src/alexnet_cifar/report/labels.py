@@ -3,6 +3,8 @@ the row ids (``scratch-pytorch``) stay in tables and commands, where a reader lo
 
 from __future__ import annotations
 
+import re
+
 from ..weights.registry import source_for
 from .i18n import Words
 
@@ -31,3 +33,20 @@ def row_labels(data: dict, w: Words) -> dict[str, str]:
 
 def _line_of(moved, row: str):
     return next((line for (line, _), r in moved.cells.items() if r["row"] == row), None)
+
+
+def in_prose(sentences: list[str], labels: dict[str, str]) -> list[str]:
+    """``sentences`` with every row id outside `backquotes` replaced by its label, each
+    sentence starting with a capital."""
+    ids = sorted((r for r, label in labels.items() if label != r), key=len, reverse=True)
+    if not ids:
+        return sentences
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    out = []
+    for sentence in sentences:
+        pieces = sentence.split("`")
+        for i in range(0, len(pieces), 2):  # the even pieces lie outside backquotes
+            pieces[i] = pattern.sub(lambda m: labels[m.group(1)], pieces[i])
+        text = "`".join(pieces)
+        out.append(text[:1].upper() + text[1:])
+    return out

@@ -58,11 +58,13 @@ def recipe_table(rows: list[dict], w: Words):
 def _value(key: str, config: dict, w: Words) -> str:
     value = config.get(key)
     if key == "limit_train" and value is None:
-        return w("v_all")  # no limit: every training image
+        return w("v_limit_train_all")  # no limit: every training image
     if key == "classes":
         return w("v_all_classes") if value is None else ", ".join(translate(value, w.lang))
     if key == "finetune" and config.get("init") != "imagenet" and not config.get("init_from"):
         return w("v_none")  # a run from random weights fine-tunes nothing
+    if value in (None, "none", 0) and f"v_{key}_none" in w.text:
+        return w(f"v_{key}_none")  # in words that agree with the setting's name
     return w.value(value)
 
 
