@@ -784,3 +784,38 @@ def test_glossary_terms_are_defined_once_and_linked_from_their_first_use(tmp_pat
     glossary = md.split("## Glossary")[1].split("\n## ")[0]
     assert "- **McNemar's test**: compares two models on the same test images" in glossary
     assert "bf16" not in glossary  # a term the page never uses is left out
+
+
+def test_a_gallery_of_test_images_per_framework_where_the_data_is_at_hand(tmp_path):
+    from alexnet_cifar.data import Cifar10
+    from alexnet_cifar.report.gallery import picks
+
+    root = three_seed_study(tmp_path, (0.66, 0.62, 0.69))
+    labels = np.repeat(np.arange(10), 30)
+    rng = np.random.default_rng(3)
+    images = rng.integers(0, 256, (300, 32, 32, 3), dtype=np.uint8)
+    cifar = Cifar10(images[:10], labels[:10], images, labels, class_names=list(CLASSES))
+    write_report(root, langs=("es",), cifar=lambda: cifar)
+    page = (root / "report" / "report.es.html").read_text()
+    for row in ("scratch-pytorch", "scratch-keras"):
+        assert (root / "report" / "figures" / f"gallery.{row}.es.png").stat().st_size > 5000
+        assert f"<h3>Imágenes de test: {row}</h3>" in page
+    # the data a run was not tested on draws nothing, and says so; no data: how to get it
+    other = Cifar10(images[:10], labels[:10], images, labels[::-1].copy(), list(CLASSES))
+    write_report(root, langs=("en",), formats=("md",), cifar=other)
+    md = (root / "report" / "report.en.md").read_text()
+    assert "not the data these runs were tested on" in md and "Test images:" not in md
+    write_report(root, langs=("en",), formats=("md",))
+    assert (
+        "`alexnet-cifar report DIR --data-dir PATH` draws it"
+        in (root / "report" / "report.en.md").read_text()
+    )
+    # the pair shown is the one confused most (both ways), the mistakes of that pair only
+    run = {
+        "confusion_matrix": [[5, 1, 0], [3, 4, 0], [0, 2, 6]],
+        "test_labels": [0] * 6 + [1] * 7 + [2] * 8,
+        "test_predictions": [0] * 5 + [1] + [0] * 3 + [1] * 4 + [1] * 2 + [2] * 6,
+    }
+    (i, j), confused, sample = picks(run)
+    assert (i, j) == (1, 0) and confused == [6, 7, 8, 5]
+    assert len(sample) == 12 and len(set(sample)) == 12

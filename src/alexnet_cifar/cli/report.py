@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
+from . import options
 from .study import add_lang_arg
 
 
@@ -18,6 +20,8 @@ def register(sub) -> None:
     rp.add_argument("dir", metavar="DIR")
     add_lang_arg(rp)
     rp.add_argument("--format", default="md,html", help="md, html or md,html (default)")
+    # the gallery of test images reads CIFAR-10 where it is already (never downloads it)
+    options.add_data_args(rp)
     rp.set_defaults(func=run)
 
 
@@ -28,6 +32,12 @@ def run(args: argparse.Namespace) -> int:
     bad = sorted(set(formats) - set(FORMATS))
     if bad or not formats:
         raise ConfigError(f"--format {args.format}: choose md, html or md,html")
-    for path in write_report(args.dir, langs=args.lang, formats=formats):
+    args.no_download = True
+    try:
+        cifar = options.data_from_args(args)
+    except DataError as exc:
+        print(f"alexnet-cifar: no gallery of test images: {exc}", file=sys.stderr)
+        cifar = None
+    for path in write_report(args.dir, langs=args.lang, formats=formats, cifar=cifar):
         print(f"report: {path}")
     return 0

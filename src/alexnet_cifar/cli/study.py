@@ -121,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
         address=args.address,
         allow_dirty=args.allow_dirty,
     )
-    for path in write_report(args.out, langs=args.lang):
+    gallery_data = (lambda: options.data_from_args(args)) if args.executor == "local" else None
+    for path in write_report(args.out, langs=args.lang, cifar=gallery_data):
         print(f"report: {path}")
     failed = [n for n, r in record["rows"].items() if r["status"] == "failed"]
     if failed:

@@ -12,6 +12,14 @@ NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
 
 TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
+        "gallery": "Test images",
+        "gallery_confused": "Most confused pair: {a} and {b} (true → predicted)",
+        "gallery_sample": "A random sample (true → predicted; green: right, red: wrong)",
+        "gallery_title": "{row}, seed {seed}",
+        "gallery_no_data": "No gallery of test images: CIFAR-10 was not found where this report "
+        "was written; `alexnet-cifar report DIR --data-dir PATH` draws it.",
+        "gallery_other_data": "No gallery of test images: the CIFAR-10 found here is not the "
+        "data these runs were tested on (its labels differ).",
         "glossary": "Glossary",
         "g_ema_term": "Weight averaging (EMA)",
         "g_ema": "the weights used for testing are an exponential moving average of the weights "
@@ -379,6 +387,14 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "predicted": "predicted class",
     },
     "es": {
+        "gallery": "Imágenes de test",
+        "gallery_confused": "El par que más se confunde: {a} y {b} (real → predicha)",
+        "gallery_sample": "Una muestra al azar (real → predicha; verde: acierto, rojo: fallo)",
+        "gallery_title": "{row}, semilla {seed}",
+        "gallery_no_data": "Sin galería de imágenes de test: no se encontró CIFAR-10 donde se "
+        "generó este informe; `alexnet-cifar report DIR --data-dir RUTA` la dibuja.",
+        "gallery_other_data": "Sin galería de imágenes de test: el CIFAR-10 que hay aquí no es "
+        "el conjunto con el que se evaluaron estas ejecuciones (sus etiquetas no coinciden).",
         "glossary": "Glosario",
         "g_ema_term": "Media móvil de los pesos (EMA)",
         "g_ema": "los pesos con los que se evalúa son una media móvil exponencial de los pesos "

@@ -13,7 +13,7 @@ from ..study.matrix import description, load_preset, preset_names
 from ..system import atomic
 from ..system.environment import portable_path
 from ..weights.registry import SOURCES
-from . import earlier, figures, transfer
+from . import earlier, figures, gallery, transfer
 from .collect import collect, pair_lookup, seed_of
 from .conclusions import conclusions, hardware, setup_ours, summary
 from .glossary import Linker
@@ -324,8 +324,28 @@ def _figures(data: dict, fig_dir: Path, w: Words) -> list[tuple[str, Path]]:
     return [(title, p) for title, p in figs if p is not None]
 
 
-def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]:
+def _galleries(data: dict, cifar, fig_dir: Path, w: Words) -> tuple[list, list[str]]:
+    """(figures, notes): a gallery per framework where the test images are at hand, else a
+    note that says how to draw it."""
+    if cifar is None:
+        return [], [w("gallery_no_data")]
+    figs = []
+    for row in gallery.gallery_rows(data):
+        images = gallery.test_images(cifar, row["runs"][0])
+        if images is None:
+            return [], [w("gallery_other_data")]
+        path = fig_dir / f"gallery.{row['row']}.{w.lang}.png"
+        figs.append((f"{w('gallery')}: {row['row']}", gallery.gallery(row, images, path, w)))
+    return figs, []
+
+
+def write_report(root: str | Path, langs=("en",), formats=FORMATS, cifar=None) -> list[Path]:
+    """The report of the study or runs in ``root``, in each language and format; ``cifar``:
+    the CIFAR-10 the runs were tested on (or a function that loads it), for the gallery of
+    test images (None: no gallery, and a note that says how to get one)."""
     data = collect(root)
+    if callable(cifar):
+        cifar = cifar()
     out_dir = Path(root) / "report"
     fig_dir = out_dir / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
@@ -335,6 +355,7 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
         for stale in fig_dir.glob(f"*.{lang}.png"):  # a row gone since the last report
             stale.unlink()
         headline, details = _tables(data, w)
+        shown, missing = _galleries(data, cifar, fig_dir, w)
         page = Page(
             w=w,
             title=title(data, w),
@@ -344,8 +365,8 @@ def write_report(root: str | Path, langs=("en",), formats=FORMATS) -> list[Path]
             headline=headline,
             details=details,
             reproduce=reproduce(data, w),
-            notes=notes(data, w),
-            figs=_figures(data, fig_dir, w),
+            notes=notes(data, w) + missing,
+            figs=shown + _figures(data, fig_dir, w),
         )
         if "md" in formats:
             path = out_dir / f"report.{lang}.md"
