@@ -13,13 +13,51 @@ from ..system import atomic
 from .i18n import Words
 
 
+# Every figure is drawn WIDTH inches wide with no text under MIN_FONT points: shrunk to a
+# phone's 358 px column its smallest text still renders at about 8 px; at DPI it stays sharp at
+# its natural 768 px on a desktop.
+WIDTH = 4.8
+DPI = 160
+MIN_FONT = 8
+TEXT_KEY = "smallest-text-px"  # PNG text chunk: the smallest text's height at natural size
+
+
 def _plt():
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window
     import matplotlib.pyplot as plt
 
+    matplotlib.rcParams.update(
+        {
+            "font.size": 9,
+            "axes.titlesize": 9,
+            "axes.labelsize": 9,
+            "xtick.labelsize": MIN_FONT,
+            "ytick.labelsize": MIN_FONT,
+            "legend.fontsize": MIN_FONT,
+            "figure.titlesize": 10,
+        }
+    )
     return plt
+
+
+def _wrap(text: str, points: float = 9, width: float = WIDTH) -> str:
+    """``text`` broken into lines that fit ``width`` inches at ``points``."""
+    return textwrap.fill(text, max(20, int(width * 72 / (0.55 * points))))
+
+
+def smallest_text(fig) -> float:
+    """The smallest visible text's size in points (0 for a figure without text)."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # tick labels exist only once drawn
+    sizes = [
+        t.get_fontsize()
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_figure() is not None
+    ]
+    return min(sizes, default=0.0)
 
 
 def _digits(v: float) -> int:
@@ -41,9 +79,18 @@ def _localize(ax, w: Words, x: bool = True, y: bool = True) -> None:
 
 
 def _save(fig, path: Path) -> Path:
+    """The figure as a PNG at DPI, with its smallest text's height in pixels written into it
+    (``TEXT_KEY``) for the page to check how large it renders."""
     try:
+        text_px = smallest_text(fig) * DPI / 72
         with atomic.atomic_path(path, suffix=path.suffix) as tmp:
-            fig.savefig(tmp, dpi=110, bbox_inches="tight", format=path.suffix.lstrip("."))
+            fig.savefig(
+                tmp,
+                dpi=DPI,
+                bbox_inches="tight",
+                format=path.suffix.lstrip("."),
+                metadata={TEXT_KEY: f"{text_px:.1f}"},
+            )
     finally:
         _plt().close(fig)
     return path
@@ -87,7 +134,7 @@ def learning_curves(rows: list[dict], path: Path, w: Words, val_images: int) -> 
     if not rows:
         return None
     plt = _plt()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(WIDTH, 6.8))
     n_epochs = 1
     for i, r in enumerate(rows):
         loss = _series(r, "train_loss")
@@ -105,11 +152,11 @@ def learning_curves(rows: list[dict], path: Path, w: Words, val_images: int) -> 
         _epoch_axis(ax, n_epochs)
         _localize(ax, w)
         ax.grid(alpha=0.3)
-    ax1.legend(fontsize=8)
-    ax2.legend(fontsize=8)
+    ax1.legend()
+    ax2.legend()
     seeds = max(len(r["runs"]) for r in rows)
     fig.suptitle(
-        w("curves_title", seeds=w.plural("n_seeds", seeds), val=w.count(val_images)), fontsize=10
+        _wrap(w("curves_title", seeds=w.plural("n_seeds", seeds), val=w.count(val_images)), 10)
     )
     fig.tight_layout()
     return _save(fig, path)
@@ -122,7 +169,7 @@ def accuracy_over_time(rows: list[dict], path: Path, w: Words) -> Path | None:
     if not rows:
         return None
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.8))
     for r in rows:
         walls = _series(r, "wall_seconds")
         if np.any(np.isnan(walls)):  # records from before wall_seconds
@@ -132,10 +179,10 @@ def accuracy_over_time(rows: list[dict], path: Path, w: Words) -> Path | None:
         val = np.nanmean(_series(r, "val_accuracy", 100), axis=0)
         style = {"linestyle": "none"} if len(val) == 1 else {}
         ax.plot(minutes, val, marker="o", label=r["row"], **style)
-    ax.set(xlabel=w("minutes"), ylabel=w("val_acc"), title=w("over_time"))
+    ax.set(xlabel=w("minutes"), ylabel=w("val_acc"), title=_wrap(w("over_time")))
     ax.grid(alpha=0.3)
     _localize(ax, w)
-    ax.legend(fontsize=8)
+    ax.legend()
     fig.tight_layout()
     return _save(fig, path)
 
@@ -148,7 +195,7 @@ def per_class_bars(rows: list[dict], path: Path, w: Words) -> Path | None:
     classes = rows[0]["class_names"]
     names = translate(classes, w.lang)
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(11, 4.5))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.2))
     width = 0.8 / len(rows)
     x = np.arange(len(names))
     for i, r in enumerate(rows):
@@ -159,11 +206,11 @@ def per_class_bars(rows: list[dict], path: Path, w: Words) -> Path | None:
         sd = per_seed.std(axis=0, ddof=1) if len(per_seed) > 1 else None
         ax.bar(x + i * width, mean, width, yerr=sd, capsize=2, label=r["row"])
     ax.set_ylim(0, 100)  # from zero: a zoomed axis makes small gaps look large
-    ax.set_xticks(x + 0.4 - width / 2, names, rotation=30, ha="right")
-    ax.set(ylabel=w("test_acc"), title=w("bars"))
+    ax.set_xticks(x + 0.4 - width / 2, names, rotation=45, ha="right")
+    ax.set(ylabel=w("test_acc"), title=_wrap(w("bars")))
     ax.grid(axis="y", alpha=0.3)
     _localize(ax, w, x=False)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=min(len(rows), 4))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=min(len(rows), 2))
     fig.tight_layout()
     return _save(fig, path)
 
@@ -179,8 +226,8 @@ def class_rates(row: dict) -> np.ndarray:
 
 def _matrix(ax, values: np.ndarray, names: list[str], w: Words, cmap: str, limits) -> object:
     im = ax.imshow(values, cmap=cmap, vmin=limits[0], vmax=limits[1])
-    ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_xticks(range(len(names)), names, rotation=60, ha="right")
+    ax.set_yticks(range(len(names)), names)
     diverging = limits[0] < 0
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
@@ -194,7 +241,7 @@ def _matrix(ax, values: np.ndarray, names: list[str], w: Words, cmap: str, limit
                 w.num(v, 1 if abs(v) < 10 else 0),
                 ha="center",
                 va="center",
-                fontsize=7,
+                fontsize=MIN_FONT,
                 color="white" if dark else "black",
             )
     ax.set(xlabel=w("predicted"), ylabel=w("true"))
@@ -204,11 +251,10 @@ def _matrix(ax, values: np.ndarray, names: list[str], w: Words, cmap: str, limit
 def confusion(row: dict, path: Path, w: Words) -> Path:
     names = translate(row["class_names"], w.lang)
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 6))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.8))
     im = _matrix(ax, class_rates(row), names, w, "Blues", (0, 100))
     ax.set_title(
-        w("confusion_title", row=row["row"], seeds=w.plural("n_seeds", len(row["runs"]))),
-        fontsize=10,
+        _wrap(w("confusion_title", row=row["row"], seeds=w.plural("n_seeds", len(row["runs"]))))
     )
     fig.colorbar(im, ax=ax, format=lambda v, _: w.num(v, _digits(v)))
     fig.tight_layout()
@@ -224,17 +270,17 @@ def confusion_difference(a: dict, b: dict, path: Path, w: Words) -> Path:
     favour = in_favour(a, b)
     bound = max(1.0, float(np.abs(favour).max()))
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 6.4))
+    fig, ax = plt.subplots(figsize=(WIDTH, 5.6))
     im = _matrix(ax, favour, names, w, "RdBu_r", (-bound, bound))
     spreads = [x for x in (seed_spread(a), seed_spread(b)) if x is not None]
-    ax.set_title(w("confusion_diff_title", a=a["row"], b=b["row"]), fontsize=10)
+    ax.set_title(_wrap(w("confusion_diff_title", a=a["row"], b=b["row"])))
     bar = fig.colorbar(im, ax=ax, format=lambda v, _: w.num(v, _digits(v)), shrink=0.8)
     legend = w("confusion_diff_legend", a=a["row"], b=b["row"])
-    bar.set_label(textwrap.fill(legend, 48), fontsize=9)
+    bar.set_label(_wrap(legend, width=3.2))
     if spreads:
         note = w("confusion_diff_noise", sd=w.num(max(spreads), 1))
-        fig.text(0.5, 0.005, textwrap.fill(note, 80), ha="center", va="bottom", fontsize=9)
-    fig.tight_layout(rect=(0, 0.05 if spreads else 0, 1, 1))
+        fig.text(0.5, 0.005, _wrap(note), ha="center", va="bottom")
+    fig.tight_layout(rect=(0, 0.07 if spreads else 0, 1, 1))
     return _save(fig, path)
 
 
@@ -263,13 +309,13 @@ def epoch_times(rows: list[dict], path: Path, w: Words) -> Path | None:
     if not rows:
         return None
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.6 * len(rows)))
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.0 + 0.45 * len(rows)))
     data = [r["epoch_seconds"] for r in rows]
     ax.boxplot(data, orientation="horizontal", widths=0.5)
     for i, values in enumerate(data, 1):
         ax.plot(values, [i] * len(values), "o", alpha=0.5, color="tab:blue", markersize=4)
     ax.set_yticks(range(1, len(rows) + 1), [r["row"] for r in rows])
-    ax.set(xlabel=w("seconds"), title=w("times"))
+    ax.set(xlabel=w("seconds"), title=_wrap(w("times")))
     ax.grid(axis="x", alpha=0.3)
     _localize(ax, w, y=False)
     fig.tight_layout()
@@ -286,7 +332,7 @@ def epoch_phases(rows: list[dict], path: Path, w: Words) -> Path | None:
     if not rows:
         return None
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.6 * len(rows)))
+    fig, ax = plt.subplots(figsize=(WIDTH, 2.2 + 0.45 * len(rows)))
     y = np.arange(len(rows))
     left = np.zeros(len(rows))
     for phase in PHASES:
@@ -299,10 +345,10 @@ def epoch_phases(rows: list[dict], path: Path, w: Words) -> Path | None:
     ax.errorbar(left, y, xerr=[np.maximum(low, 0), np.maximum(high, 0)], fmt="none", color="k")
     ax.set_yticks(y, [r["row"] for r in rows])
     ax.invert_yaxis()
-    ax.set(xlabel=w("seconds"), title=w("phases_title"))
+    ax.set(xlabel=w("seconds"), title=_wrap(w("phases_title")))
     ax.grid(axis="x", alpha=0.3)
     _localize(ax, w, y=False)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
     fig.tight_layout()
     return _save(fig, path)
 
@@ -320,7 +366,7 @@ def transfer_curves(t, path: Path, w: Words, by_name: dict) -> Path | None:
     if not t.cells:
         return None
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 5.2))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.4))
     seeds = 1
     for line in t.lines:
         points = [(size, t.cells[(line, size)]) for size in t.sizes if (line, size) in t.cells]
@@ -346,15 +392,15 @@ def transfer_curves(t, path: Path, w: Words, by_name: dict) -> Path | None:
     classes = len(next(iter(t.cells.values()))["class_names"])
     chance = 100 / classes
     ax.axhline(chance, color="k", linestyle=":", linewidth=1)
-    ax.text(t.sizes[0], chance + 1, w("tr_chance", pct=w.pct(1 / classes, 0)), fontsize=9)
+    ax.text(t.sizes[0], chance + 1, w("tr_chance", pct=w.pct(1 / classes, 0)))
     ax.set_xscale("log")
     ax.set_xticks(t.sizes, [w.count(s) for s in t.sizes])
     ax.minorticks_off()
     ax.set_ylim(0, 100)
     ax.set(xlabel=w("tr_fig_x"), ylabel=w("test_acc"))
-    ax.set_title(w("tr_bands", seeds=w.plural("n_seeds", seeds)), fontsize=10)
+    ax.set_title(_wrap(w("tr_bands", seeds=w.plural("n_seeds", seeds))))
     _localize(ax, w, x=False)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
     fig.tight_layout()
     return _save(fig, path)

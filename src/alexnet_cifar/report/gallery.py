@@ -12,9 +12,9 @@ import numpy as np
 from ..data import keep_classes, translate
 from .i18n import Words
 
-PER_DIRECTION = 6  # confused images shown each way (cat as dog, dog as cat)
-SAMPLE = 12  # random test images
-COLUMNS = 6
+PER_DIRECTION = 4  # confused images shown each way (cat as dog, dog as cat)
+SAMPLE = 8  # random test images
+COLUMNS = 4
 
 
 def gallery_rows(data: dict) -> list[dict]:
@@ -75,7 +75,7 @@ def picks(run: dict, seed: int = 0) -> tuple[tuple[int, int], list[int], list[in
 def gallery(row: dict, images: np.ndarray, path: Path, w: Words) -> Path:
     """One figure: the most confused pair's mistakes above, a random sample below, each image
     titled "true → predicted" (green when right, red when wrong)."""
-    from .figures import _plt, _save
+    from .figures import WIDTH, _plt, _save, _wrap
 
     run = row["runs"][0]
     names = translate(row["class_names"], w.lang)
@@ -87,8 +87,8 @@ def gallery(row: dict, images: np.ndarray, path: Path, w: Words) -> Path:
     ]
     n_rows = sum(max(1, -(-len(items) // COLUMNS)) for _, items in sections)
     plt = _plt()
-    fig = plt.figure(figsize=(COLUMNS * 1.25, n_rows * 1.55 + 0.9))
-    grid = fig.add_gridspec(n_rows, COLUMNS, hspace=0.55)
+    fig = plt.figure(figsize=(WIDTH, n_rows * 1.55 + 0.9))
+    grid = fig.add_gridspec(n_rows, COLUMNS, hspace=0.6)
     line = 0
     for title, items in sections:
         lines = max(1, -(-len(items) // COLUMNS))
@@ -96,7 +96,7 @@ def gallery(row: dict, images: np.ndarray, path: Path, w: Words) -> Path:
             ax = fig.add_subplot(grid[line + k // COLUMNS, k % COLUMNS])
             ax.axis("off")
             if k == 0:
-                ax.set_title(title, loc="left", fontsize=10, pad=16, x=0, ha="left")
+                ax.set_title(_wrap(title), loc="left", pad=12, x=0, ha="left")
             if k >= len(items):
                 continue
             pos = items[k]
@@ -110,6 +110,7 @@ def gallery(row: dict, images: np.ndarray, path: Path, w: Words) -> Path:
                 ha="center",
                 va="top",
                 fontsize=8,
+                wrap=True,
                 color="tab:green" if right else "tab:red",
             )
         line += lines

@@ -472,7 +472,8 @@ class Page:
             # the page carries its figures; a click opens the file beside it at full size
             parts.append(
                 f"<h3>{e(title)}</h3><a href='figures/{e(p.name)}'>"
-                f"<img alt='{e(title)}' src='data:image/png;base64,{b64}'></a>"
+                f"<img alt='{e(title)}' data-text-px='{_text_px(p)}' "
+                f"src='data:image/png;base64,{b64}'></a>"
             )
         parts.append("</body></html>")
         return "\n".join(parts)
@@ -499,6 +500,14 @@ CSS = (
     "table.cards td:first-child{font-weight:600}"
     "table.cards td:not(:first-child)::before{content:attr(data-label) ': ';color:#555}}"
 )
+
+
+def _text_px(path: Path) -> str:
+    """The height of the figure's smallest text at its natural size, as _save recorded it."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.text.get(figures.TEXT_KEY, "")
 
 
 def _md_list(items) -> str:
