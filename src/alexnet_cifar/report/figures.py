@@ -12,7 +12,6 @@ from ..data import translate
 from ..system import atomic
 from .i18n import Words
 
-
 # Every figure is drawn WIDTH inches wide with no text under MIN_FONT points: shrunk to a
 # phone's 358 px column its smallest text still renders at about 8 px; at DPI it stays sharp at
 # its natural 768 px on a desktop.
