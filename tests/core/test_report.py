@@ -1,6 +1,7 @@
 """`report` on run directories made by hand: tables, conclusions, languages, significance,
 figures, reproducibility, bad input."""
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from alexnet_cifar.cli import main
 from alexnet_cifar.errors import ConfigError
 from alexnet_cifar.report import write_report
-from alexnet_cifar.report.i18n import NBSP, TEXT, Words
+from alexnet_cifar.report.i18n import NBSP, TEXT, Words, texts
 from alexnet_cifar.study.matrix import load_preset, preset_names
 from alexnet_cifar.weights.registry import SOURCES, download_failed, local_file
 
@@ -179,7 +180,7 @@ def test_tables_significance_conclusions_and_notes(study):
     assert "Hardware: Test GPU." in md
     # how to reproduce: versions, date, commit, command, links to the runs
     assert "Software: Python 3.11.7, torch 2.9.0." in md
-    assert "Finished: 2026-11-30. Commit: 0123456789ab." in md
+    assert "Finished: November 30, 2026. Commit: 0123456789ab." in md
     assert "alexnet-cifar study --preset quick --out " in md and "--seeds 1" in md
     assert "[TensorBoard](../runs/scratch-pytorch/tensorboard/)" in md
     for fig in ("curves.en.png", "per_class.en.png", "confusion.scratch-pytorch.en.png"):
@@ -208,7 +209,7 @@ def english_left(page: str) -> list[str]:
     english = words(TEXT["en"].values()) | words(
         load_preset(n)["description"]["en"] for n in preset_names()
     )
-    spanish = words(TEXT["es"].values())
+    spanish = words(texts("es").values())
     proper = {"pytorch", "keras", "imagenet", "alexnet", "torchvision", "caffe", "mcnemar"}
     proper |= {"epyc"}  # the processor a preset names where it was measured
     english_only = english - spanish - proper
@@ -232,8 +233,11 @@ def test_spanish_report_is_all_spanish(study):
 def test_numbers_follow_the_language():
     en, es = Words("en"), Words("es")
     assert en.pct(0.8055) == "80.55%" and es.pct(0.8055) == f"80,55{NBSP}%"
-    assert en.count(10000) == "10,000" and es.count(10000) == f"10{NBSP}000"
-    assert es.count(4415) == "4415" and es.count(4415626) == f"4{NBSP}415{NBSP}626"
+    # Babel's locale data (CLDR): a point groups Spanish thousands, from five digits on
+    assert en.count(10000) == "10,000" and es.count(10000) == "10.000"
+    assert es.count(4415) == "4415" and es.count(4415626) == "4.415.626"
+    assert es.num(1234.5, 2) == "1234,50" and en.num(1234.5, 2) == "1,234.50"
+    assert es.date(dt.date(2026, 11, 30)) == "30 de noviembre de 2026"
     assert es.points(-0.0124) == "-1,24" and en.points(0.0083) == "+0.83"
     assert es.num(-0.0001, 2) == "0,00"  # no negative zero
     assert es.plural("n_seeds", 1) == "1 semilla" and es.plural("n_seeds", 3) == "3 semillas"
@@ -246,7 +250,7 @@ def test_spanish_tables_and_figures_use_decimal_commas(study):
     md = (root / "report" / "report.es.md").read_text()
     acc = f"{100 * (scratch == labels).mean():.2f}".replace(".", ",")
     assert f"| scratch-pytorch | {acc}{NBSP}% | \u2014 | no aplica |" in md
-    assert f"| 57{NBSP}044{NBSP}810 |" in md and "12,5 (10,0 a 40,0)" in md
+    assert "| 57.044.810 |" in md and "12,5 (10,0 a 40,0)" in md
     assert "exactitud" in md and "formato numérico" in md and "| precisión" not in md
 
 
@@ -410,7 +414,7 @@ def test_rows_with_different_seeds_are_compared_on_the_seeds_both_ran(tmp_path):
     assert "share one seed" in md and "neither is called faster" in md
     es = (tmp_path / "report" / "report.es.md").read_text()
     assert "(solo la semilla 0, la que ejecutaron ambas filas)" in es
-    assert "solo comparten una semilla" in es and "no se declara a ninguno más rápido" in es
+    assert "solo comparten una semilla" in es and "ninguna de las dos se declara más rápida" in es
 
 
 def test_one_epoch_study_says_na_and_ranks_nothing(tmp_path):
@@ -824,3 +828,28 @@ def test_a_gallery_of_test_images_per_framework_where_the_data_is_at_hand(tmp_pa
     (i, j), confused, sample = picks(run)
     assert (i, j) == (1, 0) and confused == [6, 7, 8, 5]
     assert len(sample) == 8 and len(set(sample)) == 8
+
+
+def test_the_spanish_catalog_translates_every_string_with_the_same_fields():
+    """locale/es/LC_MESSAGES/report.po, read and compiled by Babel: a translation for every
+    English string (none fuzzy, none left empty), with the same {fields}, every plural form
+    filled, and no string the code no longer has."""
+    from importlib import resources
+
+    from babel.messages.pofile import read_po
+
+    po = resources.files("alexnet_cifar.report").joinpath("locale/es/LC_MESSAGES/report.po")
+    with po.open("rb") as f:
+        catalog = read_po(f, locale="es")
+    found = {m.context: m for m in catalog if m.id}
+    assert set(found) == set(TEXT["en"])
+    fields = re.compile(r"\{(\w+)\}")
+    for key, english in TEXT["en"].items():
+        message = found[key]
+        assert not message.fuzzy, key
+        assert message.id == english, key  # the msgid is the English text in the code
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(forms), key
+        sources = english if isinstance(english, tuple) else (english,)
+        for form in forms:
+            assert set(fields.findall(form)) == set(fields.findall(sources[-1])), key

@@ -1,14 +1,35 @@
-"""Everything the report shows in words, in English and Spanish, and each language's way of
-writing numbers: "80.55%" and "4,415,626" in English, "80,55 %" and "4 415 626" in Spanish.
+"""Everything the report shows in words, and each language's way of writing numbers and
+dates. English is the source, here in ``TEXT``; every other language is a gettext catalog,
+``locale/<lang>/LC_MESSAGES/report.po`` (msgctxt: the string's key, msgid: its English text),
+which a translator edits without reading Python and which Babel compiles when the report first
+needs it. Numbers, percents and dates follow Babel's locale data (CLDR): "80.55%", "4,415,626"
+and "November 30, 2026" in English; "80,55 %", "4.415.626" and "30 de noviembre de 2026" in
+Spanish.
 
-Plural entries are (one, other) pairs; ``Words.plural`` picks by the count.
+Plural entries are (one, other) pairs in English; ``Words.plural`` asks the catalog for the
+form the count needs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import gettext
+import io
 import math
+from functools import cache
+from importlib import resources
 
-NBSP = "\u00a0"  # keeps "80,55 %" and "10 000" on one line
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+NBSP = "\u00a0"  # CLDR's space inside "80,55 %": the number and its sign stay on one line
+DOMAIN = "report"
+# CLDR's minimumGroupingDigits (Spanish: 2, so "4415" but "10.000"), which Babel's formatter
+# does not apply
+MIN_GROUPING = {"es": 2}
 
 TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
     "en": {
@@ -385,406 +406,47 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "epoch": "epoch",
         "true": "true class",
         "predicted": "predicted class",
-    },
-    "es": {
-        "gallery": "Imágenes de test",
-        "gallery_confused": "El par que más se confunde: {a} y {b} (real → predicha)",
-        "gallery_sample": "Una muestra al azar (real → predicha; verde: acierto, rojo: fallo)",
-        "gallery_title": "{row}, semilla {seed}",
-        "gallery_no_data": "Sin galería de imágenes de test: no se encontró CIFAR-10 donde se "
-        "generó este informe; `alexnet-cifar report DIR --data-dir RUTA` la dibuja.",
-        "gallery_other_data": "Sin galería de imágenes de test: el CIFAR-10 que hay aquí no es "
-        "el conjunto con el que se evaluaron estas ejecuciones (sus etiquetas no coinciden).",
-        "glossary": "Glosario",
-        "g_ema_term": "Media móvil de los pesos (EMA)",
-        "g_ema": "los pesos con los que se evalúa son una media móvil exponencial de los pesos "
-        "de los últimos pasos de entrenamiento, lo que suaviza el ruido de las últimas "
-        "actualizaciones.",
-        "g_tta_term": "Aumento en el test (TTA)",
-        "g_tta": "cada imagen de test se clasifica tal cual y volteada horizontalmente, y se "
-        "promedian las dos predicciones.",
-        "g_onecycle_term": "Calendario de un ciclo (one-cycle)",
-        "g_onecycle": "la tasa de aprendizaje sube desde un valor pequeño hasta su máximo en la "
-        "primera parte del entrenamiento y después baja casi hasta cero en el último paso.",
-        "g_smoothing_term": "Suavizado de etiquetas",
-        "g_smoothing": "el objetivo de entrenamiento asigna a la clase correcta algo menos del "
-        "100 % (el 90 % con un suavizado de 0,1) y reparte el resto entre las demás clases, "
-        "para que la red no tienda a la certeza absoluta.",
-        "g_mcnemar_term": "Prueba de McNemar",
-        "g_mcnemar": "compara dos modelos sobre las mismas imágenes de test teniendo en cuenta "
-        "solo las que uno acierta y el otro falla; una p pequeña indica que es poco probable "
-        "que la diferencia se deba al azar en esas imágenes, y no dice nada de otras semillas.",
-        "g_interval_term": "Intervalo del 95 %",
-        "g_interval": "un rango que, calculado del mismo modo en 95 de cada 100 repeticiones, "
-        "contiene el valor verdadero; entre semillas se obtiene de la variación entre "
-        "ejecuciones y, sobre las imágenes de test, remuestreando el conjunto de test "
-        "(bootstrap).",
-        "g_bf16_term": "bf16 (bfloat16)",
-        "g_bf16": "un formato numérico de 16 bits con el rango de los números de 32 bits y "
-        "menos precisión. Lo usan las GPU desde Ampere y las CPU con avx512_bf16 o AMX; "
-        "cualquier otra CPU calcula en fp32, en aproximadamente el doble de tiempo.",
-        "not_in_study": "no forma parte de este estudio",
-        "their_row": "modelo del estudio anterior",
-        "d_px": "imágenes de {ours} px en lugar de {theirs} px",
-        "d_epochs": "{ours} épocas en lugar de {theirs}",
-        "d_bn_added": "BatchNorm, que aquel estudio no usaba",
-        "d_bn_removed": "sin BatchNorm, que aquel estudio sí usaba",
-        "d_optimizer": "{ours} en lugar de {theirs}",
-        "d_schedule": "una tasa de aprendizaje con calendario de {schedule}",
-        "d_smoothing": "suavizado de etiquetas de {x}",
-        "d_augment": "aumento de datos por {how}",
-        "d_ema": "media móvil de los pesos (EMA)",
-        "d_tta": "aumento en el test por {how} (sin él, {single})",
-        "d_unknown": "nada que la descripción del estudio anterior permita saber",
-        "lbl_scratch": "{fw} desde cero",
-        "lbl_pretrained": "{fw} con {source}",
-        "lbl_source": "la red de origen en {fw}",
-        "s_best": "{best} es el más exacto: acierta el {acc} de las imágenes de test, frente al "
-        "{acc2} de {second}.",
-        "s_level": "{rows} quedan igualados: {accs} de aciertos en test, una diferencia que este "
-        "estudio no distingue del ruido entre semillas.",
-        "s_one": "{row} acierta el {acc} de las imágenes de test.",
-        "s_time": "En {hw}, una época tarda {parts}; {verdict}.",
-        "s_time_part": "{s} s ({row})",
-        "s_faster": "{fast} entrena {ratio} veces más rápido",
-        "s_speed_open": "con estas ejecuciones no se puede saber cuál de las dos es más rápida",
-        "s_not_run": (
-            "{rows} no se ejecutó (véanse las notas).",
-            "{rows} no se ejecutaron (véanse las notas).",
-        ),
-        "s_transfer": "Ajustada a partir de la red de origen, {fw} llega {parts}.",
-        "s_transfer_part": "al {ft} frente al {sc} desde cero con {n} imágenes por clase",
-        "fw_pytorch": "PyTorch",
-        "fw_keras": "Keras",
-        "t_transfer": "transferencia entre sus clases",
-        "transfer": "transferencia",
-        "all_rows": "Todas las configuraciones del estudio",
-        "tr_start": "punto de partida",
-        "tr_per_class": ("{n} imagen por clase", "{n} imágenes por clase"),
-        "tr_kind_scratch": "desde cero ({fw})",
-        "tr_kind_head": "solo la nueva última capa ({fw})",
-        "tr_kind_finetune": "red entera ajustada ({fw})",
-        "tr_kind_mismatched": "ajustada con los canales en el orden contrario ({fw})",
-        "tr_from_other": "{line}, a partir del origen en {fw}",
-        "tr_pts": "{d} puntos",
-        "tr_table": "Tarea de destino: exactitud en el test según el punto de partida y las "
-        "imágenes de entrenamiento por clase",
-        "tr_gain_table": "Tarea de destino: cada punto de partida menos el entrenamiento desde "
-        "cero, en puntos (intervalo del 95 % entre semillas; p de McNemar con una sola semilla)",
-        "tr_sources": "En sus propias {k} clases, las redes de origen aciertan {parts} de las "
-        "imágenes de test (entrenadas con {n} imágenes).",
-        "tr_source_part": "el {acc} en {fw}",
-        "tr_gain": "Con {n} imágenes de entrenamiento por clase, frente a entrenar desde cero: "
-        "{parts}.",
-        "tr_helps_everywhere": "Ajustar la red de origen sigue superando al entrenamiento desde "
-        "cero incluso con {n} imágenes por clase, el máximo de este estudio.",
-        "tr_stops": "A partir de {n} imágenes por clase, la red de origen ajustada ya no supera "
-        "al entrenamiento desde cero en ninguna de las dos bibliotecas.",
-        "tr_never": "La red de origen ajustada no supera al entrenamiento desde cero con ningún "
-        "tamaño de la muestra.",
-        "tr_mixed": "La red de origen ajustada no supera al entrenamiento desde cero con {sizes} "
-        "imágenes por clase.",
-        "tr_mismatch": "Si recibe los canales de color en el orden contrario al que vio el "
-        "origen ({fw}), el ajuste fino cambia en {parts}.",
-        "tr_mismatch_part": "{d} frente al mismo punto de partida con el orden correcto y {ds} "
-        "frente a entrenar desde cero, con {n} imágenes por clase",
-        "tr_fw_part": "{d} con {n} imágenes por clase",
-        "tr_fw_same": "Ajustadas a partir de los mismos pesos de origen, Keras menos PyTorch: "
-        "{parts}; las dos bibliotecas no se distinguen con ningún tamaño.",
-        "tr_fw_apart": "Ajustadas a partir de los mismos pesos de origen, Keras menos PyTorch: "
-        "{parts}; difieren con {sizes} imágenes por clase.",
-        "tr_crossed_same": "Ajustada en {fw} a partir del origen en {src} en lugar del de "
-        "{main}, con {n} imágenes por clase: {acc} frente a {acc_main}, una diferencia de {d}; "
-        "no se distinguen, así que portar los pesos de una biblioteca a otra en el sentido "
-        "contrario sirve igual.",
-        "tr_crossed_apart": "Ajustada en {fw} a partir del origen en {src} en lugar del de "
-        "{main}, con {n} imágenes por clase: {acc} frente a {acc_main}, una diferencia de {d}; "
-        "los dos puntos de partida se distinguen.",
-        "tr_earlier": "Los estudios anteriores ajustaron pesos de ImageNet a 224 px con las diez "
-        "clases: {parts}. Su origen era ImageNet (1,28 millones de imágenes de 1000 clases); "
-        "aquí son {k} clases de CIFAR-10 ({n} imágenes de {px} px) que no comparten ninguna "
-        "imagen ni etiqueta con el destino, de modo que estas ganancias miden lo que aporta un "
-        "origen pequeño y parecido, no lo que aporta ImageNet.",
-        "tr_earlier_part": "{fw}, {pre} frente a {scratch} desde cero ({d} puntos)",
-        "tr_figure": "Exactitud en el test de destino según las imágenes de entrenamiento por "
-        "clase",
-        "tr_fig_x": "imágenes de entrenamiento por clase (escala logarítmica)",
-        "tr_chance": "azar ({pct})",
-        "tr_bands": "líneas: media de {seeds}; bandas: del peor al mejor resultado entre semillas",
-        "title": "AlexNet en CIFAR-10",
-        "t_starts": "desde cero frente a preentrenada",
-        "t_frameworks": "PyTorch frente a Keras",
-        "single_view": "una sola vista (sin aumento en el test)",
-        "preset": "Configuración",
-        "preset_line": "Configuración predefinida «{name}».",
-        "conclusions": "Conclusiones",
-        "headline": "Resultados",
-        "details": "Detalle de cada configuración",
-        "row": "configuración",
-        "framework": "biblioteca",
-        "model": "modelo",
-        "init": "pesos iniciales",
-        "init_scratch": "desde cero",
-        "init_imagenet": "pesos de ImageNet",
-        "precision": "formato numérico",
-        "accuracy": "exactitud en test (media de las semillas)",
-        "sd": "desviación típica entre semillas",
-        "ci": "intervalo del 95 % (imágenes de test)",
-        "range": "exactitud mínima y máxima entre semillas",
-        "seeds": "semillas",
-        "seed": "semilla",
-        "epochs": "épocas",
-        "sec_epoch": "segundos por época (mediana, rango)",
-        "ips": "imágenes de entrenamiento por segundo (mediana)",
-        "params": "parámetros",
-        "earlier": "estudios anteriores (suyos)",
-        "to_85": "tiempo hasta el 85 % de exactitud en validación (mediana)",
-        "not_reached": "no lo alcanza",
-        "na": "no aplica",
-        "not_run_cell": "sin ejecutar: {why}",
-        "why_skipped": "faltan los pesos",
-        "why_failed": "error",
-        "why_interrupted": "detenida; --resume la continúa",
-        "why_incomplete": "sin terminar, falta results.json",
-        "per_seed": "Exactitud en test por semilla",
-        "per_class": "Exactitud en test por clase",
-        "class": "clase",
-        "significance": "¿Es real la diferencia?",
-        "scratch_vs": "desde cero frente a preentrenado",
-        "fw_vs": "PyTorch frente a Keras",
-        "pairs": "todos los pares",
-        "pair": "par",
-        "diff_pp": "B - A (puntos)",
-        "diff_ci": "intervalo del 95 % entre semillas",
-        "p_paired": "p de la prueba t pareada",
-        "p_mcnemar": "p de McNemar por semilla",
-        "interval": "{lo} a {hi}",
-        "c_best": "{row} es la configuración más exacta ({acc}, frente al {acc2} de {row2}), "
-        "y la diferencia no se explica por el azar ({how}).",
-        "c_tie": "{rows} alcanzan la misma exactitud en test, dentro de lo que este estudio "
-        "permite distinguir ({accs}), así que no hay una ganadora clara.",
-        "c_fw_same": "{a} y {b} llegan a la misma exactitud, hasta donde permiten ver "
-        "{n_seeds}: {b} menos {a} da {d} puntos, con un intervalo del 95 % de {lo} a {hi} que "
-        "incluye el 0. Cualquier diferencia dentro de ese intervalo, a favor de una u otra, "
-        "es compatible con estas ejecuciones.",
-        "c_fw_apart": "{a} y {b} no llegan a la misma exactitud: {b} menos {a} da {d} puntos, "
-        "con un intervalo del 95 % sobre {n_seeds} ({lo} a {hi}) que excluye el 0.",
-        "c_one_seed": "{a} frente a {b} con una sola semilla: {acc_a} frente a {acc_b}; la "
-        "prueba de McNemar sobre las mismas {n_images} imágenes de test da p = {p} "
-        "({verdict}). Una semilla no dice cuánto varía una fila de una semilla a otra: "
-        "conviene ejecutar 3 semillas o más antes de concluir.",
-        "c_mcnemar_all": "La prueba de McNemar sobre las mismas {n_images} imágenes de test "
-        "apunta en la misma dirección: en ninguna semilla la diferencia es significativa al "
-        "5 %.",
-        "c_mcnemar_some": "La prueba de McNemar sobre las mismas {n_images} imágenes de test "
-        "encuentra una diferencia significativa (al 5 %) en {k} de {n} semillas.",
-        "c_detectable": "Con {n_seeds} y una dispersión de la diferencia entre semillas de {sd} "
-        "puntos, solo una diferencia de unos {mde} puntos o más se detectaría 4 de cada 5 "
-        "veces; las menores quedan ocultas.",
-        "c_speed_faster": "{fast} entrena más rápido: una época de {slow} dura {ratio} veces "
-        "lo que una de {fast} (intervalo del 95 %: de {lo} a {hi}, con {n} semillas ejecutadas "
-        "alternando el orden).",
-        "c_speed_apart": "No se puede afirmar que {fast} sea más rápido que {slow}: una época "
-        "de {slow} dura {ratio} veces lo que una de {fast}, pero el intervalo del 95 % con {n} "
-        "semillas, de {lo} a {hi}, incluye el 1.",
-        "c_speed_one_seed": "{a} y {b} solo comparten una semilla ({a_s} frente a {b_s} "
-        "segundos por época, medianas): con un único par no hay intervalo, así que no se "
-        "declara a ninguno más rápido.",
-        "c_speed_unrecorded": "No se comparan las velocidades de {a} y {b} ({a_s} frente a "
-        "{b_s} segundos por época, medianas): sus ejecuciones no registraron la carga ni la "
-        "velocidad de la máquina, y una época más lenta puede deberse a una máquina más "
-        "ocupada o más lenta ese día.",
-        "c_speed_drift": "No se comparan las velocidades de {a} y {b}: la {what} de la "
-        "máquina varió un {pct} entre sus ejecuciones (más del 10 %), y parte de cualquier "
-        "diferencia sería de la máquina.",
-        "state_load": "carga",
-        "state_speed": "velocidad (medida antes de cada ejecución)",
-        "c_speed_hw": "{a} y {b} se ejecutaron en máquinas distintas ({hw_a}; {hw_b}): sus "
-        "tiempos por época no se comparan.",
-        "c_phase": "La mayor diferencia en el reparto del tiempo de una época está en "
-        "{phase}: {a_s} segundos en {a} frente a {b_s} en {b} (medianas de las épocas; en "
-        "Keras la carga de datos cuenta como cómputo, porque tf.data la ejecuta en paralelo "
-        "con el paso).",
-        "phase_warmup": "el calentamiento",
-        "phase_input": "la carga de datos",
-        "phase_compute": "el paso de entrenamiento",
-        "phase_overhead": "la sobrecarga del bucle",
-        "phase_validation": "la validación",
-        "phase_records": "el punto de control y los registros",
-        "c_pretrained": "Preentrenado frente a desde cero: {verdict_sentence}",
-        "c_pre_gain": "{pre} alcanza {acc_pre} frente a {acc_s} de {scratch} ({d} puntos, {how}).",
-        "c_pre_short": "Las filas preentrenadas se ajustaron con {n_pre} imágenes durante "
-        "{e_pre} y las filas desde cero con {n_s} imágenes durante {e_s}: es una comprobación "
-        "del ajuste fino, no una comparación justa.",
-        "c_no_pretrained": "Ninguna fila preentrenada se ejecutó ({rows}: faltaban sus pesos de "
-        "ImageNet), así que este estudio no responde a desde cero frente a preentrenado; las "
-        "notas dicen dónde van los archivos.",
-        "c_earlier": "{row} llega al {acc}, donde el estudio anterior llegó al {theirs_acc}; lo "
-        "que cambia: {diffs}.",
-        "c_next": "Qué ejecutar después para una respuesta más firme: {items}.",
-        "next_seeds": "{n} semillas, que detectarían una diferencia de 0,5 puntos",
-        "next_more_seeds": "3 semillas o más por fila (`--seeds 3`)",
-        "next_weights": "las filas preentrenadas, una vez colocados sus pesos (`--resume` "
-        "conserva las filas terminadas)",
-        "next_longer": "un entrenamiento más largo: la exactitud de validación de {row} aún "
-        "subió {d} puntos en su última época",
-        "next_breakdown": "el desglose del tiempo, para ver en qué se va cada época",
-        "told_apart": "el intervalo del 95 % entre semillas excluye el 0",
-        "ci_includes": "el intervalo del 95 % entre semillas contiene el 0",
-        "mcnemar_apart": "p de McNemar = {p} sobre las mismas imágenes de test",
-        "not_apart_short": "no se distinguen: {why}",
-        "sig": "significativa al 5 %",
-        "nsig": "no significativa al 5 %",
-        "n_seeds": ("{n} semilla", "{n} semillas"),
-        "n_epochs": ("{n} época", "{n} épocas"),
-        "shared_seeds": (
-            "solo la semilla {seeds}, la que ejecutaron ambas filas",
-            "solo las semillas {seeds}, las que ejecutaron ambas filas",
-        ),
-        "n_rows_not_run": (
-            "{n} fila no se ejecutó: {rows}.",
-            "{n} filas no se ejecutaron: {rows}.",
-        ),
-        "none_compared": "No hay dos filas que puedan compararse sobre las mismas imágenes de "
-        "test.",
-        "earlier_table": "Los estudios anteriores, cifra a cifra, junto a este estudio",
-        "this_study": "este estudio",
-        "their_study": "estudio anterior (suyo)",
-        "our_setup": "nuestra configuración",
-        "their_setup": "su configuración",
-        "setup_ours": "{px} px, {params} parámetros, {epochs}, {device}",
-        "cpu": "CPU",
-        "gpu": "GPU",
-        "reproduce": "Cómo reproducirlo",
-        "versions": "Programas",
-        "install": "Instalación, desde la carpeta del repositorio (la segunda orden ejecuta las "
-        "pruebas):",
-        "data_from": "Datos: CIFAR-10 leído de {source}; si no hay copia local (ni --data-dir "
-        "ni $ALEXNET_CIFAR_DATA), se descarga el archivo oficial (170 MB) y se comprueba su MD5.",
-        "precision_note": "Estas ejecuciones calcularon en bf16, que es lo que elige "
-        "--precision auto en un procesador con instrucciones bf16; en uno sin ellas, auto "
-        "calcula en fp32 y tarda aproximadamente el doble.",
-        "run_times": "Tiempo: cada ejecución tardó entre {lo} y {hi} minutos en esta máquina "
-        "(entrenamiento y validación); el estudio completo, {total} horas.",
-        "dirty_warning": "Atención: este estudio se ejecutó con cambios sin confirmar en el "
-        "código; la revisión indicada no contiene todo el código que se ejecutó.",
-        "mixed_commits": "Atención: las ejecuciones proceden de {n} revisiones distintas.",
-        "machine": "Equipo",
-        "date": "Terminado",
-        "commit": "Revisión de git",
-        "not_recorded": "sin registrar",
-        "command": "La orden que vuelve a ejecutar este estudio (conserva las filas terminadas):",
-        "recipe": "Receta de cada fila",
-        "setting": "parámetro",
-        "splits": "Imágenes: {train} para entrenar, {val} apartadas del conjunto de "
-        "entrenamiento para validar y {test} para el test.",
-        "runs": "Carpetas de las ejecuciones (cada una con config.json, metrics.jsonl, "
-        "results.json y sus eventos de TensorBoard)",
-        "tensorboard": "TensorBoard",
-        "hp_optimizer": "optimizador",
-        "hp_lr": "tasa de aprendizaje",
-        "hp_momentum": "momento",
-        "hp_weight_decay": "decaimiento de pesos",
-        "hp_decay_on": "el decaimiento se aplica a",
-        "hp_schedule": "evolución de la tasa de aprendizaje",
-        "hp_batch_size": "tamaño de lote",
-        "hp_augment": "aumento de datos",
-        "hp_cutout": "cutout: lado del cuadrado borrado (px)",
-        "hp_label_smoothing": "suavizado de etiquetas",
-        "hp_ema": "media móvil de los pesos (EMA)",
-        "hp_tta": "aumento en el test",
-        "hp_input_size": "entrada (px)",
-        "hp_precision": "formato numérico",
-        "hp_epochs": "épocas",
-        "hp_batchnorm": "BatchNorm",
-        "hp_limit_train": "imágenes de entrenamiento usadas",
-        "hp_dropout": "tasa de dropout",
-        "hp_classes": "clases",
-        "hp_channels": "orden de los canales de color",
-        "v_rgb": "RGB",
-        "v_bgr": "BGR (invertido)",
-        "v_all_classes": "las diez",
-        "hp_finetune": "ajuste fino",
-        "hp_step_size": "épocas entre escalones de la tasa",
-        "v_all": "todos",
-        "v_limit_train_all": "todas",
-        "v_ema_none": "no se usa",
-        "v_tta_none": "no se usa",
-        "v_cutout_none": "no se usa",
-        "v_head": "solo la nueva última capa",
-        "v_full": "todas las capas, a la misma tasa",
-        "v_discriminative": "la red base, a una tasa menor",
-        "v_sgd": "SGD",
-        "v_adam": "Adam",
-        "v_adamw": "AdamW",
-        "and": "{a} y {b}",
-        "cores": "{cpu} ({n} núcleos)",
-        "v_weights": "solo los pesos",
-        "v_none": "ninguno",
-        "v_yes": "sí",
-        "v_no": "no",
-        "v_flip": "volteo horizontal",
-        "v_crop": "recorte aleatorio con relleno de 4 px y volteo horizontal",
-        "v_standard": "recorte aleatorio y volteo horizontal",
-        "v_cosine": "coseno",
-        "v_onecycle": "un ciclo",
-        "v_step": "escalones",
-        "v_plateau": "baja al estancarse",
-        "notes": "Notas",
-        "skip_weights": "{rows}: no se pudieron descargar {title} donde se ejecutó el estudio. "
-        "Coloque {file} en {cache}/ o pase --weights ruta/a/{file} (el archivo está en "
-        "{where}).",
-        "skip_local": "{rows}: no se encontraron {title} donde se ejecutó el estudio. Coloque "
-        "{file} en {cache}/ o pase --weights ruta/a/{file} (el archivo está en {where}).",
-        "failed_note": "{rows}: falló con este error (en palabras del propio programa, en "
-        "inglés): {reason}",
-        "incomplete_note": "{rows}: la ejecución de {path} no terminó (falta results.json); "
-        "`alexnet-cifar train --resume {path}` la termina.",
-        "interrupted_note": "{rows}: se detuvo antes de terminar; vuelva a lanzar la orden de "
-        "arriba.",
-        "hardware_note": "Equipo: {hw}. Los tiempos son medianas sobre todas las épocas de "
-        "todas las semillas.",
-        "earlier_note": "Las cifras de los estudios anteriores son suyas, no nuestras (todas en "
-        "una GPU de Colab).",
-        "src_torchvision": "los pesos de ImageNet de la AlexNet de torchvision",
-        "src_caffe-npy": "los pesos de la AlexNet de Caffe",
-        "src_keras-vgg16": "los pesos de ImageNet de la VGG16 de Keras",
-        "figures": "Figuras",
-        "curves": "Curvas de aprendizaje",
-        "curves_title": "Media de {seeds}, banda: del peor al mejor resultado entre semillas; "
-        "validación: {val} imágenes apartadas del conjunto de entrenamiento",
-        "over_time": "Exactitud de validación frente al tiempo real (media de las semillas)",
-        "minutes": "minutos de entrenamiento y validación",
-        "bars": "Exactitud en test por clase (media de las semillas, barras: desviación típica)",
-        "confusion": "Matriz de confusión",
-        "confusion_title": "{row}: % de cada clase real, media de {seeds}",
-        "confusion_diff": "Diferencia de matrices de confusión",
-        "confusion_diff_title": "{a} frente a {b}, puntos porcentuales de cada clase real",
-        "confusion_diff_legend": "puntos a favor de {a} (rojo) o de {b} (azul): más aciertos "
-        "en la diagonal, menos confusiones fuera de ella",
-        "confusion_diff_noise": "la exactitud de una clase varía hasta {sd} puntos "
-        "(desviación típica) de una semilla a otra",
-        "ph_warmup": "calentamiento",
-        "ph_input": "carga de datos",
-        "ph_compute": "paso de entrenamiento",
-        "ph_overhead": "sobrecarga del bucle",
-        "ph_validation": "validación",
-        "ph_records": "punto de control y registros",
-        "phases_title": "En qué se va el tiempo de una época (media por época; barra: rango de "
-        "la época entera). En Keras la carga de datos (tf.data) corre en paralelo con el paso "
-        "de entrenamiento y su coste queda dentro del cómputo; en PyTorch se mide aparte",
-        "times": "Tiempo por época (todas las épocas de todas las semillas)",
-        "seconds": "segundos por época",
-        "val_acc": "exactitud de validación (%)",
-        "test_acc": "exactitud en test (%)",
-        "train_loss": "pérdida de entrenamiento",
-        "epoch": "época",
-        "true": "clase real",
-        "predicted": "clase predicha",
-    },
+    }
 }
 
-LANGUAGES = tuple(TEXT)
+
+def catalog_languages() -> list[str]:
+    """The languages with a catalog beside the English source."""
+    folder = resources.files(__package__).joinpath("locale")
+    return sorted(p.name for p in folder.iterdir() if p.joinpath("LC_MESSAGES").is_dir())
+
+
+LANGUAGES = ("en", *catalog_languages())
+
+
+@cache
+def translations(lang: str) -> gettext.GNUTranslations:
+    """The language's .po catalog, compiled by Babel into gettext's binary form."""
+    po = resources.files(__package__).joinpath(f"locale/{lang}/LC_MESSAGES/{DOMAIN}.po")
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+@cache
+def texts(lang: str) -> dict[str, str | tuple[str, str]]:
+    """Every key's text in ``lang`` (English where the catalog has no translation, which the
+    catalog test refuses): plural entries as their (one, other) forms."""
+    if lang == "en":
+        return TEXT["en"]
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    found = translations(lang)
+    out: dict[str, str | tuple[str, str]] = {}
+    for key, english in TEXT["en"].items():
+        if isinstance(english, tuple):
+            out[key] = tuple(found.npgettext(key, *english, n) for n in (1, 2))
+        else:
+            out[key] = found.pgettext(key, english)
+    return out
 
 
 class Words:
@@ -792,7 +454,8 @@ class Words:
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.text = TEXT[lang]
+        self.text = texts(lang)
+        self.locale = Locale.parse(lang)
 
     def __call__(self, key: str, **fields) -> str:
         return self.text[key].format(**fields)
@@ -809,31 +472,37 @@ class Words:
         return self("and", a=", ".join(items[:-1]), b=items[-1])
 
     def plural(self, key: str, n: int, **fields) -> str:
-        one, other = self.text[key]
-        return (one if n == 1 else other).format(n=self.count(n), **fields)
+        if self.lang == "en":
+            one, other = self.text[key]
+            form = one if n == 1 else other
+        else:
+            form = translations(self.lang).npgettext(key, *TEXT["en"][key], n)
+        return form.format(n=self.count(n), **fields)
 
     def num(self, x: float, digits: int = 2, sign: bool = False) -> str:
-        """A decimal number: "1,234.50" / "1234,50", "12 345,50"."""
+        """A decimal number in the locale's format: "1,234.50" / "1234,50", "12.345,50"."""
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return self.text["na"]
         x = round(float(x), digits) + 0.0  # no "-0.00"
-        text = f"{x:{'+' if sign else ''},.{digits}f}"
-        if self.lang == "en":
-            return text
-        whole, _, frac = text.partition(".")
-        digits_only = whole.lstrip("+-").replace(",", "")
-        # Spanish groups thousands with a space from five digits on ("4415", "10 000")
-        grouped = whole.replace(",", NBSP) if len(digits_only) > 4 else whole.replace(",", "")
-        return grouped + ("," + frac if frac else "")
+        grouped = abs(x) >= 10 ** (3 + MIN_GROUPING.get(self.lang, 1) - 1)
+        pattern = ("#,##0" if grouped else "0") + ("." + "0" * digits if digits else "")
+        if sign:
+            pattern = f"+{pattern};-{pattern}"
+        return format_decimal(x, format=pattern, locale=self.locale)
 
     def count(self, n: int) -> str:
         return self.num(n, 0)
 
     def pct(self, fraction: float | None, digits: int = 2) -> str:
+        """A percentage with the locale's sign and spacing: "80.55%" / "80,55 %"."""
         if fraction is None:
             return self.text["na"]
-        value = self.num(100 * fraction, digits)
-        return value + "%" if self.lang == "en" else value + NBSP + "%"
+        pattern = self.locale.percent_formats[None].pattern
+        return self.num(100 * fraction, digits) + pattern[pattern.rindex("0") + 1 :]
+
+    def date(self, when: dt.date) -> str:
+        """A date in the locale's long form: "November 30, 2026" / "30 de noviembre de 2026"."""
+        return format_date(when, format="long", locale=self.locale)
 
     def points(self, fraction: float, digits: int = 2, sign: bool = True) -> str:
         """A difference of accuracies in percentage points."""

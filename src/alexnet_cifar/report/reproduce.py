@@ -3,6 +3,7 @@ recipe, the split, the command that re-runs the study, and links to every run's 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shlex
 from dataclasses import fields
@@ -118,7 +119,8 @@ def reproduce(data: dict, w: Words) -> list[Item]:
     if not dates:
         when = w("not_recorded")
     else:
-        when = dates[0] if len(dates) == 1 else w("interval", lo=dates[0], hi=dates[-1])
+        first, last = (w.date(dt.date.fromisoformat(d)) for d in (dates[0], dates[-1]))
+        when = first if len(dates) == 1 else w("interval", lo=first, hi=last)
     first = rows[0]
     items: list[Item] = [("p", w("install")), ("code", f"{INSTALL}\n{TESTS}")]
     items.append(("p", w("data_from", source=first.get("data_source") or w("not_recorded"))))
