@@ -283,7 +283,7 @@ def _earlier(rows: list[dict], w: Words, labels: dict[str, str]) -> list[str]:
                     row=labels[row["row"]],
                     acc=w.pct(row["test_accuracy"]),
                     theirs_acc=w.pct(theirs[0].accuracy),
-                    diffs=w.join(differences(row, earlier.RECIPE.get(row["row"], {}), w)),
+                    diffs="; ".join(differences(row, earlier.RECIPE.get(row["row"], {}), w)),
                 )
             )
     return out

@@ -87,8 +87,8 @@ def gallery(row: dict, images: np.ndarray, path: Path, w: Words) -> Path:
     ]
     n_rows = sum(max(1, -(-len(items) // COLUMNS)) for _, items in sections)
     plt = _plt()
-    fig = plt.figure(figsize=(WIDTH, n_rows * 1.55 + 0.9))
-    grid = fig.add_gridspec(n_rows, COLUMNS, hspace=0.6)
+    fig = plt.figure(figsize=(WIDTH, n_rows * 1.3 + 0.8))
+    grid = fig.add_gridspec(n_rows, COLUMNS, hspace=0.45)
     line = 0
     for title, items in sections:
         lines = max(1, -(-len(items) // COLUMNS))
