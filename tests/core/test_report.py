@@ -853,3 +853,15 @@ def test_the_spanish_catalog_translates_every_string_with_the_same_fields():
         sources = english if isinstance(english, tuple) else (english,)
         for form in forms:
             assert set(fields.findall(form)) == set(fields.findall(sources[-1])), key
+
+
+def test_a_run_from_uncommitted_changes_says_so_in_words(tmp_path):
+    root = three_seed_study(tmp_path, (0.66, 0.62, 0.69))
+    for path in (root / "runs").glob("*/seed-*/results.json"):
+        results = json.loads(path.read_text())
+        path.write_text(json.dumps({**results, "commit": "0123456789ab+changes"}))
+    write_report(root, langs=("en", "es"), formats=("md",))
+    en = (root / "report" / "report.en.md").read_text()
+    es = (root / "report" / "report.es.md").read_text()
+    assert "Commit: 0123456789ab with uncommitted changes." in en and "+changes" not in en
+    assert "0123456789ab con cambios sin confirmar" in es and "+changes" not in es

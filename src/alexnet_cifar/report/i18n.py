@@ -300,6 +300,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "mixed_commits": "Warning: the runs come from {n} different commits.",
         "machine": "Machine",
         "date": "Finished",
+        "uncommitted": "{commit} with uncommitted changes",
         "commit": "Commit",
         "not_recorded": "not recorded",
         "command": "The command that re-runs this study (finished rows are kept):",

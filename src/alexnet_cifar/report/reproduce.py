@@ -105,6 +105,16 @@ INSTALL = 'python3 -m venv .venv && .venv/bin/pip install -e ".[all,dev]"'
 TESTS = ".venv/bin/python -m pytest -q"
 
 
+def _commits(commits: list[str], w: Words) -> str:
+    """The commits in words: a run from uncommitted changes says so instead of "+changes"."""
+    if not commits:
+        return w("not_recorded")
+    return ", ".join(
+        w("uncommitted", commit=c.removesuffix("+changes")) if c.endswith("+changes") else c
+        for c in commits
+    )
+
+
 def reproduce(data: dict, w: Words) -> list[Item]:
     rows = data["rows"]
     if not rows:
@@ -131,7 +141,7 @@ def reproduce(data: dict, w: Words) -> list[Item]:
         ("p", f"{w('machine')}: {'; '.join(sorted({hardware(r, w) for r in rows}))}."),
         *_run_times(runs, w),
         ("p", f"{w('versions')}: {versions(rows)}."),
-        ("p", f"{w('date')}: {when}. {w('commit')}: {', '.join(commits) or w('not_recorded')}."),
+        ("p", f"{w('date')}: {when}. {w('commit')}: {_commits(commits, w)}."),
         *_source_warnings(data, runs, commits, w),
         (
             "p",
