@@ -685,6 +685,7 @@ def transfer_study(root: Path) -> Path:
             )
             runs[str(seed)] = {"status": "completed", "run_dir": f"runs/{name}/seed-{seed}"}
         study["rows"][name] = {"status": "completed", "seeds": runs}
+    study["rows"]["scratch-all-pytorch"] = {"seeds": {}}  # listed, not started (an --only run)
     (root / "study.json").write_text(json.dumps(study))
     return root
 
@@ -726,6 +727,9 @@ def test_a_transfer_study_reports_the_target_task_by_start_and_size(tmp_path):
     # per-class accuracy: one table for the source's classes, one for the target's
     assert md.count("\n## Per-class test accuracy (") == 2
     assert (root / "report" / "figures" / "transfer.en.png").is_file()
+    # a row not started yet says so, and how to run it
+    assert "| scratch-all-pytorch | not run: not run yet; --resume runs it |" in md
+    assert "- scratch-all-pytorch: not run yet; the command under How to reproduce" in md
     page = (root / "report" / "report.es.html").read_text()
     assert "Tarea de destino" in page and not english_left(page)
 

@@ -172,7 +172,8 @@ def collect(root: str | Path) -> dict:
     not_run = [
         {
             "row": name,
-            "status": entry.get("status"),
+            # a row the study lists but has not started yet (an --only run) has no status
+            "status": entry.get("status") or "pending",
             "reason": redact(entry.get("reason", "")),
             "source": skipped_source(entry.get("reason", ""))
             if entry.get("status") == "skipped"

@@ -182,6 +182,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "why_failed": "error",
         "why_interrupted": "stopped; --resume continues it",
         "why_incomplete": "unfinished, no results.json",
+        "why_pending": "not run yet; --resume runs it",
+        "pending_note": "{rows}: not run yet; the command under How to reproduce runs them and "
+        "keeps the finished rows.",
         "per_seed": "Test accuracy per seed",
         "per_class": "Per-class test accuracy",
         "class": "class",

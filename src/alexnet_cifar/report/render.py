@@ -264,8 +264,13 @@ def notes(data: dict, w: Words) -> list[str]:
             out.append(w("incomplete_note", rows=r["row"], path=portable_path(r["path"])))
         elif r["status"] == "interrupted":
             out.append(w("interrupted_note", rows=r["row"]))
+        elif r["status"] == "pending":
+            continue  # listed together below
         elif r["reason"]:
             out.append(w("failed_note", rows=r["row"], reason=r["reason"]))  # redacted by collect
+    pending = [r["row"] for r in data["not_run"] if r["status"] == "pending"]
+    if pending:
+        out.append(w("pending_note", rows=w.join(pending)))
     machines = sorted({hardware(r, w) for r in data["rows"]})
     if machines:
         out.append(w("hardware_note", hw="; ".join(machines)))
