@@ -413,7 +413,7 @@ def test_rows_with_different_seeds_are_compared_on_the_seeds_both_ran(tmp_path):
     # the speeds too are compared on the one seed both ran: no interval, no verdict
     assert "share one seed" in md and "neither is called faster" in md
     es = (tmp_path / "report" / "report.es.md").read_text()
-    assert "(solo la semilla 0, la que ejecutaron ambas filas)" in es
+    assert "(solo la semilla 0, la que ejecutaron ambas configuraciones)" in es
     assert "solo comparten una semilla" in es and "ninguna de las dos se declara más rápida" in es
 
 

@@ -116,7 +116,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "tr_source_part": "{acc} in {fw}",
         "tr_gain": "With {n} training images per class, against training from scratch: {parts}.",
         "tr_helps_everywhere": "Fine-tuning the source network stays ahead of training from "
-        "scratch up to {n} images per class, the most this study trains with.",
+        "scratch up to {n} images per class, the largest size measured.",
         "tr_stops": "From {n} images per class on, the fine-tuned source network is no longer "
         "ahead of training from scratch in either framework.",
         "tr_never": "The fine-tuned source network is ahead of training from scratch at no size.",
