@@ -690,6 +690,7 @@ def transfer_study(root: Path) -> Path:
     return root
 
 
+@pytest.mark.slow  # renders whole reports: the full suite's
 def test_a_transfer_study_reports_the_target_task_by_start_and_size(tmp_path):
     from alexnet_cifar.report.collect import collect
 
@@ -784,6 +785,7 @@ def test_the_difference_matrix_has_one_colour_meaning():
     assert seed_spread(a) == pytest.approx(7.07, abs=0.01) and seed_spread(b) is None
 
 
+@pytest.mark.slow  # renders whole reports: the full suite's
 def test_glossary_terms_are_defined_once_and_linked_from_their_first_use(tmp_path):
     root = three_seed_study(tmp_path, (0.66, 0.62, 0.69))
     write_report(root, langs=("en", "es"))
@@ -799,6 +801,7 @@ def test_glossary_terms_are_defined_once_and_linked_from_their_first_use(tmp_pat
     assert "bf16" not in glossary  # a term the page never uses is left out
 
 
+@pytest.mark.slow  # renders whole reports: the full suite's
 def test_a_gallery_of_test_images_per_framework_where_the_data_is_at_hand(tmp_path):
     from alexnet_cifar.data import Cifar10
     from alexnet_cifar.report.gallery import picks
@@ -859,6 +862,7 @@ def test_the_spanish_catalog_translates_every_string_with_the_same_fields():
             assert set(fields.findall(form)) == set(fields.findall(sources[-1])), key
 
 
+@pytest.mark.slow  # renders whole reports: the full suite's
 def test_a_run_from_uncommitted_changes_says_so_in_words(tmp_path):
     root = three_seed_study(tmp_path, (0.66, 0.62, 0.69))
     for path in (root / "runs").glob("*/seed-*/results.json"):
