@@ -315,6 +315,7 @@ def test_conclusions_follow_the_numbers(tmp_path):
     assert same != diff
 
 
+@pytest.mark.slow  # renders whole reports: the full suite's
 def test_no_faster_framework_where_the_machine_drifted_between_runs(tmp_path):
     """Run one after the other on a machine that slowed down: every Keras run saw a machine
     a quarter slower than the PyTorch runs (its own probes say so), and Keras' epochs took
@@ -383,6 +384,7 @@ def test_several_seeds_give_mean_spread_and_a_paired_interval(tmp_path):
     assert (tmp_path / "report" / "figures" / diff_fig).stat().st_size > 1000
 
 
+@pytest.mark.slow  # renders whole reports: the full suite's
 def test_rows_with_different_seeds_are_compared_on_the_seeds_both_ran(tmp_path):
     """PyTorch with three seeds, Keras with one (an --only run halfway): the pair's A, B and
     B - A are seed 0's, and the speed line says what each row's epoch times span."""
@@ -569,6 +571,7 @@ def test_html_report_fits_desktop_and_phone_in_a_real_browser(study, tmp_path, w
         assert screen["summary"] < screen["first_row"] <= 844, screen
 
 
+@pytest.mark.slow  # renders whole reports: the full suite's
 def test_time_breakdown_in_the_report(tmp_path):
     """Runs that record their phases get a stacked bar, and the conclusions name the phase
     where the frameworks differ most in a typical epoch: one PyTorch epoch that shared the
