@@ -351,7 +351,7 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "v_adam": "Adam",
         "v_adamw": "AdamW",
         "and": "{a} and {b}",
-        "cores": "{cpu} ({n} cores)",
+        "cores": "{cpu}, {n} cores",
         "v_weights": "weights only",
         "v_none": "none",
         "v_yes": "yes",
