@@ -2,12 +2,14 @@
 
 Writes results/time-breakdown-<cpu|gpu>.{json,md}.
 
-For alexnet-cifar + BatchNorm at 32 px (batch 128) and torchvision's alexnet at 224 px (batch 64),
+For alexnet-cifar + BatchNorm at 32 px and torchvision's alexnet at 224 px (batch 128 both),
 in `auto` precision and in fp32 (one run when auto is fp32 here), each framework gets one
 `alexnet-cifar bench --layers --breakdown`: its compute-only training step, a short run of the
 real trainer split into phases (training/phases.py) and held against the compute-only step
 timed right before and after it, and every layer and the optimizer's update timed alone. At
-32 px the step without BatchNorm is timed too, for BatchNorm's share. The Keras / PyTorch ratio
+32 px the step without BatchNorm is timed too, for BatchNorm's share. The input pipeline is held
+against the compute-only step in alternating windows for --augment standard (rotations: a
+per-pixel warp) and flip (no rotation: resample.py's two matrix products). The Keras / PyTorch ratio
 of the compute-only step is the median of --rounds rounds that alternate the frameworks, each
 in its own process: a 2-core cloud CPU drifts by 10% within a minute, so one measurement per
 framework can pass drift off as a difference. Speeds move between days on shared machines;
@@ -38,7 +40,9 @@ from alexnet_cifar.training.progress import EpochProgress  # noqa: E402
 
 FRAMEWORKS = ("pytorch", "keras")
 # (model, flags, batch size, breakdown steps): the batch sizes the studies train with
-MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 64, 24))
+MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 128, 24))
+# the pipeline's warps: with rotation (the bench's default, the Keras paper row's) and without
+AUGMENTS = ("standard", "flip")
 
 
 def bench(framework: str, model: str, flags: list[str], args, extra: list[str]) -> dict:
@@ -94,6 +98,10 @@ def time_one_step(spec: str, steps: int) -> float:
     return get_backend(framework).time_step(config, data, batch_size=batch, steps=steps, warmup=2)
 
 
+def _pipeline(r: dict) -> dict:
+    return {k: r[k] for k in ("pipeline_over_compute", "pipeline_over_compute_rounds")}
+
+
 def alternating_rounds(model: str, flags: list[str], args, precision: str, batch: int) -> dict:
     """--rounds compute-only steps per framework, the frameworks taking turns."""
     rates: dict[str, list[float]] = {f: [] for f in FRAMEWORKS}
@@ -122,6 +130,10 @@ def measure(args) -> list[dict]:
                 )
                 resolved = r["precision"]
                 row = {"asked": precision, "result": r}
+                row["pipeline"] = {AUGMENTS[0]: _pipeline(r)}
+                for augment in AUGMENTS[1:]:
+                    other = bench(framework, model, flags, args, [*extra, "--augment", augment])
+                    row["pipeline"][augment] = _pipeline(other)
                 if "--batchnorm" in flags:
                     plain = bench(framework, model, [], args, extra)
                     row["without_batchnorm"] = plain["compute_train"]
@@ -209,9 +221,44 @@ def table(rows: list[dict]) -> str:
                     )
                     + f"| {epoch['wall_seconds']:.2f} | {rate} |"
                 )
+    lines += [
+        "",
+        "## The input pipeline against the compute-only step",
+        "",
+        "Images/s through the input pipeline over images/s of the step on a batch already "
+        "made, in alternating windows (`bench`): the median pair and the range. "
+        + " ".join(f"`--augment {a}`: {AUGMENT_WORDS[a]}." for a in AUGMENTS),
+        "",
+        "| model | precision | framework | "
+        + " | ".join(f"pipeline / compute, {a}" for a in AUGMENTS)
+        + " |",
+        "|---|---|---|" + "---|" * len(AUGMENTS),
+    ]
+    for (model, precision), pair in pairs.items():
+        for row in pair:
+            cells = []
+            for augment in AUGMENTS:
+                p = row.get("pipeline", {}).get(augment)
+                rounds = p and p["pipeline_over_compute_rounds"]
+                cells.append(
+                    f"{p['pipeline_over_compute']:.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
+                    if p
+                    else "-"
+                )
+            lines.append(
+                f"| {model} | {precision} | {row['result']['framework']} | "
+                + " | ".join(cells)
+                + " |"
+            )
     for (model, precision), (pt, ke) in pairs.items():
         lines += _layer_table(model, precision, pt["result"], ke["result"])
     return "\n".join(lines) + "\n"
+
+
+AUGMENT_WORDS = {
+    "standard": "flip, shift, 10 degree rotation and zoom, a per-pixel warp",
+    "flip": "flip only, the two matrix products of resample.py",
+}
 
 
 def _warmup_separable(r: dict) -> bool:

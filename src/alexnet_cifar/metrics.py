@@ -95,3 +95,12 @@ def pairs_to_detect(
         if detectable_difference(sd, n, level, power) <= difference:
             return n
     return None
+
+
+def told_apart(pair: dict) -> bool:
+    """Two rows' test accuracies differ: the paired interval over seeds (``pair["paired"]``,
+    paired_difference's) excludes 0, or, with one seed, McNemar's p < 0.05."""
+    if pair["paired"]:
+        lo, hi = pair["paired"]["ci"]
+        return not lo <= 0 <= hi
+    return pair["p_value"] < 0.05

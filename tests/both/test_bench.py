@@ -21,7 +21,11 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
     keys = {}
     for framework in ("pytorch", "keras"):
         config = TrainConfig(
-            framework=framework, model="alexnet-cifar", device="cpu", precision="fp32"
+            framework=framework,
+            model="alexnet-cifar",
+            device="cpu",
+            precision="fp32",
+            augment="flip",  # the pipeline's warps are the run's (--augment)
         )
         r = run_bench(
             get_backend(framework).Bench(config),
@@ -32,7 +36,7 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
             naive=False,
             baseline=True,
         )
-        assert r["framework"] == framework and r["compute_train"] > 0
+        assert r["framework"] == framework and r["compute_train"] > 0 and r["augment"] == "flip"
         # the ratio pairs windows timed one after the other, so it is a median of pairs,
         # close to (not equal to) the ratio of the two overall rates
         rounds = r["pipeline_over_compute_rounds"]

@@ -114,3 +114,41 @@ def test_both_frameworks_flush_subnormal_floats_to_zero_on_every_cpu_thread():
     assert late.returncode != 0
     assert "import alexnet_cifar.backends.pytorch" in late.stderr
     assert "before the first torch computation" in late.stderr
+
+
+HUGE = """
+import sys
+import alexnet_cifar.backends.pytorch
+import torch
+
+x = torch.ones(64 * 2**20 // 4)  # 64 MiB, touched
+with open("/proc/self/smaps_rollup") as f:
+    huge = [int(l.split()[1]) for l in f if l.startswith("AnonHugePages:")]
+print("huge kB:", huge[0] if huge else 0)
+"""
+
+
+def transparent_huge_pages() -> str:
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            return f.read().split("[")[1].split("]")[0]
+    except (OSError, IndexError):
+        return "unknown"
+
+
+@pytest.mark.slow  # processes of their own
+@pytest.mark.skipif(
+    transparent_huge_pages() not in ("madvise", "always"), reason="no transparent huge pages"
+)
+def test_torch_allocates_large_tensors_in_huge_pages_unless_the_user_says_no():
+    def huge_kb(**env) -> int:
+        base = {k: v for k, v in os.environ.items() if k != "THP_MEM_ALLOC_ENABLE"}
+        done = subprocess.run(
+            [sys.executable, "-c", HUGE], env={**base, **env}, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout.split("huge kB:")[1])
+
+    assert huge_kb() >= 32 * 1024
+    if transparent_huge_pages() == "madvise":  # "always" gives them whatever torch asks
+        assert huge_kb(THP_MEM_ALLOC_ENABLE="0") < 32 * 1024

@@ -334,8 +334,15 @@ def test_a_row_starts_from_another_rows_run_and_is_skipped_when_that_failed(
     preset = tmp_path / "transfer.yaml"
     preset.write_text(TRANSFER_PRESET)
     out = tmp_path / "s"
-    record = study_mod.run_study(str(preset), out, data=cifar_tiny, progress=False, echo=print)
+    said = []
+    record = study_mod.run_study(
+        str(preset), out, data=cifar_tiny, progress=False, echo=said.append
+    )
     assert record["rows"]["head-keras"]["status"] == "completed"
+    assert said[-2:] == [
+        "[1/2] source seed 0: pytorch alexnet-cifar (scratch)",
+        "[2/2] head-keras seed 0: keras alexnet-cifar (from source seed 0)",
+    ]
     results = json.loads((out / "runs/head-keras/seed-0/results.json").read_text())
     assert results["config"]["init_from"].endswith("runs/source/seed-0")
     assert results["new_layers"] == ["classifier_6"]  # the Keras name of the last layer

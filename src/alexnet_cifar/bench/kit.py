@@ -211,11 +211,12 @@ def run_bench(
 
     n = min(len(data.x_train), batch_size * (steps + warmup) * 2)
     with kit.scope():
-        stream = kit.batches(data.x_train[:n], data.y_train[:n], "standard", batch_size)
+        stream = kit.batches(data.x_train[:n], data.y_train[:n], kit.config.augment, batch_size)
         x0, y0 = next(stream)
         train_step, infer = kit.steps(kit.precision)
         r = bench_record(kit.framework, kit.spec, batch_size, steps, warmup)
         r["precision"] = kit.precision
+        r["augment"] = kit.config.augment  # the pipeline's warps: with rotation or without
         paired = paired_rates(
             lambda: train_step(x0, y0),
             lambda: train_step(*next(stream)),

@@ -24,7 +24,7 @@ def format_bench(r: dict) -> str:
     lines = [
         f"{r['framework']} {r['model']} at {r['input_size']} px, batch {r['batch_size']}, "
         f"{r['steps']} timed steps on {r['hardware'].get('gpu') or r['hardware']['cpu']}, "
-        f"{r.get('precision', 'fp32')}",
+        f"{r.get('precision', 'fp32')}, --augment {r.get('augment', 'standard')}",
         f"{'measurement':<44} {'images/s':>10}",
     ]
     for key, label in (

@@ -20,7 +20,7 @@ def register(sub) -> None:
         "(b) the real input pipeline from uint8 CIFAR arrays, and (c) the naive "
         "PIL DataLoader pipeline of the earlier studies; writes JSON.",
     )
-    options.add_config_flags(b, (*options.MODEL_FLAGS, "device", "precision"))
+    options.add_config_flags(b, (*options.MODEL_FLAGS, "device", "precision", "augment"))
     b.add_argument("--batch-size", type=int, default=64, help="(default: 64)")
     b.add_argument("--steps", type=int, default=5, help="timed steps per measurement (default: 5)")
     b.add_argument("--warmup", type=int, default=2, help="untimed steps first (default: 2)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..metrics import detectable_difference, pairs_to_detect
+from ..metrics import detectable_difference, pairs_to_detect, told_apart
 from . import earlier, transfer
 from .collect import compare, pair_lookup, seed_of
 from .i18n import Words
@@ -14,14 +14,6 @@ from .labels import in_prose, row_labels
 from .speed import compare_speed
 
 TARGET_DIFFERENCE = 0.005  # half a point: what "run more seeds" aims to detect
-
-
-def told_apart(pair: dict) -> bool:
-    """The paired interval over seeds excludes 0, or, with one seed, McNemar's p < 0.05."""
-    if pair["paired"]:
-        lo, hi = pair["paired"]["ci"]
-        return not lo <= 0 <= hi
-    return pair["p_value"] < 0.05
 
 
 def _how(pair: dict, w: Words) -> str:
@@ -55,11 +47,7 @@ def _conclusions(data: dict, w: Words) -> list[str]:
     if data.get("transfer") is not None:
         return _transfer(data, by_name, w)
     out = _ranking(rows, data, w)
-    fw_pairs = data["pairs"].get("fw_vs") or [
-        p
-        for p in data["pairs"].get("pairs", [])
-        if by_name[p["a"]]["framework"] != by_name[p["b"]]["framework"]
-    ]
+    fw_pairs = framework_pairs(data, by_name)
     for pair in fw_pairs:
         out += _accuracy_difference(pair, by_name, w)
         out += _speed(by_name[pair["a"]], by_name[pair["b"]], w)
@@ -88,14 +76,41 @@ def _transfer(data: dict, by_name: dict, w: Words) -> list[str]:
     return out
 
 
+def framework_pairs(data: dict, by_name: dict) -> list[dict]:
+    """The pairs that set a PyTorch row against a Keras one: the study's own, else any."""
+    return data["pairs"].get("fw_vs") or [
+        p
+        for p in data["pairs"].get("pairs", [])
+        if by_name[p["a"]]["framework"] != by_name[p["b"]]["framework"]
+    ]
+
+
+def ranked_rows(rows: list[dict], data: dict) -> tuple[list[dict], dict | None]:
+    """The rows by test accuracy, best first, and either the pair that tells the best apart
+    from the second (the best then leads alone) or None; with None, the rows level with the
+    best are those of ``level_with_best``."""
+    ranked = sorted(rows, key=lambda r: -r["test_accuracy"])
+    if len(ranked) < 2:
+        return ranked, None
+    pair = _pair(data, ranked[0], ranked[1])
+    return ranked, pair if pair is not None and told_apart(pair) else None
+
+
+def level_with_best(ranked: list[dict], data: dict) -> list[dict]:
+    """The best row and every row the statistics do not tell apart from it."""
+    best = ranked[0]
+    return [best] + [
+        r for r in ranked[1:] if (p := _pair(data, best, r)) is None or not told_apart(p)
+    ]
+
+
 def _ranking(rows: list[dict], data: dict, w: Words) -> list[str]:
     """A best row only when it is told apart from the next; else the rows level with it."""
     if len(rows) < 2:
         return []
-    ranked = sorted(rows, key=lambda r: -r["test_accuracy"])
+    ranked, pair = ranked_rows(rows, data)
     best, second = ranked[0], ranked[1]
-    pair = _pair(data, best, second)
-    if pair is not None and told_apart(pair):
+    if pair is not None:
         return [
             w(
                 "c_best",
@@ -106,9 +121,7 @@ def _ranking(rows: list[dict], data: dict, w: Words) -> list[str]:
                 how=_how(pair, w),
             )
         ]
-    level = [best] + [
-        r for r in ranked[1:] if (p := _pair(data, best, r)) is None or not told_apart(p)
-    ]
+    level = level_with_best(ranked, data)
     return [
         w(
             "c_tie",
@@ -367,13 +380,12 @@ def summary(data: dict, w: Words) -> list[str]:
     if data.get("transfer") is not None:
         return _transfer_summary(data, by_name, w)
     out = []
-    ranked = sorted(rows, key=lambda r: -r["test_accuracy"])
+    ranked, pair = ranked_rows(rows, data)
     if len(ranked) == 1:
         out.append(w("s_one", row=labels[ranked[0]["row"]], acc=w.pct(ranked[0]["test_accuracy"])))
     elif ranked:
         best, second = ranked[0], ranked[1]
-        pair = _pair(data, best, second)
-        if pair is not None and told_apart(pair):
+        if pair is not None:
             out.append(
                 w(
                     "s_best",
@@ -384,9 +396,7 @@ def summary(data: dict, w: Words) -> list[str]:
                 )
             )
         else:
-            level = [best] + [
-                r for r in ranked[1:] if (p := _pair(data, best, r)) is None or not told_apart(p)
-            ]
+            level = level_with_best(ranked, data)
             out.append(
                 w(
                     "s_level",
@@ -394,11 +404,7 @@ def summary(data: dict, w: Words) -> list[str]:
                     accs=w.join(w.pct(r["test_accuracy"]) for r in level),
                 )
             )
-    fw_pairs = data["pairs"].get("fw_vs") or [
-        p
-        for p in data["pairs"].get("pairs", [])
-        if by_name[p["a"]]["framework"] != by_name[p["b"]]["framework"]
-    ]
+    fw_pairs = framework_pairs(data, by_name)
     if fw_pairs:
         a, b = by_name[fw_pairs[0]["a"]], by_name[fw_pairs[0]["b"]]
         if a["epoch_seconds"] and b["epoch_seconds"] and hardware(a, w) == hardware(b, w):

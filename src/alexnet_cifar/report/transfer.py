@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..metrics import told_apart
 from .i18n import Words
 
 KINDS = ("scratch", "head", "finetune", "mismatched")
@@ -180,13 +181,6 @@ def difference(pair: dict, w: Words, unit: bool = False) -> str:
     return f"{d} (p {w.p_value(pair['p_value'])})"
 
 
-def _told_apart(pair: dict) -> bool:
-    if pair["paired"]:
-        lo, hi = pair["paired"]["ci"]
-        return not lo <= 0 <= hi
-    return pair["p_value"] < 0.05
-
-
 def conclusions(t: Transfer, w: Words, pairs: dict, by_name: dict) -> list[str]:
     """What a source start buys at each size, where it stops mattering, what the other channel
     order costs, whether the frameworks differ, what a start from another source changes, and
@@ -248,7 +242,7 @@ def conclusions(t: Transfer, w: Words, pairs: dict, by_name: dict) -> list[str]:
         pair = pair_of(t.row("finetune", "pytorch", size), t.row("finetune", "keras", size))
         if pair:
             fw_parts.append(w("tr_fw_part", n=w.count(size), d=difference(pair, w, unit=True)))
-            if _told_apart(pair):
+            if told_apart(pair):
                 apart.append(w.count(size))
     if fw_parts:
         key = "tr_fw_apart" if apart else "tr_fw_same"
@@ -260,7 +254,7 @@ def conclusions(t: Transfer, w: Words, pairs: dict, by_name: dict) -> list[str]:
             other = t.cells.get((line, size))
             pair = pair_of(t.row(line.kind, line.framework, size), other)
             if pair:
-                key = "tr_crossed_apart" if _told_apart(pair) else "tr_crossed_same"
+                key = "tr_crossed_apart" if told_apart(pair) else "tr_crossed_same"
                 source_fw = by_name.get(line.source, {}).get("framework", line.source)
                 main_fw = by_name.get(t.main_source, {}).get("framework", t.main_source)
                 out.append(
@@ -288,7 +282,7 @@ def where_it_stops(t: Transfer, w: Words, pairs: dict) -> str | None:
             a, b = t.row("scratch", fw, size), t.row("finetune", fw, size)
             pair = pairs.get((a["row"], b["row"])) if a and b else None
             if pair:
-                ahead = _told_apart(pair) and pair["acc_b"] > pair["acc_a"]
+                ahead = told_apart(pair) and pair["acc_b"] > pair["acc_a"]
                 ahead_at.setdefault(size, []).append(ahead)
     if not ahead_at:
         return None

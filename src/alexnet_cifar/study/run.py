@@ -207,7 +207,8 @@ def _run_rows(study: StudyRun) -> dict:
                 {"status": "skipped", "reason": f"{reason} ({status.get('status') or 'not run'})"},
             )
             continue
-        echo(f"{task.label}: {task.config.framework} {task.config.model} ({task.config.init})")
+        origin = f"from {source} seed {task.seed}" if source is not None else task.config.init
+        echo(f"{task.label}: {task.config.framework} {task.config.model} ({origin})")
         try:
             entry = _run_row(task.config, data, study.progress)
         except KeyboardInterrupt:

@@ -1,5 +1,6 @@
-"""tf.data input pipeline from the uint8 arrays: gather a batch, warp it straight to the model's
-input size, normalize; all inside the graph. Which images and which warps come from
+"""tf.data input pipeline from the uint8 arrays: gather a batch, normalize, warp it straight to
+the model's input size (resample.py's two matrix products, or a per-pixel warp for rotations);
+all inside the graph. Which images and which warps come from
 training/plan.py, the same for PyTorch."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ...preprocess import Augmentation, Normalization
+from ...resample import axis_aligned, resize_weights, warp_weights
 from ...training.plan import epoch_plan, pixel_transforms
 
 # tf.data's autotuner is off: deleting an iterator waits for the autotuner's thread to wake,
@@ -40,6 +42,7 @@ class Pipeline:
         self.num_classes = num_classes
         self.mean = tf.constant(normalization.mean, tf.float32)
         self.std = tf.constant(normalization.std, tf.float32)
+        self.resize = tf.constant(resize_weights(self.in_size, input_size))
 
     def __len__(self) -> int:
         return self.n
@@ -49,12 +52,16 @@ class Pipeline:
         images: tf.Tensor,
         transforms: tf.Tensor | None = None,
         corners: tf.Tensor | None = None,
+        axes: tuple[tf.Tensor, tf.Tensor] | None = None,
     ) -> tf.Tensor:
         """uint8 NHWC -> normalized float NHWC; ``transforms`` (N, 8, from plan.pixel_transforms)
         warp each normalized image (bilinear; border repeated, or mirrored for crops) straight
-        at the output size; ``corners`` (N, 2) place each image's cutout square."""
+        at the output size, or ``axes``, resample.py's (rows, cols), warps without rotation;
+        ``corners`` (N, 2) place each image's cutout square."""
         x = self._normalize(tf.cast(images, tf.float32) / 255.0)
-        if transforms is not None:
+        if axes is not None:
+            x = self._resample(x, *axes)
+        elif transforms is not None:
             x = tf.raw_ops.ImageProjectiveTransformV3(
                 images=x,
                 transforms=transforms,
@@ -64,7 +71,7 @@ class Pipeline:
                 fill_mode="REFLECT" if self.aug.mirror else "NEAREST",
             )
         elif x.shape[1] != self.size:
-            x = tf.image.resize(x, (self.size, self.size), method="bilinear")
+            x = self._resample(x, self.resize, self.resize)
         if corners is not None:
             x = tf.where(self._cutout_mask(corners), 0.0, x)
         return x
@@ -76,6 +83,28 @@ class Pipeline:
             x = x[..., ::-1]
         return (x * self.norm.scale - self.mean) / self.std
 
+    def _resample(self, x: tf.Tensor, rows: tf.Tensor, cols: tf.Tensor) -> tf.Tensor:
+        """NHWC ``x`` through resample.py's matrices ((N or 1, S, side)): columns, then rows,
+        in the PyTorch pipeline's order."""
+        n, side, c = tf.shape(x)[0], self.in_size, 3
+        by_column = tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [n, side, side * c])
+        across = tf.reshape(tf.matmul(cols, by_column), [n, self.size, side, c])
+        by_row = tf.reshape(tf.transpose(across, [0, 2, 1, 3]), [n, side, self.size * c])
+        return tf.reshape(tf.matmul(rows, by_row), [n, self.size, self.size, c])
+
+    def _axes(self, theta: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """resample.py's (rows, cols) of a batch's warps, computed by the same NumPy code that
+        feeds PyTorch."""
+
+        def weights(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return warp_weights(t, self.in_size, self.size, self.aug.mirror)
+
+        rows, cols = tf.numpy_function(weights, [theta], [tf.float32, tf.float32])
+        shape = [None, self.size, self.in_size]
+        rows.set_shape(shape)
+        cols.set_shape(shape)
+        return rows, cols
+
     def _cutout_mask(self, corners: tf.Tensor) -> tf.Tensor:
         """(N, S, S, 1), True inside each image's square (rows and columns from its corner)."""
         pixels = tf.range(self.size, dtype=corners.dtype)
@@ -83,8 +112,14 @@ class Pipeline:
         inside = (pixels >= start) & (pixels < stop)  # (N, 2, S): rows, columns
         return (inside[:, 0, :, None] & inside[:, 1, None, :])[..., None]
 
-    def warps(self, theta: np.ndarray | None) -> np.ndarray | None:
-        return None if theta is None else pixel_transforms(theta, self.in_size, self.size)
+    def warps(self, theta: np.ndarray | None) -> dict:
+        """The batch slices that carry the warps ``theta``: the matrices themselves (rotations),
+        or ``theta`` for resample.py's weights, computed a batch at a time."""
+        if theta is None:
+            return {}
+        if axis_aligned(self.aug):
+            return {"theta": theta}
+        return {"transforms": pixel_transforms(theta, self.in_size, self.size)}
 
     def _batches(
         self, order: np.ndarray, batch_size: int, theta=None, corners=None, mirror=False
@@ -92,10 +127,11 @@ class Pipeline:
         def gather(part):
             x = tf.gather(self.images, part["idx"])
             x = x[:, :, ::-1] if mirror else x
-            x = self.transform(x, part.get("transforms"), part.get("corners"))
+            axes = self._axes(part["theta"]) if "theta" in part else None
+            x = self.transform(x, part.get("transforms"), part.get("corners"), axes)
             return x, tf.one_hot(tf.gather(self.labels, part["idx"]), self.num_classes)
 
-        parts = {"idx": order, "transforms": self.warps(theta), "corners": corners}
+        parts = {"idx": order, **self.warps(theta), "corners": corners}
         slices = {k: v for k, v in parts.items() if v is not None}
         return (
             tf.data.Dataset.from_tensor_slices(slices)
