@@ -15,7 +15,8 @@ in its own process: a 2-core cloud CPU drifts by 10% within a minute, so one mea
 framework can pass drift off as a difference. Speeds move between days on shared machines;
 the ratios within one run are what count.
 
-Usage: python benchmarks/time_breakdown.py [--device cpu|cuda] [--steps N] [--rounds N] [--out STEM]
+Usage: python benchmarks/time_breakdown.py [--device cpu|cuda] [--steps N] [--rounds N]
+       [--precisions auto fp32] [--out STEM]
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def measure(args) -> list[dict]:
     rows = []
     for model, flags, batch, steps in MODELS:
         resolved = None
-        for precision in ("auto", "fp32"):
+        for precision in args.precisions:
             if precision == "fp32" and resolved == "fp32":
                 continue  # auto is fp32 on this machine: one run stands for both
             for framework in FRAMEWORKS:
@@ -324,6 +325,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--rounds", type=int, default=3, help="alternating compute-only rounds per framework"
+    )
+    parser.add_argument(
+        "--precisions",
+        nargs="+",
+        default=["auto", "fp32"],
+        choices=["auto", "fp32"],
+        help="the precisions to time (default: auto and fp32; fp32 is skipped where auto is it)",
     )
     parser.add_argument(
         "--table-only", action="store_true", help="rewrite the .md from the .json, measure nothing"

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from alexnet_cifar.arch import spec_for
+
 torch = pytest.importorskip("torch")
 pytest.importorskip("tensorflow")
 
@@ -28,9 +30,18 @@ ROWS = (
 def test_every_builtin_preset_has_the_seven_rows_and_valid_configs(tmp_path):
     for name in ("smoke", "quick", "paper", "fair"):
         preset = study_mod.load_preset(name)
-        assert tuple(preset["rows"]) == ROWS
+        assert tuple(preset["rows"])[: len(ROWS)] == ROWS
         configs = study_mod.row_configs(preset, tmp_path)
         assert configs["scratch-pytorch"][0].framework == "pytorch"
+    # paper: each scratch recipe at 32 px too, everything else its 224 px row's
+    paper = study_mod.row_configs(study_mod.load_preset("paper"), tmp_path)
+    assert len(paper) == len(ROWS) + 2
+    for fw in ("pytorch", "keras"):
+        small, large = paper[f"scratch-{fw}-32px"][0], paper[f"scratch-{fw}"][0]
+        sizes = (spec_for(small).input_size, spec_for(large).input_size)
+        assert (small.model, *sizes) == ("alexnet-cifar", 32, 224)
+        same = ("optimizer", "lr", "momentum", "weight_decay", "augment", "batchnorm", "epochs")
+        assert [getattr(small, k) for k in same] == [getattr(large, k) for k in same]
     fair_preset = study_mod.load_preset("fair")
     fair = study_mod.row_configs(fair_preset, tmp_path)
     recipe = lambda c: (c.optimizer, c.lr, c.schedule, c.augment, c.epochs, c.batch_size)  # noqa

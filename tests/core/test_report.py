@@ -876,3 +876,92 @@ def test_a_run_from_uncommitted_changes_says_so_in_words(tmp_path):
     es = (root / "report" / "report.es.md").read_text()
     assert "Commit: 0123456789ab with uncommitted changes." in en and "+changes" not in en
     assert "0123456789ab con cambios sin confirmar" in es and "+changes" not in es
+
+
+def test_the_earlier_experiment_point_by_point_and_what_224_px_buys(tmp_path):
+    """Per class against the earlier PyTorch study's own table, the time per epoch beside
+    theirs with both machines, and the same framework at 32 and 224 px."""
+    labels = np.repeat(np.arange(10), 20)
+    rng = np.random.default_rng(5)
+    for seed in (0, 1):
+        big = np.where(rng.random(200) < 0.8, labels, (labels + 1) % 10)
+        small = np.where(rng.random(200) < 0.7, labels, (labels + 1) % 10)
+        slow, fast = (300.0, 310.0, 305.0), (40.0, 41.0, 40.5)
+        fake_run(
+            tmp_path,
+            "scratch-pytorch",
+            "pytorch",
+            "scratch",
+            big,
+            labels,
+            seed=seed,
+            to_85=900.0,
+            seconds=slow,
+        )
+        fake_run(
+            tmp_path,
+            "scratch-pytorch-32",
+            "pytorch",
+            "scratch",
+            small,
+            labels,
+            seed=seed,
+            to_85=120.0,
+            seconds=fast,
+        )
+        for name, size, model, macs in (
+            ("scratch-pytorch", 224, "alexnet", 714_188_480),
+            ("scratch-pytorch-32", 32, "alexnet-cifar", 107_000_000),
+        ):
+            path = tmp_path / "runs" / name / f"seed-{seed}" / "results.json"
+            r = json.loads(path.read_text())
+            r.update(input_size=size, model=model, macs_per_image=macs)
+            path.write_text(json.dumps(r))
+    rows = {
+        n: {
+            "status": "completed",
+            "seeds": {
+                str(s): {"status": "completed", "run_dir": f"runs/{n}/seed-{s}"} for s in (0, 1)
+            },
+        }
+        for n in ("scratch-pytorch", "scratch-pytorch-32")
+    }
+    (tmp_path / "study.json").write_text(json.dumps({"preset": "paper", "rows": rows}))
+    write_report(tmp_path, langs=("en", "es"), formats=("md",))
+    md = (tmp_path / "report" / "report.en.md").read_text()
+    per_class = md.split("## Each class beside the earlier PyTorch study's own table")[1]
+    per_class = per_class.split("\n## ")[0]
+    assert "| class | earlier study (79.72%) | scratch-pytorch | B - A (points) |" in per_class
+    runs = [tmp_path / "runs" / "scratch-pytorch" / f"seed-{s}" / "results.json" for s in (0, 1)]
+    per_seed = [json.loads(p.read_text())["per_class_accuracy"] for p in runs]
+    ours = {c: np.mean([r[c] for r in per_seed]) for c in CLASSES}
+    cat = 100 * ours["cat"]
+    assert f"| cat | 60.10% | {cat:.2f}% | {cat - 60.1:+.2f} |" in per_class
+    assert "| mean of the classes | 79.72% |" in per_class
+    epochs = md.split("## Time per epoch beside the earlier studies'")[1].split("\n## ")[0]
+    assert (
+        "| scratch-pytorch | 5 min 05 s | 224 px, Test GPU | 70.93% | 5 min 33 s | a Colab GPU |"
+        in epochs
+    )
+    sizes = md.split("## Each framework from scratch at each input size")[1].split("\n## ")[0]
+    assert "| scratch-pytorch-32 | PyTorch | 32 px | alexnet-cifar | 107 M |" in sizes
+    assert "| scratch-pytorch | PyTorch | 224 px | alexnet | 714 M |" in sizes
+    assert sizes.rstrip().endswith("| 5 min 05 s | 15.0 min |")
+    acc = {
+        n: np.mean(
+            [
+                json.loads(p.read_text())["test_accuracy"]
+                for p in (tmp_path / "runs" / n).glob("seed-*/results.json")
+            ]
+        )
+        for n in ("scratch-pytorch", "scratch-pytorch-32")
+    }
+    d = 100 * (acc["scratch-pytorch"] - acc["scratch-pytorch-32"])
+    assert (
+        f"PyTorch from scratch reached {100 * acc['scratch-pytorch']:.2f}% at 224 px against "
+        f"{100 * acc['scratch-pytorch-32']:.2f}% at 32 px ({d:+.2f} points), with 6.7 times the "
+        "multiply-adds per image; an epoch took 7.5 times as long as at 32 px." in md
+    )
+    es = (tmp_path / "report" / "report.es.md").read_text()
+    assert "una GPU de Colab" in es and "6,7 veces las multiplicaciones" in es
+    assert "una época duró 7,5 veces lo que a 32 px" in es

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..metrics import detectable_difference, pairs_to_detect, told_apart
-from . import earlier, transfer
+from . import earlier, paper, transfer
 from .collect import compare, pair_lookup, seed_of
 from .i18n import Words
-from .labels import in_prose, row_labels
+from .labels import hardware, in_prose, row_labels
 from .speed import compare_speed
 
 TARGET_DIFFERENCE = 0.005  # half a point: what "run more seeds" aims to detect
@@ -31,11 +31,6 @@ def _pair(data: dict, a: dict, b: dict) -> dict | None:
     return {"a": a["row"], "b": b["row"], **found} if found else None
 
 
-def hardware(row: dict, w: Words) -> str:
-    hw = row["hardware"]
-    return hw.get("gpu") or w("cores", cpu=hw.get("cpu", "?"), n=hw.get("cpu_count", "?"))
-
-
 def conclusions(data: dict, w: Words) -> list[str]:
     """What the numbers say, in sentences that name rows by their labels."""
     return in_prose(_conclusions(data, w), row_labels(data, w))
@@ -53,6 +48,7 @@ def _conclusions(data: dict, w: Words) -> list[str]:
         out += _speed(by_name[pair["a"]], by_name[pair["b"]], w)
     out += _pretrained(data, by_name, w)
     out += _earlier(rows, w, row_labels(data, w))
+    out += paper.conclusions(data, w)
     upcoming = _next(data, fw_pairs, w)
     if upcoming:
         out.append(w("c_next", items="; ".join(upcoming)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 class Earlier:
     accuracy: float
     setup: dict[str, str]  # language -> setup in a few words
+    epoch_seconds: float | None = None  # their time per epoch (a Colab GPU), where they gave it
 
 
 EARLIER: dict[str, tuple[Earlier, ...]] = {
@@ -28,6 +29,7 @@ EARLIER: dict[str, tuple[Earlier, ...]] = {
                 "en": "224 px, Adam, 5 min 33 s per epoch on a GPU",
                 "es": "224 px, Adam, 5 min 33 s por época en una GPU",
             },
+            epoch_seconds=5 * 60 + 33,
         ),
     ),
     "scratch-keras": (
@@ -41,6 +43,7 @@ EARLIER: dict[str, tuple[Earlier, ...]] = {
         Earlier(
             0.7302,
             {"en": "about 7 min per epoch on a GPU", "es": "unos 7 min por época en una GPU"},
+            epoch_seconds=7 * 60,
         ),
     ),
     "imagenet-pytorch": (
@@ -62,7 +65,11 @@ EARLIER: dict[str, tuple[Earlier, ...]] = {
         ),
     ),
     "vgg16-keras": (
-        Earlier(0.8172, {"en": "53 min per epoch on a GPU", "es": "53 min por época en una GPU"}),
+        Earlier(
+            0.8172,
+            {"en": "53 min per epoch on a GPU", "es": "53 min por época en una GPU"},
+            epoch_seconds=53 * 60,
+        ),
     ),
 }
 
@@ -78,6 +85,25 @@ WHAT: dict[str, tuple[str, str | None]] = {
     "caffe-keras": ("keras", "caffe-npy"),
     "vgg16-keras": ("keras", "keras-vgg16"),
 }
+# the earlier PyTorch study's own per-class test accuracy (its 79.72% is their mean)
+PER_CLASS: dict[str, tuple[float, dict[str, float]]] = {
+    "scratch-pytorch": (
+        0.7972,
+        {
+            "airplane": 0.883,
+            "automobile": 0.933,
+            "bird": 0.719,
+            "cat": 0.601,
+            "deer": 0.803,
+            "dog": 0.719,
+            "frog": 0.858,
+            "horse": 0.807,
+            "ship": 0.838,
+            "truck": 0.811,
+        },
+    )
+}
+
 RECIPE: dict[str, dict] = {
     "scratch-pytorch": {"input_size": 224, "epochs": 20, "batchnorm": False, "optimizer": "sgd"},
     "scratch-keras": {"input_size": 224, "epochs": 20, "batchnorm": True, "optimizer": "adam"},

@@ -176,6 +176,22 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "earlier": "earlier studies (theirs)",
         "to_85": "time to 85% validation accuracy (median)",
         "not_reached": "not reached",
+        "to_80": "time to 80% validation accuracy (median)",
+        "p_mean": "mean of the classes",
+        "p_theirs": "earlier study ({acc})",
+        "p_per_class": "Each class beside the earlier PyTorch study's own table: {row}",
+        "p_epochs": "Time per epoch beside the earlier studies', each on its machine",
+        "p_ours_epoch": "this study: time per epoch (median)",
+        "p_our_machine": "this study: input and machine",
+        "p_their_epoch": "earlier study: time per epoch",
+        "p_machine": "earlier study: machine",
+        "p_their_machine": "a Colab GPU",
+        "p_resolution": "Each framework from scratch at each input size: what the larger input buys",
+        "p_input": "input",
+        "p_macs": "multiply-adds per image",
+        "p_res": "{fw} from scratch reached {acc_big} at {big} px against {acc_small} at {small} px ({d} points), with {macs} times the multiply-adds per image; {time}.",
+        "p_res_time": "an epoch took {ratio} times as long as at {small} px",
+        "p_res_time_open": "the runs do not support comparing their epoch times",
         "na": "n/a",
         "not_run_cell": "not run: {why}",
         "why_skipped": "weights not available",
@@ -511,6 +527,19 @@ class Words:
     def points(self, fraction: float, digits: int = 2, sign: bool = True) -> str:
         """A difference of accuracies in percentage points."""
         return self.num(100 * fraction, digits, sign=sign)
+
+    def minutes(self, seconds: float) -> str:
+        """A duration as "5 min 33 s" (both languages abbreviate alike)."""
+        whole = round(seconds)
+        return f"{whole // 60} min {whole % 60:02d} s" if whole >= 60 else f"{whole} s"
+
+    def time_to(self, row: dict, mark: str = "85") -> str:
+        """Minutes until validation first reached ``mark``% (median over the seeds that did)."""
+        runs, reached = len(row["runs"]), row.get(f"reached_{mark}", 0)
+        if row.get(f"time_to_{mark}") is None:
+            return self("not_reached")
+        minutes = f"{self.num(row[f'time_to_{mark}'] / 60, 1)} min"
+        return minutes if reached == runs else f"{minutes} ({reached}/{runs})"
 
     def p_value(self, p: float) -> str:
         return self.num(p, 2 if p >= 0.01 else 4) if p >= 1e-4 else "<" + self.num(0.0001, 4)

@@ -50,3 +50,8 @@ def in_prose(sentences: list[str], labels: dict[str, str]) -> list[str]:
         text = "`".join(pieces)
         out.append(text[:1].upper() + text[1:])
     return out
+
+
+def hardware(row: dict, w: Words) -> str:
+    hw = row["hardware"]
+    return hw.get("gpu") or w("cores", cpu=hw.get("cpu", "?"), n=hw.get("cpu_count", "?"))

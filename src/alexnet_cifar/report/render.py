@@ -13,11 +13,12 @@ from ..study.matrix import description, load_preset, preset_names
 from ..system import atomic
 from ..system.environment import portable_path
 from ..weights.registry import SOURCES
-from . import earlier, figures, gallery, transfer
+from . import earlier, figures, gallery, paper, transfer
 from .collect import collect, pair_lookup, seed_of
-from .conclusions import conclusions, hardware, setup_ours, summary
+from .conclusions import conclusions, setup_ours, summary
 from .glossary import Linker
 from .i18n import Words
+from .labels import hardware
 from .reproduce import reproduce
 
 FORMATS = ("md", "html")
@@ -35,6 +36,9 @@ def _tables(data: dict, w: Words) -> tuple[Table, list[Table]]:
         *_per_class_tables(data, w),
         *_significance_tables(data, w),
         _earlier_table(data, w),
+        *paper.per_class_tables(data, w),
+        paper.epoch_table(data, w),
+        paper.resolution_table(data, w),
     ]
     moved = data.get("transfer")
     if moved is not None:  # the question is the target task's; every row's table follows
@@ -82,7 +86,7 @@ def _headline_table(data: dict, w: Words) -> Table:
                 w.points(r["accuracy_std"], sign=False) if several else w("na"),
                 w("interval", lo=w.pct(r["ci"][0]), hi=w.pct(r["ci"][1])),
                 f"{w.num(r['seconds_per_epoch'], 1)} ({spread})" if times else w("na"),
-                _time_to_85(r, w),
+                w.time_to(r),
             ]
         )
     for r in data["not_run"]:
@@ -132,15 +136,6 @@ def _details_table(data: dict, w: Words) -> Table | None:
         for r in data["rows"]
     ]
     return w("details"), head, body
-
-
-def _time_to_85(row: dict, w: Words) -> str:
-    """Minutes until validation first reached 85% (median over the seeds that did)."""
-    runs = len(row["runs"])
-    if row.get("time_to_85") is None:
-        return w("not_reached")
-    minutes = f"{w.num(row['time_to_85'] / 60, 1)} min"
-    return minutes if row["reached_85"] == runs else f"{minutes} ({row['reached_85']}/{runs})"
 
 
 def _per_seed_table(data: dict, w: Words) -> Table | None:

@@ -13,8 +13,8 @@ from ..config import TrainConfig, upgrade_config
 from ..data import translate
 from ..study.matrix import study_command
 from ..system.environment import portable_path
-from .conclusions import hardware
 from .i18n import Words
+from .labels import hardware
 
 # the recipe table's lines: the config fields marked as recipe, in the config's order
 RECIPE = tuple(f.name for f in fields(TrainConfig) if f.metadata.get("recipe"))
