@@ -152,3 +152,19 @@ def test_torch_allocates_large_tensors_in_huge_pages_unless_the_user_says_no():
     assert huge_kb() >= 32 * 1024
     if transparent_huge_pages() == "madvise":  # "always" gives them whatever torch asks
         assert huge_kb(THP_MEM_ALLOC_ENABLE="0") < 32 * 1024
+
+
+def test_float32_means_ieee_float32_in_both_frameworks_not_tf32():
+    """training/precision.py's TF32 (off), applied when each backend is imported: TensorFlow
+    would otherwise run float32 products in TF32 on an Ampere GPU, torch its convolutions."""
+    import alexnet_cifar.backends.keras  # noqa: F401
+    import alexnet_cifar.backends.pytorch  # noqa: F401
+    import tensorflow as tf
+    import torch
+
+    from alexnet_cifar.training.precision import TF32
+
+    assert TF32 is False
+    assert tf.config.experimental.tensor_float_32_execution_enabled() is TF32
+    assert torch.backends.cuda.matmul.allow_tf32 is TF32
+    assert torch.backends.cudnn.allow_tf32 is TF32

@@ -878,6 +878,7 @@ def test_a_run_from_uncommitted_changes_says_so_in_words(tmp_path):
     assert "0123456789ab con cambios sin confirmar" in es and "+changes" not in es
 
 
+@pytest.mark.slow  # a whole report in two languages
 def test_the_earlier_experiment_point_by_point_and_what_224_px_buys(tmp_path):
     """Per class against the earlier PyTorch study's own table, the time per epoch beside
     theirs with both machines, and the same framework at 32 and 224 px."""

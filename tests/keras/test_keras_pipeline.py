@@ -12,7 +12,7 @@ from alexnet_cifar.training.plan import affine_theta, pixel_transforms  # noqa: 
 
 
 @pytest.mark.parametrize("augment", ["flip", "crop"])
-@pytest.mark.parametrize("size", [32, 224, 227])
+@pytest.mark.parametrize("size", [32, 227])  # 227: no whole ratio to 32 px
 def test_warps_without_rotation_equal_the_per_pixel_transform(augment, size):
     import tensorflow as tf
 

@@ -37,6 +37,11 @@ CUDA_BF16_CAPABILITY = (8, 0)
 # Keras' defaults; torch's GradScaler would start at 2**16
 LOSS_SCALE_START, LOSS_SCALE_GROWTH_STEPS = 2.0**15, 2000
 FLUSH_DENORMALS = True
+# float32 is IEEE float32 on a GPU too: TensorFlow runs float32 matrix products and
+# convolutions in TF32 (10-bit mantissa) on Ampere and newer by default, torch only its
+# convolutions; both are turned off, so an fp32 run (and resample.py's input products) computes
+# the same arithmetic in either framework. bf16 and fp16 are what ``auto`` picks there anyway.
+TF32 = False
 
 
 @dataclass(frozen=True)

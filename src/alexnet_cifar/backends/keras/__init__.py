@@ -12,6 +12,10 @@ with tensorflow_notices_held():  # importing TensorFlow and listing its GPUs log
 
     grow_gpu_memory()  # before TensorFlow first uses a GPU; device.py says why
 
+    from .precision import full_float32
+
+    full_float32()
+
     from .bench import Bench
     from .device import capability, free_device_memory, resolve_device
     from .model import (

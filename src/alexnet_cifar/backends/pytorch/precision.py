@@ -9,7 +9,7 @@ import warnings
 
 import torch
 
-from ...training.precision import FLUSH_DENORMALS, LOSS_SCALE_GROWTH_STEPS, LOSS_SCALE_START
+from ...training.precision import FLUSH_DENORMALS, LOSS_SCALE_GROWTH_STEPS, LOSS_SCALE_START, TF32
 
 AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
@@ -63,6 +63,12 @@ SUBNORMAL_BITS, PROBE_SIZE = 1 << 20, 1 << 22
 
 def subnormals(n: int) -> torch.Tensor:
     return torch.full((n,), SUBNORMAL_BITS, dtype=torch.int32).view(torch.float32)
+
+
+def full_float32() -> None:
+    """training/precision.py's TF32 for torch's matrix products and cuDNN convolutions."""
+    torch.backends.cuda.matmul.allow_tf32 = TF32
+    torch.backends.cudnn.allow_tf32 = TF32
 
 
 def flush_denormals() -> None:
