@@ -157,12 +157,13 @@ def test_torch_allocates_large_tensors_in_huge_pages_unless_the_user_says_no():
 def test_float32_means_ieee_float32_in_both_frameworks_not_tf32():
     """training/precision.py's TF32 (off), applied when each backend is imported: TensorFlow
     would otherwise run float32 products in TF32 on an Ampere GPU, torch its convolutions."""
-    import alexnet_cifar.backends.keras  # noqa: F401
-    import alexnet_cifar.backends.pytorch  # noqa: F401
+    from alexnet_cifar.backends import get_backend
+    from alexnet_cifar.training.precision import TF32
+
+    get_backend("pytorch")  # torch before TensorFlow (backends/startup.py says why)
+    get_backend("keras")
     import tensorflow as tf
     import torch
-
-    from alexnet_cifar.training.precision import TF32
 
     assert TF32 is False
     assert tf.config.experimental.tensor_float_32_execution_enabled() is TF32

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from alexnet_cifar.preprocess import AUGMENTATIONS, get_augmentation
-from alexnet_cifar.resample import axis_aligned, resize_weights, warp_weights
+from alexnet_cifar.resample import resize_weights, through_matrices, warp_weights
 from alexnet_cifar.training.plan import affine_theta
 
 
@@ -55,8 +55,11 @@ def test_the_resize_repeats_the_border_and_keeps_a_constant_image():
     np.testing.assert_allclose(inner, (np.arange(3, 221) + 0.5) / 7 - 0.5, atol=1e-5)
 
 
-def test_only_warps_without_rotation_have_weights():
-    assert {n for n, a in AUGMENTATIONS.items() if axis_aligned(a)} == {"none", "flip", "crop"}
+def test_only_warps_without_rotation_to_a_larger_input_take_the_matrices():
+    def taken(size):
+        return {n for n, a in AUGMENTATIONS.items() if through_matrices(a, 32, size)}
+
+    assert taken(224) == taken(227) == {"none", "flip", "crop"} and taken(32) == set()
     theta = affine_theta(4, get_augmentation("standard"), np.random.default_rng(0))
     with pytest.raises(ValueError, match="rotation"):
         warp_weights(theta, 32, 224, False)

@@ -86,7 +86,7 @@ def test_an_epoch_takes_each_image_at_most_once_and_evaluation_all_in_order():
 
 
 @pytest.mark.parametrize("augment", ["flip", "crop"])
-@pytest.mark.parametrize("size", [32, 224, 227])
+@pytest.mark.parametrize("size", [224, 227])  # at 32 px the warp is grid_sample itself
 def test_warps_without_rotation_equal_grid_sample(augment, size):
     """resample.py's two products against the per-pixel sampler they replace, with zooms and
     shifts far past the edge (border repeated, or mirrored for crops)."""

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from ...preprocess import Augmentation, Normalization
-from ...resample import axis_aligned, resize_weights, warp_weights
+from ...resample import resize_weights, through_matrices, warp_weights
 from ...training.plan import epoch_plan, pixel_transforms
 
 # tf.data's autotuner is off: deleting an iterator waits for the autotuner's thread to wake,
@@ -113,11 +113,11 @@ class Pipeline:
         return (inside[:, 0, :, None] & inside[:, 1, None, :])[..., None]
 
     def warps(self, theta: np.ndarray | None) -> dict:
-        """The batch slices that carry the warps ``theta``: the matrices themselves (rotations),
-        or ``theta`` for resample.py's weights, computed a batch at a time."""
+        """The batch slices that carry the warps ``theta``: ``theta`` itself where resample.py's
+        weights take them (computed a batch at a time), else the per-pixel transforms."""
         if theta is None:
             return {}
-        if axis_aligned(self.aug):
+        if through_matrices(self.aug, self.in_size, self.size):
             return {"theta": theta}
         return {"transforms": pixel_transforms(theta, self.in_size, self.size)}
 

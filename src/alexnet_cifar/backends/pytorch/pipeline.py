@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from ...preprocess import Augmentation, Normalization
-from ...resample import axis_aligned, resize_weights, warp_weights
+from ...resample import resize_weights, through_matrices, warp_weights
 from ...training.plan import epoch_plan
 
 
@@ -69,7 +69,7 @@ class Pipeline:
         straight at the output size, so the resize costs nothing extra and no intermediate
         224 px copy is made; ``corners`` (N, 2) place each image's cutout square."""
         x = self._normalize(images.float().div_(255.0))  # NHWC, at the stored size
-        if theta is not None and axis_aligned(self.aug):
+        if theta is not None and through_matrices(self.aug, x.shape[1], self.size):
             x = self._resample(x, *warp_weights(theta, x.shape[1], self.size, self.aug.mirror))
         elif theta is not None:
             x = self._warp(x.permute(0, 3, 1, 2), torch.from_numpy(theta).to(x))
