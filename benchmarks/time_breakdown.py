@@ -89,6 +89,7 @@ def step_only(framework: str, model: str, flags: list[str], args, precision: str
 def time_one_step(spec: str, steps: int) -> float:
     from alexnet_cifar import TrainConfig
     from alexnet_cifar.backends import get_backend
+    from alexnet_cifar.bench.kit import compute_only
     from alexnet_cifar.data import load_cifar10
 
     framework, model, batchnorm, device, precision, batch = json.loads(spec)
@@ -96,7 +97,8 @@ def time_one_step(spec: str, steps: int) -> float:
         framework=framework, model=model, batchnorm=batchnorm, device=device, precision=precision
     ).validate()
     data = load_cifar10(os.environ.get("ALEXNET_CIFAR_DATA"), progress=False)
-    return get_backend(framework).time_step(config, data, batch_size=batch, steps=steps, warmup=2)
+    kit = get_backend(framework).Bench(config)
+    return compute_only(kit, data, batch_size=batch, steps=steps, warmup=2)
 
 
 def _pipeline(r: dict) -> dict:
