@@ -292,6 +292,7 @@ def _section(md: str, title: str) -> str:
     return md.split(f"## {title}")[1].split("\n## ")[0]
 
 
+@pytest.mark.slow  # whole reports: the fast tier keeps its 3 minutes
 def test_conclusions_follow_the_numbers(tmp_path):
     """Two synthetic studies: Keras level with PyTorch, and Keras far below. The conclusions
     rank a row only in the second, and each states the speed ratio it measured."""
@@ -606,6 +607,7 @@ def test_time_breakdown_in_the_report(tmp_path):
     assert (tmp_path / "report" / "figures" / "phases.en.png").stat().st_size > 1000
 
 
+@pytest.mark.slow  # whole reports: the fast tier keeps its 3 minutes
 def test_a_study_of_one_row_says_nothing_could_be_compared(tmp_path):
     labels = np.repeat(np.arange(10), 20)
     fake_run(tmp_path, "scratch-pytorch", "pytorch", "scratch", labels, labels)
