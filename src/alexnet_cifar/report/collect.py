@@ -156,9 +156,8 @@ def _row(name: str, runs: list[RunData]) -> dict:
     # seconds until validation first reached 80% and 85%, over the seeds that reached it (from
     # the epoch records where results.json predates the field)
     marks = [r.get("time_to_accuracy") or time_to_accuracy(r["metrics"]) for r in runs]
-    for mark in ("0.8", "0.85"):
+    for key, mark in (("80", "0.8"), ("85", "0.85")):
         reached = [m[mark] for m in marks if m.get(mark) is not None]
-        key = mark.removeprefix("0.").ljust(2, "0")
         row[f"time_to_{key}"] = float(np.median(reached)) if reached else None
         row[f"reached_{key}"] = len(reached)
     return row

@@ -5,6 +5,8 @@ accuracy against the earlier PyTorch study's per-class table, the time per epoch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..data import translate
 from . import earlier
 from .collect import seed_of
@@ -12,8 +14,8 @@ from .i18n import Words
 from .labels import hardware
 from .speed import compare_speed
 
-Table = tuple[str, list[str], list[list[str]]]
-FROM_SCRATCH = ("scratch",)
+if TYPE_CHECKING:
+    from .render import Table  # render imports this module
 
 
 def per_class_tables(data: dict, w: Words) -> list[Table]:
@@ -71,7 +73,7 @@ def resolutions(data: dict) -> dict[str, list[dict]]:
     them at more than one input size."""
     by_framework: dict[str, list[dict]] = {}
     for r in data["rows"]:
-        if r["init"] in FROM_SCRATCH and not r.get("init_from"):
+        if r["init"] == "scratch" and not r.get("init_from"):
             by_framework.setdefault(r["framework"], []).append(r)
     return {
         fw: sorted(rows, key=lambda r: r["input_size"])
