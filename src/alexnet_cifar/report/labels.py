@@ -8,6 +8,8 @@ import re
 from ..weights.registry import source_for
 from .i18n import Words
 
+Table = tuple[str, list[str], list[list[str]]]  # a report table: (title, header, rows)
+
 
 def row_labels(data: dict, w: Words) -> dict[str, str]:
     """Row id -> its label in ``w``'s language; a row whose label another row shares keeps its

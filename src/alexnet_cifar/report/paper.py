@@ -5,17 +5,12 @@ accuracy against the earlier PyTorch study's per-class table, the time per epoch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..data import translate
 from . import earlier
 from .collect import seed_of
 from .i18n import Words
-from .labels import hardware
+from .labels import Table, hardware
 from .speed import compare_speed
-
-if TYPE_CHECKING:
-    from .render import Table  # render imports this module
 
 
 def per_class_tables(data: dict, w: Words) -> list[Table]:

@@ -18,13 +18,11 @@ from .collect import collect, pair_lookup, seed_of
 from .conclusions import conclusions, setup_ours, summary
 from .glossary import Linker
 from .i18n import Words
-from .labels import hardware
+from .labels import Table, hardware
 from .reproduce import reproduce
 
 FORMATS = ("md", "html")
 DASH = "—"  # a cell with nothing to say for this row (a row not run)
-
-Table = tuple[str, list[str], list[list[str]]]  # (title, header, rows)
 
 
 def _tables(data: dict, w: Words) -> tuple[Table, list[Table]]:
