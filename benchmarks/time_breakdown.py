@@ -44,6 +44,8 @@ FRAMEWORKS = ("pytorch", "keras")
 MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 128, 24))
 # the pipeline's warps: with rotation (the bench's default, the Keras paper row's) and without
 AUGMENTS = ("standard", "flip")
+# the step's arms held against it on one batch: batches made beforehand, the pipeline's
+ARMS = ("fresh", "pipeline")
 
 
 def bench(framework: str, model: str, flags: list[str], args, extra: list[str]) -> dict:
@@ -102,7 +104,7 @@ def time_one_step(spec: str, steps: int) -> float:
 
 
 def _pipeline(r: dict) -> dict:
-    return {k: r[k] for k in ("pipeline_over_compute", "pipeline_over_compute_rounds")}
+    return {k: r[k] for arm in ARMS for k in (f"{arm}_over_compute", f"{arm}_over_compute_rounds")}
 
 
 def alternating_rounds(model: str, flags: list[str], args, precision: str, batch: int) -> dict:
@@ -228,26 +230,33 @@ def table(rows: list[dict]) -> str:
         "",
         "## The input pipeline against the compute-only step",
         "",
-        "Images/s through the input pipeline over images/s of the step on a batch already "
-        "made, in alternating windows (`bench`): the median pair and the range. "
+        "Images/s of the step on batches made beforehand (four, in turn) and through the input "
+        "pipeline, over images/s of the step on one batch, in alternating windows (`bench`): "
+        "the median round and the range. The first column is what a batch the step has not "
+        "just read costs it, the pipeline's cost apart. "
         + " ".join(f"`--augment {a}`: {AUGMENT_WORDS[a]}." for a in AUGMENTS),
         "",
         "| model | precision | framework | "
-        + " | ".join(f"pipeline / compute, {a}" for a in AUGMENTS)
+        + " | ".join(
+            f"{'made beforehand' if arm == 'fresh' else 'pipeline'} / one batch, {a}"
+            for a in AUGMENTS
+            for arm in ARMS
+        )
         + " |",
-        "|---|---|---|" + "---|" * len(AUGMENTS),
+        "|---|---|---|" + "---|" * len(AUGMENTS) * len(ARMS),
     ]
     for (model, precision), pair in pairs.items():
         for row in pair:
             cells = []
             for augment in AUGMENTS:
-                p = row.get("pipeline", {}).get(augment)
-                rounds = p and p["pipeline_over_compute_rounds"]
-                cells.append(
-                    f"{p['pipeline_over_compute']:.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
-                    if p
-                    else "-"
-                )
+                for arm in ARMS:
+                    p = row.get("pipeline", {}).get(augment, {})
+                    rounds = p.get(f"{arm}_over_compute_rounds")
+                    cells.append(
+                        f"{p[f'{arm}_over_compute']:.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
+                        if rounds
+                        else "-"
+                    )
             lines.append(
                 f"| {model} | {precision} | {row['result']['framework']} | "
                 + " | ".join(cells)

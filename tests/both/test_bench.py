@@ -39,10 +39,11 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
         assert r["framework"] == framework and r["compute_train"] > 0 and r["augment"] == "flip"
         # the ratio pairs windows timed one after the other, so it is a median of pairs,
         # close to (not equal to) the ratio of the two overall rates
-        rounds = r["pipeline_over_compute_rounds"]
-        assert len(rounds) == PAIRED_WINDOWS and all(x > 0 for x in rounds)
-        assert r["pipeline_over_compute"] == pytest.approx(statistics.median(rounds))
-        assert min(rounds) <= r["pipeline_train"] / r["compute_train"] <= max(rounds)
+        for arm in ("fresh", "pipeline"):
+            rounds = r[f"{arm}_over_compute_rounds"]
+            assert len(rounds) == PAIRED_WINDOWS and all(x > 0 for x in rounds)
+            assert r[f"{arm}_over_compute"] == pytest.approx(statistics.median(rounds))
+            assert min(rounds) <= r[f"{arm}_train"] / r["compute_train"] <= max(rounds)
         assert r["naive_train"] is None  # naive=False: no PIL DataLoader is started
         keys[framework] = list(r)
     layout = ["nchw_compute_train", "channels_last_over_nchw"]
@@ -77,22 +78,22 @@ def test_both_backends_time_the_same_layers_alone():
 
 
 def test_paired_rates_hold_a_difference_steady_while_the_machine_drifts():
-    """Each window pair sees one machine speed (here 1x, 3x, 0.5x); the second step costs 1.25x
-    the first. Timed once each, 3x drift between them would read as a 2.4x speed-up; the pair
-    ratios read 0.8 in every window."""
-    speeds = iter([1.0, 1.0, 3.0, 3.0, 0.5, 0.5])
-    cost = {"first": 1.0, "second": 1.25}
+    """Each round of windows sees one machine speed (here 1x, 3x, 0.5x); the second step costs
+    1.25x the first, the third 2x. Timed once each, 3x drift between them would read as a 2.4x
+    speed-up; the ratios within a round read 0.8 and 0.5 in every round."""
+    speeds = iter([1.0] * 3 + [3.0] * 3 + [0.5] * 3)
+    cost = {"first": 1.0, "second": 1.25, "third": 2.0}
     calls = []
 
     def timed(step, n, warmup):
         calls.append((step(), n, warmup))
         return next(speeds) / cost[calls[-1][0]]
 
-    first, second, rounds = paired_rates(
-        lambda: "first", lambda: "second", timed, steps=7, warmup=2
+    rates, rounds = paired_rates(
+        [lambda: "first", lambda: "second", lambda: "third"], timed, steps=7, warmup=2
     )
-    assert rounds == pytest.approx([0.8, 0.8, 0.8])
-    assert second / first == pytest.approx(0.8)
-    assert [c[0] for c in calls] == ["first", "second"] * PAIRED_WINDOWS
-    assert [c[1] for c in calls] == [2] * 6  # 7 steps: 2 a window
-    assert [c[2] for c in calls] == [2, 2, 0, 0, 0, 0]  # warm-up only before the first pair
+    assert rounds[0] == pytest.approx([0.8] * 3) and rounds[1] == pytest.approx([0.5] * 3)
+    assert rates[1] / rates[0] == pytest.approx(0.8) and rates[2] / rates[0] == pytest.approx(0.5)
+    assert [c[0] for c in calls] == ["first", "second", "third"] * PAIRED_WINDOWS
+    assert [c[1] for c in calls] == [2] * 9  # 7 steps: 2 a window
+    assert [c[2] for c in calls] == [2, 2, 2] + [0] * 6  # warm-up only in the first round

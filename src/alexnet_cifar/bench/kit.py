@@ -4,10 +4,11 @@ inference steps and its input pipeline's batches."""
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -168,28 +169,32 @@ def compute_only(kit: BenchKit, data, *, batch_size: int, steps: int, warmup: in
 
 
 PAIRED_WINDOWS = 3
+# distinct batches, made before the timing, that the step cycles through: a batch it has not
+# just read, at no pipeline cost (four 224 px batches of 128 are 300 MB)
+FRESH_BATCHES = 4
 
 
 def paired_rates(
-    first: Callable[[], Any],
-    second: Callable[[], Any],
+    arms: Sequence[Callable[[], Any]],
     timed: Callable[[Callable[[], Any], int, int], float],
     *,
     steps: int,
     warmup: int,
     windows: int = PAIRED_WINDOWS,
-) -> tuple[float, float, list[float]]:
-    """Images/s of two steps timed in alternating windows (``timed(step, n, warmup)``), and
-    second/first within each window pair. A 2-core cloud CPU drifts by 10% within a minute, so
-    two steps timed one after the other can pass drift off as a difference; within a pair of
-    short windows both see the same machine, and the median pair ratio keeps that."""
+) -> tuple[list[float], list[list[float]]]:
+    """Images/s of steps timed in alternating windows (``timed(step, n, warmup)``), and each
+    later arm's rate over the first's within each window. A 2-core cloud CPU drifts by 10%
+    within a minute, so two steps timed one after the other can pass drift off as a difference;
+    within a round of short windows all arms see the same machine, and the median ratio of a
+    round keeps that."""
     per_window = max(1, steps // windows)
-    per_image: tuple[list[float], list[float]] = ([], [])  # seconds an image, by window
+    per_image: list[list[float]] = [[] for _ in arms]  # seconds an image, by window
     for w in range(windows):
-        for seconds, step in zip(per_image, (first, second), strict=True):
+        for seconds, step in zip(per_image, arms, strict=True):
             seconds.append(1.0 / timed(step, per_window, warmup if w == 0 else 0))
-    a, b = per_image
-    return len(a) / sum(a), len(b) / sum(b), [x / y for x, y in zip(a, b, strict=True)]
+    first, *others = per_image
+    rates = [len(s) / sum(s) for s in per_image]
+    return rates, [[a / b for a, b in zip(first, s, strict=True)] for s in others]
 
 
 def run_bench(
@@ -217,14 +222,22 @@ def run_bench(
         r = bench_record(kit.framework, kit.spec, batch_size, steps, warmup)
         r["precision"] = kit.precision
         r["augment"] = kit.config.augment  # the pipeline's warps: with rotation or without
-        paired = paired_rates(
-            lambda: train_step(x0, y0),
-            lambda: train_step(*next(stream)),
+        # the step on one batch, on batches made beforehand, and on the pipeline's: what a
+        # batch the step has not just read costs it, apart from what making one costs
+        made = [next(stream) for _ in range(FRESH_BATCHES)]
+        fresh = itertools.cycle(range(FRESH_BATCHES))
+        rates, (fresh_rounds, rounds) = paired_rates(
+            [
+                lambda: train_step(x0, y0),
+                lambda: train_step(*made[next(fresh)]),
+                lambda: train_step(*next(stream)),
+            ],
             lambda step, n, w: step_rate(step, batch_size, n, w, kit.sync),
             steps=steps,
             warmup=warmup,
         )
-        r["compute_train"], r["pipeline_train"], rounds = paired
+        r["compute_train"], r["fresh_train"], r["pipeline_train"] = rates
+        made.clear()  # its 300 MB at 224 px, before the inference timing
         r["pipeline_only"] = timed(lambda: next(stream), steps * 4)
         evaluation = kit.evaluation_input(data.x_test[:batch_size], data.y_test[:batch_size])
         r["compute_inference"] = timed(lambda: infer(x0))
@@ -249,6 +262,8 @@ def run_bench(
             r["naive_train"] = timed(lambda: train_step(*next(naive_stream)))
             r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
             r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
+    r["fresh_over_compute_rounds"] = fresh_rounds
+    r["fresh_over_compute"] = statistics.median(fresh_rounds)
     r["pipeline_over_compute_rounds"] = rounds
     r["pipeline_over_compute"] = statistics.median(rounds)
     r["software"] = kit.software

@@ -29,6 +29,7 @@ def format_bench(r: dict) -> str:
     ]
     for key, label in (
         ("compute_train", "train, compute only (batch on device)"),
+        ("fresh_train", "train, compute only, batches made beforehand"),
         ("pipeline_train", "train, through the input pipeline"),
         ("naive_train", "train, through the naive PIL DataLoader"),
         ("compute_inference", "inference, compute only"),
@@ -40,6 +41,7 @@ def format_bench(r: dict) -> str:
         if r.get(key) is not None:
             lines.append(f"{label:<44} {r[key]:>10.1f}")
     for key, label in (
+        ("fresh_over_compute", "batches made beforehand / one batch (train)"),
         ("pipeline_over_compute", "pipeline / compute (train)"),
         ("pipeline_over_naive", "pipeline / naive (train)"),
         ("channels_last_over_nchw", "channels_last / NCHW (train)"),

@@ -17,8 +17,10 @@ def register(sub) -> None:
         "bench",
         help="measure training and inference images/s",
         description="Images per second for (a) compute only, on a batch already on the device, "
-        "(b) the real input pipeline from uint8 CIFAR arrays, and (c) the naive "
-        "PIL DataLoader pipeline of the earlier studies; writes JSON.",
+        "(b) compute only on four batches made beforehand, in turn (what a batch the step has "
+        "not just read costs), (c) the real input pipeline from uint8 CIFAR arrays, (a)-(c) in "
+        "alternating windows, and (d) the naive PIL DataLoader pipeline of the earlier "
+        "studies; writes JSON.",
     )
     options.add_config_flags(b, (*options.MODEL_FLAGS, "device", "precision", "augment"))
     b.add_argument("--batch-size", type=int, default=64, help="(default: 64)")
