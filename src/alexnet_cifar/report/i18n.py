@@ -120,8 +120,8 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "tr_stops": "From {n} images per class on, the fine-tuned source network is no longer "
         "ahead of training from scratch in either framework.",
         "tr_never": "The fine-tuned source network is ahead of training from scratch at no size.",
-        "tr_mixed": "The fine-tuned source network is not ahead of training from scratch with "
-        "{sizes} images per class.",
+        "tr_mixed": "The fine-tuned source network is not shown ahead of training from scratch "
+        "with {sizes} images per class: the interval of its gain there still includes zero.",
         "tr_mismatch": "Fed its colour channels in the other order than the source saw ({fw}), "
         "the fine-tune changes by {parts}.",
         "tr_mismatch_part": "{d} against the same start fed correctly and {ds} against "
