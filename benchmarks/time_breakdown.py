@@ -44,8 +44,8 @@ FRAMEWORKS = ("pytorch", "keras")
 MODELS = (("alexnet-cifar", ["--batchnorm"], 128, 40), ("alexnet", [], 128, 24))
 # the pipeline's warps: with rotation (the bench's default, the Keras paper row's) and without
 AUGMENTS = ("standard", "flip")
-# the step's arms held against it on one batch: batches made beforehand, the pipeline's
-ARMS = ("fresh", "pipeline")
+# the step's arms held against it on one batch (bench's key -> the table's words)
+ARMS = {"fresh": "made beforehand", "pipeline": "pipeline"}
 
 
 def bench(framework: str, model: str, flags: list[str], args, extra: list[str]) -> dict:
@@ -237,11 +237,7 @@ def table(rows: list[dict]) -> str:
         + " ".join(f"`--augment {a}`: {AUGMENT_WORDS[a]}." for a in AUGMENTS),
         "",
         "| model | precision | framework | "
-        + " | ".join(
-            f"{'made beforehand' if arm == 'fresh' else 'pipeline'} / one batch, {a}"
-            for a in AUGMENTS
-            for arm in ARMS
-        )
+        + " | ".join(f"{words} / one batch, {a}" for a in AUGMENTS for words in ARMS.values())
         + " |",
         "|---|---|---|" + "---|" * len(AUGMENTS) * len(ARMS),
     ]

@@ -118,8 +118,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "tr_helps_everywhere": "Fine-tuning the source network stays ahead of training from "
         "scratch up to {n} images per class, the largest size measured.",
         "tr_stops": "From {n} images per class on, the fine-tuned source network is no longer "
-        "ahead of training from scratch in either framework.",
-        "tr_never": "The fine-tuned source network is ahead of training from scratch at no size.",
+        "shown ahead of training from scratch in either framework.",
+        "tr_never": "The fine-tuned source network is shown ahead of training from scratch at no "
+        "size.",
         "tr_mixed": "The fine-tuned source network is not shown ahead of training from scratch "
         "with {sizes} images per class: the interval of its gain there still includes zero.",
         "tr_mismatch": "Fed its colour channels in the other order than the source saw ({fw}), "
