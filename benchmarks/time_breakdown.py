@@ -137,7 +137,10 @@ def measure(args) -> list[dict]:
                 row = {"asked": precision, "result": r}
                 row["pipeline"] = {AUGMENTS[0]: _pipeline(r)}
                 for augment in AUGMENTS[1:]:
-                    other = bench(framework, model, flags, args, [*extra, "--augment", augment])
+                    # the other warp changes only the pipeline: its arms alone
+                    other = bench(
+                        framework, model, flags, args, [*extra, "--augment", augment, "--arms-only"]
+                    )
                     row["pipeline"][augment] = _pipeline(other)
                 if "--batchnorm" in flags:
                     plain = bench(framework, model, [], args, extra)

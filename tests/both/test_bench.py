@@ -51,6 +51,37 @@ def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
     assert set(layout) <= set(keys["pytorch"])
 
 
+def test_arms_only_times_the_three_training_arms_and_nothing_else(tmp_path):
+    """`bench --arms-only` (time_breakdown's second warp): the step on one batch, on batches
+    made beforehand and through the pipeline, with their ratios; no inference, layout, fp32 or
+    naive timing, in either framework."""
+    folder, _, _ = make_official(tmp_path / "data", per_batch=40, n_test=30)
+    data = load_cifar10(folder, verify=False, download_missing=False, progress=False)
+    keys = {}
+    for framework in ("pytorch", "keras"):
+        config = TrainConfig(framework=framework, model="alexnet-cifar", precision="fp32")
+        r = run_bench(
+            get_backend(framework).Bench(config),
+            data,
+            batch_size=8,
+            steps=1,
+            warmup=0,
+            arms_only=True,
+        )
+        assert all(r[f"{arm}_train"] > 0 for arm in ("compute", "fresh", "pipeline"))
+        assert r["pipeline_over_compute"] > 0 and r["fresh_over_compute"] > 0
+        skipped = {
+            "compute_inference",
+            "pipeline_only",
+            "naive_train",
+            "fp32",
+            "nchw_compute_train",
+        }
+        assert not skipped & set(r)
+        keys[framework] = list(r)
+    assert keys["pytorch"] == keys["keras"]
+
+
 def test_both_backends_time_the_same_layers_alone():
     """`bench --layers`: each spec layer timed alone in either framework, under the same names,
     so a table can set them side by side; then the optimizer's update over every weight."""

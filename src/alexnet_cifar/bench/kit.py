@@ -206,10 +206,13 @@ def run_bench(
     warmup: int,
     naive: bool = True,
     baseline: bool = True,
+    arms_only: bool = False,
 ) -> dict:
     """Images/s of training and inference, compute only and through the input pipeline, the
     same keys in the same order for every backend. ``baseline``: when the precision is not
-    fp32, compute-only training and inference in fp32 too, for the speed-up."""
+    fp32, compute-only training and inference in fp32 too, for the speed-up. ``arms_only``: the
+    training step's three arms alone (one batch, batches made beforehand, the pipeline), for a
+    caller that wants only their ratios: nothing else is timed, the rest's keys are absent."""
 
     def timed(step: Callable[[], Any], n: int = steps) -> float:
         return step_rate(step, batch_size, n, warmup, kit.sync)
@@ -238,30 +241,31 @@ def run_bench(
         )
         r["compute_train"], r["fresh_train"], r["pipeline_train"] = rates
         made.clear()  # its 300 MB at 224 px, before the inference timing
-        r["pipeline_only"] = timed(lambda: next(stream), steps * 4)
-        evaluation = kit.evaluation_input(data.x_test[:batch_size], data.y_test[:batch_size])
-        r["compute_inference"] = timed(lambda: infer(x0))
-        r["pipeline_inference"] = timed(lambda: infer(evaluation()))
-        other = kit.other_layout(kit.precision, x0)
-        if other is not None:
-            other_step, other_x = other
-            r["nchw_compute_train"] = timed(lambda: other_step(other_x, y0))
-            r["channels_last_over_nchw"] = r["compute_train"] / r["nchw_compute_train"]
-        if baseline and kit.precision != "fp32":
-            fp32_train, fp32_infer = kit.steps("fp32")
-            r["fp32"] = {
-                "compute_train": timed(lambda: fp32_train(x0, y0)),
-                "compute_inference": timed(lambda: fp32_infer(x0)),
-            }
-            r["speedup_over_fp32"] = {k: r[k] / v for k, v in r["fp32"].items()}
-        naive_stream = (
-            kit.naive_batches(data.x_train[:n], data.y_train[:n], batch_size) if naive else None
-        )
-        r["naive_train"] = None
-        if naive_stream is not None:
-            r["naive_train"] = timed(lambda: train_step(*next(naive_stream)))
-            r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
-            r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
+        if not arms_only:
+            r["pipeline_only"] = timed(lambda: next(stream), steps * 4)
+            evaluation = kit.evaluation_input(data.x_test[:batch_size], data.y_test[:batch_size])
+            r["compute_inference"] = timed(lambda: infer(x0))
+            r["pipeline_inference"] = timed(lambda: infer(evaluation()))
+            other = kit.other_layout(kit.precision, x0)
+            if other is not None:
+                other_step, other_x = other
+                r["nchw_compute_train"] = timed(lambda: other_step(other_x, y0))
+                r["channels_last_over_nchw"] = r["compute_train"] / r["nchw_compute_train"]
+            if baseline and kit.precision != "fp32":
+                fp32_train, fp32_infer = kit.steps("fp32")
+                r["fp32"] = {
+                    "compute_train": timed(lambda: fp32_train(x0, y0)),
+                    "compute_inference": timed(lambda: fp32_infer(x0)),
+                }
+                r["speedup_over_fp32"] = {k: r[k] / v for k, v in r["fp32"].items()}
+            naive_stream = (
+                kit.naive_batches(data.x_train[:n], data.y_train[:n], batch_size) if naive else None
+            )
+            r["naive_train"] = None
+            if naive_stream is not None:
+                r["naive_train"] = timed(lambda: train_step(*next(naive_stream)))
+                r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
+                r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
     r["fresh_over_compute_rounds"] = fresh_rounds
     r["fresh_over_compute"] = statistics.median(fresh_rounds)
     r["pipeline_over_compute_rounds"] = rounds

@@ -33,6 +33,12 @@ def register(sub) -> None:
         help="when --precision is not fp32, skip timing fp32 as well (the speed-up)",
     )
     b.add_argument(
+        "--arms-only",
+        action="store_true",
+        help="time only (a)-(c), the training step's three arms, for their ratios: no "
+        "inference, pipeline-alone, other-layout, fp32 or naive timing",
+    )
+    b.add_argument(
         "--breakdown",
         type=int,
         metavar="STEPS",
@@ -89,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         warmup=args.warmup,
         naive=not args.no_naive,
         baseline=not args.no_fp32_baseline,
+        arms_only=args.arms_only,
     )
     print(format_bench(result))
     if args.breakdown:
