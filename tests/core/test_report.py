@@ -968,3 +968,29 @@ def test_the_earlier_experiment_point_by_point_and_what_224_px_buys(tmp_path):
     es = (tmp_path / "report" / "report.es.md").read_text()
     assert "una GPU de Colab" in es and "6,7 veces las multiplicaciones" in es
     assert "una época duró 7,5 veces lo que a 32 px" in es
+
+
+def test_where_it_stops_names_the_sizes_where_only_one_framework_is_shown_ahead():
+    """Ahead at every size in some framework, but at 4,500 only Keras's interval leaves out zero:
+    the sentence says so instead of claiming both (en and es)."""
+    from types import SimpleNamespace
+
+    from alexnet_cifar.report.i18n import Words
+    from alexnet_cifar.report.transfer import where_it_stops
+
+    def pair(lo, hi):
+        return {"paired": {"ci": (lo, hi)}, "acc_a": 0.9, "acc_b": 0.9 + (lo + hi) / 200}
+
+    t = SimpleNamespace(
+        sizes=[50, 4500],
+        frameworks=lambda: ["pytorch", "keras"],
+        row=lambda kind, fw, size: {"row": f"{kind}-{size}-{fw}"},
+    )
+    cis = {(50, "pytorch"): (9.8, 20.6), (50, "keras"): (10.8, 21.7)}
+    cis |= {(4500, "pytorch"): (-0.1, 1.5), (4500, "keras"): (0.4, 1.2)}
+    pairs = {(f"scratch-{s}-{f}", f"finetune-{s}-{f}"): pair(*ci) for (s, f), ci in cis.items()}
+    en = where_it_stops(t, Words("en"), pairs)
+    assert "only Keras with 4,500 images per class" in en and "50 images" not in en
+    assert "solo en Keras con 4500" in where_it_stops(t, Words("es"), pairs)
+    pairs[("scratch-4500-pytorch", "finetune-4500-pytorch")] = pair(0.2, 1.5)
+    assert "only" not in where_it_stops(t, Words("en"), pairs)

@@ -117,6 +117,10 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "tr_gain": "With {n} training images per class, against training from scratch: {parts}.",
         "tr_helps_everywhere": "Fine-tuning the source network stays ahead of training from "
         "scratch up to {n} images per class, the largest size measured.",
+        "tr_helps_partly": "Fine-tuning the source network is shown ahead of training from "
+        "scratch at every size up to {n} images per class, the largest measured, though not in "
+        "both frameworks everywhere: {where}.",
+        "tr_shown_in": "only {fws} with {n} images per class",
         "tr_stops": "From {n} images per class on, the fine-tuned source network is no longer "
         "shown ahead of training from scratch in either framework.",
         "tr_never": "The fine-tuned source network is shown ahead of training from scratch at no "

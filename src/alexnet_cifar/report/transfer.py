@@ -276,22 +276,34 @@ def conclusions(t: Transfer, w: Words, pairs: dict, by_name: dict) -> list[str]:
 def where_it_stops(t: Transfer, w: Words, pairs: dict) -> str | None:
     """The first size from which the fine-tuned start is ahead of scratch in no framework (or
     that it stays ahead, or never is); None without such pairs."""
-    ahead_at: dict[int, list[bool]] = {}
+    ahead_at: dict[int, dict[str, bool]] = {}
     for size in t.sizes:
         for fw in t.frameworks():
             a, b = t.row("scratch", fw, size), t.row("finetune", fw, size)
             pair = pairs.get((a["row"], b["row"])) if a and b else None
             if pair:
                 ahead = told_apart(pair) and pair["acc_b"] > pair["acc_a"]
-                ahead_at.setdefault(size, []).append(ahead)
+                ahead_at.setdefault(size, {})[fw] = ahead
     if not ahead_at:
         return None
     sizes = sorted(ahead_at)
-    behind = [s for s in sizes if not any(ahead_at[s])]
+    behind = [s for s in sizes if not any(ahead_at[s].values())]
     if not behind:
+        # ahead at every size in some framework: say where only some framework shows it
+        partly = [
+            w(
+                "tr_shown_in",
+                fws=w.join([w(f"fw_{f}") for f, a in ahead_at[s].items() if a]),
+                n=w.count(s),
+            )
+            for s in sizes
+            if not all(ahead_at[s].values())
+        ]
+        if partly:
+            return w("tr_helps_partly", n=w.count(sizes[-1]), where="; ".join(partly))
         return w("tr_helps_everywhere", n=w.count(sizes[-1]))
     first = behind[0]
-    if all(not any(ahead_at[s]) for s in sizes if s >= first) and first != sizes[0]:
+    if all(not any(ahead_at[s].values()) for s in sizes if s >= first) and first != sizes[0]:
         return w("tr_stops", n=w.count(first))
     if first == sizes[0] and len(behind) == len(sizes):
         return w("tr_never")
