@@ -15,27 +15,22 @@ from alexnet_cifar.data import load_cifar10
 from cifar_fixtures import make_official
 
 
+def tiny_bench(framework: str, data, *, augment: str, **options) -> dict:
+    """run_bench of the 32 px model in fp32 on the CPU, batches of 8, one step a window."""
+    config = TrainConfig(
+        framework=framework, model="alexnet-cifar", device="cpu", precision="fp32", augment=augment
+    )
+    kit = get_backend(framework).Bench(config)
+    return run_bench(kit, data, batch_size=8, steps=1, warmup=0, **options)
+
+
 def test_both_backends_bench_the_same_keys_in_the_same_order(tmp_path):
     folder, _, _ = make_official(tmp_path / "data", per_batch=40, n_test=30)
     data = load_cifar10(folder, verify=False, download_missing=False, progress=False)
     keys = {}
     for framework in ("pytorch", "keras"):
-        config = TrainConfig(
-            framework=framework,
-            model="alexnet-cifar",
-            device="cpu",
-            precision="fp32",
-            augment="flip",  # the pipeline's warps are the run's (--augment)
-        )
-        r = run_bench(
-            get_backend(framework).Bench(config),
-            data,
-            batch_size=8,
-            steps=1,
-            warmup=0,
-            naive=False,
-            baseline=True,
-        )
+        # the pipeline's warps are the run's (--augment)
+        r = tiny_bench(framework, data, augment="flip", naive=False, baseline=True)
         assert r["framework"] == framework and r["compute_train"] > 0 and r["augment"] == "flip"
         # the ratio pairs windows timed one after the other, so it is a median of pairs,
         # close to (not equal to) the ratio of the two overall rates
@@ -59,15 +54,7 @@ def test_arms_only_times_the_three_training_arms_and_nothing_else(tmp_path):
     data = load_cifar10(folder, verify=False, download_missing=False, progress=False)
     keys = {}
     for framework in ("pytorch", "keras"):
-        config = TrainConfig(framework=framework, model="alexnet-cifar", precision="fp32")
-        r = run_bench(
-            get_backend(framework).Bench(config),
-            data,
-            batch_size=8,
-            steps=1,
-            warmup=0,
-            arms_only=True,
-        )
+        r = tiny_bench(framework, data, augment="flip", arms_only=True)
         assert all(r[f"{arm}_train"] > 0 for arm in ("compute", "fresh", "pipeline"))
         assert r["pipeline_over_compute"] > 0 and r["fresh_over_compute"] > 0
         skipped = {
