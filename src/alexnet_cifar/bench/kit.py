@@ -186,12 +186,14 @@ def paired_rates(
     later arm's rate over the first's within each window. A 2-core cloud CPU drifts by 10%
     within a minute, so two steps timed one after the other can pass drift off as a difference;
     within a round of short windows all arms see the same machine, and the median ratio of a
-    round keeps that."""
+    round keeps that. Each window starts with the next arm."""
     per_window = max(1, steps // windows)
     per_image: list[list[float]] = [[] for _ in arms]  # seconds an image, by window
     for w in range(windows):
-        for seconds, step in zip(per_image, arms, strict=True):
-            seconds.append(1.0 / timed(step, per_window, warmup if w == 0 else 0))
+        # the order rotates between windows: the arm timed first in a window can run faster
+        # (PyTorch's 224 px step, docs/measurements.md), which no arm should keep
+        for i in [(w + k) % len(arms) for k in range(len(arms))]:
+            per_image[i].append(1.0 / timed(arms[i], per_window, warmup if w == 0 else 0))
     first, *others = per_image
     rates = [len(s) / sum(s) for s in per_image]
     return rates, [[a / b for a, b in zip(first, s, strict=True)] for s in others]
