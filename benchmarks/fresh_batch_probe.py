@@ -1,8 +1,9 @@
 """Why PyTorch's 224 px step ran slower in `bench` on a batch other than the one it just ran:
 the step (alexnet, batch 128, --augment flip) on four batches made beforehand in turn, on one
 batch again, on that batch cloned each step, on another batch again, and on the one batch with
-another batch's labels, in alternating windows (bench.paired_rates), the four-batch cycle first.
-Prints JSON: images/s per arm and each arm's rate over the cycle's, window by window.
+another batch's labels, in alternating windows (bench.paired_rates: each window starts with the
+next arm). Prints JSON: images/s per arm and each arm's rate over the four-batch cycle's,
+window by window.
 
 Usage: ALEXNET_CIFAR_DATA=... python benchmarks/fresh_batch_probe.py [precision] [steps]"""
 
@@ -13,7 +14,7 @@ import sys
 
 from alexnet_cifar import TrainConfig
 from alexnet_cifar.backends import get_backend
-from alexnet_cifar.bench.kit import paired_rates, step_rate
+from alexnet_cifar.bench.kit import FRESH_BATCHES, paired_rates, step_rate
 from alexnet_cifar.data import load_cifar10
 
 precision = sys.argv[1] if len(sys.argv) > 1 else "auto"
@@ -21,24 +22,15 @@ steps = int(sys.argv[2]) if len(sys.argv) > 2 else 24
 config = TrainConfig(
     framework="pytorch", model="alexnet", precision=precision, augment="flip"
 ).validate()
-data = load_cifar10(os.environ["ALEXNET_CIFAR_DATA"], progress=False)
+data = load_cifar10(os.environ.get("ALEXNET_CIFAR_DATA"), progress=False)
 kit = get_backend("pytorch").Bench(config)
 bs = 128
 with kit.scope():
     stream = kit.batches(data.x_train[:2048], data.y_train[:2048], "flip", bs)
     x0, y0 = next(stream)
-    made = [next(stream) for _ in range(4)]
-    print(
-        "ptrs",
-        x0.data_ptr(),
-        [m[0].data_ptr() for m in made],
-        x0.stride(),
-        made[0][0].stride(),
-        x0.dtype,
-        flush=True,
-    )
+    made = [next(stream) for _ in range(FRESH_BATCHES)]
     train_step, _ = kit.steps(kit.precision)
-    cyc = itertools.cycle(range(4))
+    cyc = itertools.cycle(range(FRESH_BATCHES))
     arms = {
         "4 made in turn": lambda: train_step(*made[next(cyc)]),
         "x0 again": lambda: train_step(x0, y0),
