@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_table import _machine  # noqa: E402
 
 from alexnet_cifar.bench.breakdown import steps_per_epoch  # noqa: E402
+from alexnet_cifar.bench.kit import turn_order  # noqa: E402
 from alexnet_cifar.bench.tables import shape_label  # noqa: E402
 from alexnet_cifar.training.progress import EpochProgress  # noqa: E402
 
@@ -108,10 +109,11 @@ def _pipeline(r: dict) -> dict:
 
 
 def alternating_rounds(model: str, flags: list[str], args, precision: str, batch: int) -> dict:
-    """--rounds compute-only steps per framework, the frameworks taking turns."""
+    """--rounds compute-only steps per framework, the frameworks taking turns, each round
+    started by the other one."""
     rates: dict[str, list[float]] = {f: [] for f in FRAMEWORKS}
-    for _ in range(args.rounds):
-        for framework in FRAMEWORKS:
+    for r in range(args.rounds):
+        for framework in (FRAMEWORKS[i] for i in turn_order(len(FRAMEWORKS), r)):
             rates[framework].append(step_only(framework, model, flags, args, precision, batch))
     ratios = [k / p for p, k in zip(rates["pytorch"], rates["keras"], strict=True)]
     return {"images_per_second": rates, "keras_over_pytorch": ratios}

@@ -120,3 +120,29 @@ def test_paired_rates_hold_a_difference_steady_while_the_machine_drifts():
     ]
     assert [c[1] for c in calls] == [2] * 9  # 7 steps: 2 a window
     assert [c[2] for c in calls] == [2, 2, 2] + [0] * 6  # warm-up only in the first round
+
+
+def test_time_breakdowns_rounds_start_with_each_framework_in_turn(monkeypatch):
+    """benchmarks/time_breakdown.py's Keras / PyTorch rounds: each framework starts every other
+    round, so neither keeps the advantage of being timed first; the ratio pairs each round's
+    two rates."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "time_breakdown.py"
+    spec = importlib.util.spec_from_file_location("time_breakdown", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    calls = []
+    rate = {"pytorch": 100.0, "keras": 80.0}
+
+    def step_only(framework, *_):
+        calls.append(framework)
+        return rate[framework] * len(calls)  # the machine speeds up with every call
+
+    monkeypatch.setattr(script, "step_only", step_only)
+    args = type("Args", (), {"rounds": 3})()
+    out = script.alternating_rounds("alexnet", [], args, "auto", 128)
+    assert calls == ["pytorch", "keras", "keras", "pytorch", "pytorch", "keras"]
+    assert out["images_per_second"]["keras"] == [160.0, 240.0, 480.0]
+    assert out["keras_over_pytorch"] == pytest.approx([1.6, 0.6, 480 / 500])

@@ -174,6 +174,12 @@ PAIRED_WINDOWS = 3
 FRESH_BATCHES = 4
 
 
+def turn_order(count: int, turn: int) -> list[int]:
+    """Indices 0..count-1, starting at ``turn``'s: what is timed first in a turn can run faster
+    (PyTorch's 224 px step, docs/measurements.md), an advantage that no arm should keep."""
+    return [(turn + k) % count for k in range(count)]
+
+
 def paired_rates(
     arms: Sequence[Callable[[], Any]],
     timed: Callable[[Callable[[], Any], int, int], float],
@@ -190,9 +196,7 @@ def paired_rates(
     per_window = max(1, steps // windows)
     per_image: list[list[float]] = [[] for _ in arms]  # seconds an image, by window
     for w in range(windows):
-        # the order rotates between windows: the arm timed first in a window can run faster
-        # (PyTorch's 224 px step, docs/measurements.md), which no arm should keep
-        for i in [(w + k) % len(arms) for k in range(len(arms))]:
+        for i in turn_order(len(arms), w):
             per_image[i].append(1.0 / timed(arms[i], per_window, warmup if w == 0 else 0))
     first, *others = per_image
     rates = [len(s) / sum(s) for s in per_image]
