@@ -2,6 +2,7 @@
 keys, in the same order; PyTorch adds only its CPU memory-layout comparison."""
 
 import statistics
+import sys
 
 import numpy as np
 import pytest
@@ -132,6 +133,7 @@ def test_time_breakdowns_rounds_start_with_each_framework_in_turn(monkeypatch):
     path = Path(__file__).resolve().parents[2] / "benchmarks" / "time_breakdown.py"
     spec = importlib.util.spec_from_file_location("time_breakdown", path)
     script = importlib.util.module_from_spec(spec)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the script puts benchmarks/ first
     spec.loader.exec_module(script)
     calls = []
     rate = {"pytorch": 100.0, "keras": 80.0}
