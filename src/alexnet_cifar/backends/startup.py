@@ -21,6 +21,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..errors import ConfigError
+
 # Informational lines of a TensorFlow start-up (2.21), none of which asks anything of a user
 STARTUP_NOTICES = re.compile(
     "|".join(
@@ -62,8 +64,14 @@ def keep_freed_blocks() -> bool:
     the heap and keeping the freed ones (up to 2 GiB at its top) lets the next step reuse them;
     the process keeps its peak memory until it ends, as TensorFlow's allocator does. Only with
     glibc, and not where the user has set glibc's malloc tunables (GLIBC_TUNABLES) or
-    KEEP_FREED to 0. True when set."""
-    if os.environ.get(KEEP_FREED) == "0":
+    KEEP_FREED to 0 (any value but 0 or 1 is a ConfigError). True when set."""
+    choice = os.environ.get(KEEP_FREED, "1")
+    if choice not in ("0", "1"):
+        raise ConfigError(
+            f"{KEEP_FREED}={choice!r} is neither 1 (keep freed memory for reuse, the default) "
+            f"nor 0 (glibc's own behaviour); set it to 1 or 0, or unset it"
+        )
+    if choice == "0":
         return False
     if "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""):
         return False
