@@ -7,10 +7,35 @@ Usage: python benchmarks/bench_table.py results/bench-cpu-*.json > results/bench
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alexnet_cifar.training.precision import BF16_CPU_FLAGS
+
+Done = TypeVar("Done")
+
+
+def bench_process(
+    framework: str,
+    model: str,
+    flags: list[str],
+    run: Callable[[list[str]], Done] = lambda c: subprocess.run(
+        c, check=True, stdout=subprocess.DEVNULL
+    ),
+) -> tuple[dict, Done]:
+    """One `alexnet-cifar bench` of ``model`` in ``framework`` with ``flags``, in a process of
+    its own (a measurement not disturbed by the one before it), started and waited for by
+    ``run``; its JSON result and what ``run`` returned."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bench.json"
+        command = [sys.executable, "-m", "alexnet_cifar", "bench", "--framework", framework]
+        command += ["--model", model, *flags, "--quiet", "--output", str(out)]
+        done = run(command)
+        return json.loads(out.read_text()), done
 
 
 def _machine(r: dict) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_table import _machine  # noqa: E402
+from bench_table import _machine, bench_process  # noqa: E402
 
 from alexnet_cifar.backends.startup import KEEP_FREED  # noqa: E402
 from alexnet_cifar.bench.kit import turn_order  # noqa: E402
@@ -50,14 +50,11 @@ def run_alone(command: list[str], keep: str, **popen) -> os.struct_rusage:
 
 def bench(framework: str, model: str, flags: list[str], keep: str, args) -> dict:
     """One bench process; its result with its CPU time and peak memory."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "bench.json"
-        command = [str(ROOT / ".venv/bin/alexnet-cifar"), "bench", "--framework", framework]
-        command += ["--model", model, *flags, "--precision", "auto", "--batch-size", "128"]
-        command += ["--augment", "flip", "--steps", str(args.steps), "--arms-only", "--quiet"]
-        command += ["--output", str(out)]
-        usage = run_alone(command, keep, stdout=subprocess.DEVNULL)
-        result = json.loads(out.read_text())
+    flags = [*flags, "--precision", "auto", "--batch-size", "128", "--augment", "flip"]
+    flags += ["--steps", str(args.steps), "--arms-only"]
+    result, usage = bench_process(
+        framework, model, flags, lambda c: run_alone(c, keep, stdout=subprocess.DEVNULL)
+    )
     result["cpu_user_s"], result["cpu_system_s"] = usage.ru_utime, usage.ru_stime
     result["peak_rss_mb"] = usage.ru_maxrss / 1024
     return result
@@ -68,7 +65,7 @@ def trainer(framework: str, keep: str, epochs: int) -> dict:
     an epoch): each epoch's seconds and the process's peak memory, which would grow with the
     epochs if the kept blocks fragmented."""
     with tempfile.TemporaryDirectory() as tmp:
-        command = [str(ROOT / ".venv/bin/alexnet-cifar"), "train", "--framework", framework]
+        command = [sys.executable, "-m", "alexnet_cifar", "train", "--framework", framework]
         command += ["--model", "alexnet", "--precision", "auto", "--batch-size", "128"]
         command += ["--limit-train", "2560", "--limit-test", "512", "--epochs", str(epochs)]
         command += ["--augment", "flip", "--quiet", "--out", str(Path(tmp) / "run")]

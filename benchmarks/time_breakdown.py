@@ -27,13 +27,12 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_table import _machine  # noqa: E402
+from bench_table import _machine, bench_process  # noqa: E402
 
 from alexnet_cifar.bench.breakdown import steps_per_epoch  # noqa: E402
 from alexnet_cifar.bench.kit import turn_order  # noqa: E402
@@ -50,29 +49,8 @@ ARMS = {"fresh": "made beforehand", "pipeline": "pipeline"}
 
 
 def bench(framework: str, model: str, flags: list[str], args, extra: list[str]) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "bench.json"
-        command = [
-            str(ROOT / ".venv/bin/alexnet-cifar"),
-            "bench",
-            "--framework",
-            framework,
-            "--model",
-            model,
-            *flags,
-            "--device",
-            args.device,
-            "--steps",
-            str(args.steps),
-            "--no-naive",
-            "--no-fp32-baseline",
-            "--quiet",
-            "--output",
-            str(out),
-            *extra,
-        ]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        return json.loads(out.read_text())
+    flags = [*flags, "--device", args.device, "--steps", str(args.steps), "--no-naive"]
+    return bench_process(framework, model, [*flags, "--no-fp32-baseline", *extra])[0]
 
 
 def step_only(framework: str, model: str, flags: list[str], args, precision: str, batch: int):

@@ -994,3 +994,20 @@ def test_where_it_stops_names_the_sizes_where_only_one_framework_is_shown_ahead(
     assert "solo en Keras con 4500" in where_it_stops(t, Words("es"), pairs)
     pairs[("scratch-4500-pytorch", "finetune-4500-pytorch")] = pair(0.2, 1.5)
     assert "only" not in where_it_stops(t, Words("en"), pairs)
+
+
+@pytest.mark.parametrize(
+    "seconds, en, es",
+    [
+        ([5283.0], "the run took 88 minutes", "la ejecución tardó 88 minutos"),
+        ([5270.0, 5290.0], "every run took 88 minutes", "cada ejecución tardó 88 minutos"),
+        ([3000.0, 5283.0], "a run took 50 to 88 minutes", "entre 50 y 88 minutos"),
+    ],
+)
+def test_run_times_give_a_range_only_where_the_runs_differ(seconds, en, es):
+    from alexnet_cifar.report.reproduce import _run_times
+
+    runs = [{"train_seconds": s} for s in seconds]
+    for lang, said in (("en", en), ("es", es)):
+        [(_, text)] = _run_times(runs, Words(lang))
+        assert said in text and " 88 to 88 " not in text and "entre 88 y 88" not in text

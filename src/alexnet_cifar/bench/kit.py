@@ -247,31 +247,37 @@ def run_bench(
         )
         r["compute_train"], r["fresh_train"], r["pipeline_train"] = rates
         made.clear()  # its 300 MB at 224 px, before the inference timing
-        if not arms_only:
-            r["pipeline_only"] = timed(lambda: next(stream), steps * 4)
-            evaluation = kit.evaluation_input(data.x_test[:batch_size], data.y_test[:batch_size])
-            r["compute_inference"] = timed(lambda: infer(x0))
-            r["pipeline_inference"] = timed(lambda: infer(evaluation()))
-            other = kit.other_layout(kit.precision, x0)
-            if other is not None:
-                other_step, other_x = other
-                r["nchw_compute_train"] = timed(lambda: other_step(other_x, y0))
-                r["channels_last_over_nchw"] = r["compute_train"] / r["nchw_compute_train"]
-            if baseline and kit.precision != "fp32":
-                fp32_train, fp32_infer = kit.steps("fp32")
-                r["fp32"] = {
-                    "compute_train": timed(lambda: fp32_train(x0, y0)),
-                    "compute_inference": timed(lambda: fp32_infer(x0)),
-                }
-                r["speedup_over_fp32"] = {k: r[k] / v for k, v in r["fp32"].items()}
-            naive_stream = (
-                kit.naive_batches(data.x_train[:n], data.y_train[:n], batch_size) if naive else None
-            )
-            r["naive_train"] = None
-            if naive_stream is not None:
-                r["naive_train"] = timed(lambda: train_step(*next(naive_stream)))
-                r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
-                r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
+        if arms_only:
+            return _finished(r, kit, fresh_rounds, rounds)
+        r["pipeline_only"] = timed(lambda: next(stream), steps * 4)
+        evaluation = kit.evaluation_input(data.x_test[:batch_size], data.y_test[:batch_size])
+        r["compute_inference"] = timed(lambda: infer(x0))
+        r["pipeline_inference"] = timed(lambda: infer(evaluation()))
+        other = kit.other_layout(kit.precision, x0)
+        if other is not None:
+            other_step, other_x = other
+            r["nchw_compute_train"] = timed(lambda: other_step(other_x, y0))
+            r["channels_last_over_nchw"] = r["compute_train"] / r["nchw_compute_train"]
+        if baseline and kit.precision != "fp32":
+            fp32_train, fp32_infer = kit.steps("fp32")
+            r["fp32"] = {
+                "compute_train": timed(lambda: fp32_train(x0, y0)),
+                "compute_inference": timed(lambda: fp32_infer(x0)),
+            }
+            r["speedup_over_fp32"] = {k: r[k] / v for k, v in r["fp32"].items()}
+        naive_stream = (
+            kit.naive_batches(data.x_train[:n], data.y_train[:n], batch_size) if naive else None
+        )
+        r["naive_train"] = None
+        if naive_stream is not None:
+            r["naive_train"] = timed(lambda: train_step(*next(naive_stream)))
+            r["naive_pipeline_only"] = timed(lambda: next(naive_stream), steps * 4)
+            r["pipeline_over_naive"] = r["pipeline_train"] / r["naive_train"]
+    return _finished(r, kit, fresh_rounds, rounds)
+
+
+def _finished(r: dict, kit: BenchKit, fresh_rounds: list, rounds: list) -> dict:
+    """``r`` with the arms' ratios over rounds (their medians), the software and the machine."""
     r["fresh_over_compute_rounds"] = fresh_rounds
     r["fresh_over_compute"] = statistics.median(fresh_rounds)
     r["pipeline_over_compute_rounds"] = rounds

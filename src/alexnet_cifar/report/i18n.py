@@ -319,6 +319,9 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "about twice as long.",
         "run_times": "Time: a run took {lo} to {hi} minutes on this machine (training and "
         "validation); the whole study, {total} hours.",
+        "run_time_one": "Time: the run took {m} minutes on this machine (training and validation).",
+        "run_times_same": "Time: every run took {m} minutes on this machine (training and "
+        "validation); the whole study, {total} hours.",
         "dirty_warning": "Warning: this study ran from source with uncommitted changes; the "
         "commit named does not hold all of the code that ran.",
         "mixed_commits": "Warning: the runs come from {n} different commits.",

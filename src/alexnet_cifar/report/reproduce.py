@@ -172,17 +172,13 @@ def _run_times(runs: list[dict], w: Words) -> list[Item]:
     seconds = [run["train_seconds"] for run in runs if run.get("train_seconds")]
     if not seconds:
         return []
-    return [
-        (
-            "p",
-            w(
-                "run_times",
-                lo=w.num(min(seconds) / 60, 0),
-                hi=w.num(max(seconds) / 60, 0),
-                total=w.num(sum(seconds) / 3600, 1),
-            ),
-        )
-    ]
+    lo, hi = (w.num(f(seconds) / 60, 0) for f in (min, max))
+    total = w.num(sum(seconds) / 3600, 1)
+    if len(seconds) == 1:
+        return [("p", w("run_time_one", m=lo))]
+    if lo == hi:  # no range of one number
+        return [("p", w("run_times_same", m=lo, total=total))]
+    return [("p", w("run_times", lo=lo, hi=hi, total=total))]
 
 
 def _source_warnings(data: dict, runs: list[dict], commits: list[str], w: Words) -> list[Item]:
