@@ -1,6 +1,7 @@
 """The Python half of benchmarks/gpu_check.sh.
 
-preflight            exit 2 with one line where either framework cannot use a GPU
+preflight            print the installed frameworks (each can use a GPU here); exit 2 with one
+                     line where one installed cannot, or none is installed
 preset PAPER OUT     write the paper preset with every row cut to one epoch
 summarize DIR        DIR/summary.json and DIR/summary.md: the GPU, driver and versions,
                      the cuda tests, the GPU benchmark and the one-epoch paper rows
@@ -23,15 +24,36 @@ from alexnet_cifar.system import atomic
 FRAMEWORKS = ("pytorch", "keras")  # torch first: it must be imported before tensorflow
 
 
+def _installed() -> list[str]:
+    from alexnet_cifar.backends import installed
+
+    return [f for f in FRAMEWORKS if installed(f)]
+
+
 def preflight() -> int:
     from alexnet_cifar.backends import get_backend
 
+    usable = _installed()
     for framework in FRAMEWORKS:
+        if framework not in usable:
+            print(
+                f"gpu_check.sh: {framework}: not installed here, its half is skipped "
+                f"(pip install 'alexnet-cifar[{framework},cuda]' to check it)",
+                file=sys.stderr,
+            )
+            continue
         try:
             get_backend(framework).resolve_device("cuda")
         except ConfigError as exc:
             print(f"gpu_check.sh: {framework}: {exc}; run it on a GPU machine", file=sys.stderr)
             return 2
+    if not usable:
+        print(
+            "gpu_check.sh: neither framework is installed; pip install 'alexnet-cifar[all,cuda]'",
+            file=sys.stderr,
+        )
+        return 2
+    print(" ".join(usable))
     return 0
 
 
@@ -93,16 +115,19 @@ def _rows(study: Path) -> dict:
 
 
 def summarize(out: Path) -> int:
+    import importlib
+
     from alexnet_cifar.backends import get_backend
 
-    get_backend("keras")  # after torch, which get_backend imports first
-    from alexnet_cifar.backends.keras.device import software as keras_software
-    from alexnet_cifar.backends.pytorch.device import software as torch_software
-
+    software = {}
+    for framework in _installed():  # torch first: get_backend("keras") imports it first too
+        get_backend(framework)
+        device = importlib.import_module(f"alexnet_cifar.backends.{framework}.device")
+        software |= device.software()
     bench = [json.loads(p.read_text()) for p in sorted(Path("results").glob("bench-gpu-*.json"))]
     summary = {
         "gpu": _nvidia_smi(),
-        "software": {**torch_software(), **keras_software()},
+        "software": software,
         "cuda_tests": _tests(out / "cuda-tests.xml"),
         "bench": [
             {
@@ -127,10 +152,13 @@ def summarize(out: Path) -> int:
         f"cuda tests: {tests.get('tests', 0)} run, {tests.get('failures', 0)} failed, "
         f"{tests.get('errors', 0)} errors, {tests.get('skipped', 0)} skipped"
         + "".join(f"\n- failed: {t}" for t in tests.get("failed", [])),
-        "",
-        "| paper row, 1 epoch | precision | batch | s/epoch | img/s | test accuracy |",
-        "|---|---|---:|---:|---:|---:|",
     ]
+    if summary["paper_one_epoch"]:  # absent after --no-studies
+        lines += [
+            "",
+            "| paper row, 1 epoch | precision | batch | s/epoch | img/s | test accuracy |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
     for name, r in summary["paper_one_epoch"].items():
         if "status" in r:
             lines.append(f"| {name} | {r['status']}: {r['reason']} | | | | |")

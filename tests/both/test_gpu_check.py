@@ -66,3 +66,33 @@ def test_the_summary_reports_failed_gpu_tests(tmp_path):
     assert summary["cuda_tests"]["failed"] == ["tests.cuda.test_gpu_training::test_b"]
     assert "torch" in summary["software"] and "tensorflow" in summary["software"]
     assert "1 failed" in (tmp_path / "summary.md").read_text()
+
+
+def _gpu_check(monkeypatch, frameworks):
+    """benchmarks/gpu_check.py imported here, on a machine where only ``frameworks`` are
+    installed."""
+    import importlib.util
+
+    import alexnet_cifar.backends as backends
+
+    monkeypatch.setattr(backends, "installed", lambda f: f in frameworks)
+    spec = importlib.util.spec_from_file_location("gpu_check", ROOT / "benchmarks/gpu_check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_framework_not_installed_is_skipped_with_a_line_and_none_is_refused(monkeypatch, capsys):
+    assert _gpu_check(monkeypatch, ()).preflight() == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("gpu_check.sh: pytorch: not installed here, its half is skipped")
+    assert lines[1].startswith("gpu_check.sh: keras: not installed here")
+    assert lines[2].startswith("gpu_check.sh: neither framework is installed;")
+
+
+def test_the_summary_of_a_machine_with_pytorch_alone_names_its_software(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert _gpu_check(monkeypatch, ("pytorch",)).summarize(tmp_path) == 1  # no cuda tests ran
+    software = json.loads((tmp_path / "summary.json").read_text())["software"]
+    assert "torch" in software and "tensorflow" not in software
+    assert "paper row" not in (tmp_path / "summary.md").read_text()  # no study ran

@@ -18,6 +18,7 @@ and each exports what ``Backend`` lists.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from typing import Any, Protocol, cast
 
@@ -46,6 +47,11 @@ class Backend(Protocol):
     def resolve_device(self, name: str) -> Any: ...
     def capability(self, name: str) -> Any: ...
     def free_device_memory(self) -> None: ...
+
+
+def installed(framework: str) -> bool:
+    """Whether ``framework``'s package is importable here, found without importing it."""
+    return importlib.util.find_spec(_MODULES[framework][1]) is not None
 
 
 def get_backend(framework: str) -> Backend:
