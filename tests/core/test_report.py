@@ -771,6 +771,13 @@ def test_what_differs_from_the_earlier_study_comes_from_the_config():
     ]
     keras = differences(row, RECIPE["scratch-keras"], Words("es"))
     assert "SGD en lugar de Adam" in keras and not any("BatchNorm" in d for d in keras)
+    # the earlier Keras study augmented without saying how: ours is not named a difference
+    assert not any(d.startswith("aumento de datos") for d in keras)
+    row["config"]["augment"] = "standard"
+    assert differences(row, RECIPE["scratch-pytorch"], Words("en"))[5] == (
+        "augmentation by horizontal flip, shifts of up to an eighth of the side, rotation of up "
+        "to 10° and zoom of up to 10%"
+    )
 
 
 def test_the_difference_matrix_has_one_colour_meaning():

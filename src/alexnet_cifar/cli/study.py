@@ -25,8 +25,9 @@ def register(sub) -> None:
         "rows on all of CIFAR-10, 3 seeds, about two hours on 2 cores), modern (the 32 px "
         "scratch rows with a modern recipe, 30 epochs, 3 seeds, under an hour a run on a 2-core "
         "CPU with bf16), "
-        "paper and fair (224 px, 20 epochs: minutes a run on a GPU; a PyTorch run took 1.5 "
-        "hours on a 2-core AMD EPYC Zen 5 with bf16, about 3 on a Zen 4), transfer (a "
+        "paper and fair (224 px, 20 epochs: minutes a run on a GPU; a run took 1.5 hours "
+        "(PyTorch) and 2 (Keras) on a 2-core AMD EPYC Zen 5 with bf16, PyTorch's about 3 on a "
+        "Zen 4), transfer (a "
         "five-class source fine-tuned on the other five classes at 50, 500 and 4,500 images "
         "per class; several hours a seed on a 2-core CPU with bf16). A .yaml file of your own "
         "works the same.",

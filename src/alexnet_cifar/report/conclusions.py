@@ -319,7 +319,7 @@ def differences(row: dict, theirs: dict, w: Words) -> list[str]:
         out.append(w("d_schedule", schedule=w.value(config["schedule"])))
     if config.get("label_smoothing"):
         out.append(w("d_smoothing", x=w.value(config["label_smoothing"])))
-    if config.get("augment") not in (None, "none"):
+    if config.get("augment") not in (None, "none") and not theirs.get("augmented"):
         out.append(w("d_augment", how=w.value(config["augment"])))
     if config.get("ema"):
         out.append(w("d_ema"))

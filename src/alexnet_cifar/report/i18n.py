@@ -382,7 +382,8 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "v_no": "no",
         "v_flip": "horizontal flip",
         "v_crop": "random crop after 4 px padding, and horizontal flip",
-        "v_standard": "random crop and horizontal flip",
+        "v_standard": "horizontal flip, shifts of up to an eighth of the side, rotation of up to "
+        "10° and zoom of up to 10%",
         "v_cosine": "cosine",
         "v_onecycle": "one-cycle",
         "v_step": "step",
