@@ -11,6 +11,7 @@ import pytest
 from alexnet_cifar import build_model, port_weights, train
 from alexnet_cifar.arch import get_spec
 from alexnet_cifar.backends import get_backend, installed
+from alexnet_cifar.errors import ConfigError
 from alexnet_cifar.runs import RunDir
 from alexnet_cifar.training.precision import choose
 
@@ -23,16 +24,11 @@ def _no_gpu(framework: str) -> str | None:
     may hold one framework alone (benchmarks/gpu_check.sh then checks that one)."""
     if not installed(framework):
         return f"{framework} is not installed here"
-    get_backend(framework)  # imports torch before tensorflow
-    if framework == "pytorch":
-        import torch
-
-        seen = torch.cuda.is_available()
-    else:
-        import tensorflow as tf
-
-        seen = bool(tf.config.list_physical_devices("GPU"))
-    return None if seen else f"{framework} sees no CUDA GPU here"
+    try:
+        get_backend(framework).resolve_device("cuda")  # what --device cuda itself checks
+    except ConfigError as exc:
+        return f"{framework}: {exc}"
+    return None
 
 
 NO_GPU = {f: _no_gpu(f) for f in ("pytorch", "keras")}
