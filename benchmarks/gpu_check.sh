@@ -14,7 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=results/gpu-check; studies=1
 for arg in "$@"; do
-  if [ "$arg" = --no-studies ]; then studies=0; else out="$arg"; fi
+  case "$arg" in
+    --no-studies) studies=0 ;;
+    -*) echo "gpu_check.sh: unknown option $arg; usage: benchmarks/gpu_check.sh [OUT] [--no-studies]" >&2
+        exit 2 ;;
+    *) out="$arg" ;;
+  esac
 done
 py=.venv/bin/python; [ -x "$py" ] || py=python3
 export ALEXNET_CIFAR_DATA="${ALEXNET_CIFAR_DATA:-$(cd .. && pwd)/shared/data/cifar10}"

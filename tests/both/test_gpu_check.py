@@ -33,6 +33,22 @@ def test_it_refuses_in_one_line_without_a_gpu_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.slow  # a process of its own
+def test_an_unknown_option_is_refused_in_one_line_before_anything_runs(tmp_path):
+    done = subprocess.run(
+        ["bash", str(ROOT / "benchmarks" / "gpu_check.sh"), "--no-study", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "gpu_check.sh: unknown option --no-study; usage: benchmarks/gpu_check.sh [OUT] "
+        "[--no-studies]"
+    )
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow  # a process of its own
 def test_the_paper_preset_is_cut_to_one_epoch(tmp_path):
     path = tmp_path / "paper-1-epoch.yaml"
     subprocess.run([*CHECK, "preset", "paper", str(path)], check=True, cwd=ROOT)
