@@ -218,8 +218,9 @@ class TrainConfig:
     speed_probe: int = option(
         3,
         "time this many compute-only training steps of a fresh copy of the model before "
-        "training, and record them as the machine's speed that day (a report compares runs' "
-        "speeds only where it held); 0: off",
+        "training and record their images/s (machine_speed), for reading: a few steps catch "
+        "the process's start-up too, so a report judges the machine by other processes' CPU "
+        "use and the runs' own epochs; 0: off",
         "runtime",
         metavar="STEPS",
     )

@@ -152,8 +152,8 @@ class RunSetup:
 
 def machine_speed(config: TrainConfig, data: Cifar10) -> float | None:
     """Images/s of ``config.speed_probe`` compute-only training steps of a fresh copy of the
-    run's model, timed before it trains: the machine's speed that day, so a report can tell
-    whether two runs it compares saw the same machine. None where the probe is off."""
+    run's model, timed before it trains, recorded for reading (docs/training.md: a few steps
+    catch the start-up too). None where the probe is off."""
     if not config.speed_probe:
         return None
     from .bench.kit import compute_only

@@ -24,6 +24,9 @@ class EpochRecord(_Epoch, total=False):
     # training/phases.py's parts of the epoch's time, validation and records included
     phases: dict[str, float]
     wall_seconds: float  # the whole epoch: training, validation and records
+    # the share (0-1) of the machine's processor time that other processes used while the
+    # epoch trained (system/cpu_share.py); absent from a data-parallel run's epochs
+    others_cpu: float | None
     load_average: float | None  # the machine's 1-minute load average when the epoch ended
     # compute-only images/s of a fresh copy of the model, timed before this session trained
     machine_speed: float
@@ -36,6 +39,7 @@ MACHINE_KEYS = (
     "images_per_second",
     "wall_seconds",
     "phases",
+    "others_cpu",
     "load_average",
     "machine_speed",
 )
@@ -77,8 +81,9 @@ class Results(_Results, total=False):
     train_seconds: float  # the epochs' wall time, validation included
     time_to_accuracy: dict[str, float | None]  # "0.85" -> seconds until validation reached it
     phases: dict[str, float]  # summed over the epochs
-    # the epochs' machine_speed (median), and their load average (median)
+    # the epochs' machine_speed, others_cpu and load average (medians)
     machine_speed: float | None
+    others_cpu: float | None
     load_average: float | None
     new_layers: list[str]  # the weights a pretrained or --init-from start left new
     finished: str  # ISO time, UTC

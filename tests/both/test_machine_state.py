@@ -1,8 +1,9 @@
-"""Every run records the machine's state: the load average at each epoch and, timed before it
-trains, the speed of a few compute-only steps of its own model; timing them changes nothing of
-what the run learns."""
+"""Every run records the machine's state: at each epoch the share of the processor other
+processes took and the load average and, timed before it trains, the speed of a few
+compute-only steps of its own model; timing them changes nothing of what the run learns."""
 
 import json
+import statistics
 
 import pytest
 
@@ -31,6 +32,8 @@ def test_the_probe_is_recorded_and_changes_nothing_the_run_learns(tmp_path, cifa
         runs[probe] = results, [json.loads(line) for line in lines]
     (off, off_epochs), (on, on_epochs) = runs[0], runs[2]
     assert all(e["load_average"] > 0 for e in on_epochs + off_epochs)
+    assert all(0 <= e["others_cpu"] <= 1 for e in on_epochs + off_epochs)
+    assert on["others_cpu"] == pytest.approx(statistics.median(e["others_cpu"] for e in on_epochs))
     assert "machine_speed" not in off_epochs[0] and off["machine_speed"] is None
     assert on["machine_speed"] > 0 and {e["machine_speed"] for e in on_epochs} == {
         on["machine_speed"]

@@ -190,9 +190,10 @@ def _speed(ra: dict, rb: dict, w: Words) -> list[str]:
     medians = {"a_s": w.num(ra["seconds_per_epoch"], 1), "b_s": w.num(rb["seconds_per_epoch"], 1)}
     if found.verdict == "unrecorded":
         out = [w("c_speed_unrecorded", a=a, b=b, **medians)]
+    elif found.verdict == "busy":
+        out = [w("c_speed_busy", a=a, b=b, pct=w.pct(found.spread, 0))]
     elif found.verdict == "drift":
-        what = w(f"state_{found.what}")
-        out = [w("c_speed_drift", a=a, b=b, what=what, pct=w.pct(found.spread - 1, 0))]
+        out = [w(f"c_speed_drift_{found.what}", a=a, b=b, pct=w.pct(found.spread - 1, 0))]
     elif found.verdict == "one_seed":
         out = [w("c_speed_one_seed", a=a, b=b, ratio=w.num(ratio, 2), **medians)]
     else:

@@ -249,13 +249,19 @@ TEXT: dict[str, dict[str, str | tuple[str, str]]] = {
         "medians; {b} needs {ratio} times the time of {a}): one pair gives no interval, so "
         "neither is called faster.",
         "c_speed_unrecorded": "The speeds of {a} and {b} are not compared ({a_s} against {b_s} "
-        "seconds per epoch, medians): their runs did not record the machine's load and speed, "
-        "so a slower epoch may have been a busier or slower machine.",
-        "c_speed_drift": "The speeds of {a} and {b} are not compared: the machine's {what} "
-        "moved by {pct} between their runs (more than 10%), so part of any difference would "
-        "be the machine's.",
-        "state_load": "load",
-        "state_speed": "speed (measured before each run)",
+        "seconds per epoch, medians): their runs did not record how busy the machine was, so a "
+        "slower epoch may have been a busier machine.",
+        "c_speed_busy": "The speeds of {a} and {b} are not compared: other processes used {pct} "
+        "of the machine's processor time during one of their runs (more than 5%), so part of "
+        "any difference would be theirs.",
+        "c_speed_drift_load": "The speeds of {a} and {b} are not compared: the machine's load "
+        "average moved by {pct} between their runs (more than 10%), so part of any difference "
+        "could be the machine's. These runs predate the record of other processes' share of "
+        "the processor, and the load average also counts each framework's own threads.",
+        "c_speed_drift_speed": "The speeds of {a} and {b} are not compared: one row's time per "
+        "epoch moved by {pct} from seed to seed (more than 10%), although its seeds do the same "
+        "arithmetic; the machine's speed changed between the runs, and part of any difference "
+        "would be the machine's.",
         "c_speed_hw": "{a} and {b} ran on different machines ({hw_a}; {hw_b}): their times "
         "per epoch are not compared.",
         "c_phase": "The largest difference in where an epoch's time goes is {phase}: {a_s} "

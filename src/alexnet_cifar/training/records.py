@@ -69,6 +69,7 @@ def results_record(
         "inference_images_per_second": inference_ips,
         # the machine's state while it trained (records.EpochRecord)
         "machine_speed": _median(e.get("machine_speed") for e in epochs),
+        "others_cpu": _median(e.get("others_cpu") for e in epochs),
         "load_average": _median(e.get("load_average") for e in epochs),
         # the weights a pretrained or --init-from start left new (its task's head)
         "new_layers": new_layers,

@@ -28,6 +28,7 @@ from ..preprocess import get_augmentation, get_normalization
 from ..records import EpochRecord, Results
 from ..runs import RunDir
 from ..system import atomic
+from ..system.cpu_share import OthersShare
 from ..weights.registry import new_names
 from .chance import warn_if_at_chance
 from .distributed import World
@@ -343,6 +344,8 @@ class Trainer(ABC):
         progress = EpochProgress(epoch, self.config.epochs, self.steps, self.progress)
         lr_first, first_step = self.current_lr(), self.steps_taken()
         self.step_timer = StepTimer()
+        # a data-parallel run's other ranks share the machine: they would count as others
+        others = OthersShare() if self.world.size == 1 else None
         start = time.perf_counter()
         try:
             stats = self.train_epoch(epoch, progress)
@@ -376,8 +379,11 @@ class Trainer(ABC):
             "val_loss": None,
             "val_accuracy": None,
         }
-        # the machine's state: how busy it was as the epoch ended, and how fast it was when
-        # this process started (a resumed run's later epochs carry their own session's probe)
+        # the machine's state: how much of it other processes took while the epoch trained,
+        # how busy it was as the epoch ended, and how fast it was when this process started
+        # (a resumed run's later epochs carry their own session's probe)
+        if others is not None:
+            record["others_cpu"] = others.read()
         record["load_average"] = load_average()
         if self.machine_speed is not None:
             record["machine_speed"] = self.machine_speed
