@@ -17,7 +17,6 @@ def small_config(tmp_path, framework: str, **kw) -> TrainConfig:
         limit_test=100,
         val_fraction=0.2,
         device="cpu",
-        speed_probe=0,  # tests/both/test_machine_state.py times it
         precision="fp32",  # the same numbers on every CPU; tests/both/test_mixed_precision.py
         out=str(tmp_path / "run"),
     )

@@ -216,11 +216,11 @@ class TrainConfig:
     seed: int = option(0, "seed of the split, initialisation, order and augmentation", "data split")
     device: str = option("auto", "where to train", "runtime", DEVICES)
     speed_probe: int = option(
-        3,
+        0,
         "time this many compute-only training steps of a fresh copy of the model before "
-        "training and record their images/s (machine_speed), for reading: a few steps catch "
-        "the process's start-up too, so a report judges the machine by other processes' CPU "
-        "use and the runs' own epochs; 0: off",
+        "training and record their images/s (machine_speed), for reading only: a few steps "
+        "catch the process's start-up too, so a report judges the machine by other "
+        "processes' CPU use and the runs' own epochs; 0 (default): off",
         "runtime",
         metavar="STEPS",
     )

@@ -74,7 +74,7 @@ def test_a_run_resumed_with_other_classes_is_refused(tmp_path, cifar_tiny, monke
     monkeypatch.setattr("alexnet_cifar.cli.options.data_from_args", lambda args: cifar_tiny)
     out = tmp_path / "run"
     flags = "--model alexnet-cifar --limit-train 100 --batch-size 16 --device cpu --quiet"
-    common = [*flags.split(), "--speed-probe", "0", "--precision", "fp32"]
+    common = [*flags.split(), "--precision", "fp32"]
     assert main(["train", *common, "--epochs", "1", "--classes", *TARGET, "--out", str(out)]) == 0
     capsys.readouterr()
     before = (out / "config.json").read_text()
